@@ -168,12 +168,12 @@ def first_focused_by_tab(driver: WebDriver):
 # ---------------------------------------------------------------------------- login
 
 def login(driver: WebDriver, base_url: str, email: str, password: str, timeout: float = 15) -> None:
-    """Signs in through the real form: /login, fields #email and #password, the form's submit button.
+    """Signs in through the real form: /inloggen, fields #email and #password, the form's submit button.
 
     Waits until the login page has been replaced by whatever the server answers with.
     It does not check that the login succeeded: assert on the resulting page.
     """
-    driver.get(base_url.rstrip("/") + "/login")
+    driver.get(base_url.rstrip("/") + "/inloggen")
     email_field = driver.find_element(By.ID, "email")
     password_field = driver.find_element(By.ID, "password")
     form = password_field.find_element(By.XPATH, "ancestor::form[1]")

@@ -1,0 +1,114 @@
+import Vapor
+import Fluent
+import Domain
+
+/// Logging in and out, with a lockout after repeated failures that never reveals whether an account exists.
+struct AuthController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("inloggen", use: form)
+        routes.post("inloggen", use: login)
+        routes.post("uitloggen", use: logout)
+    }
+
+    struct LoginForm: Content { var csrf: String?; var email: String?; var password: String?; var terug: String? }
+
+    struct LoginPage: Encodable {
+        var page: PageMeta
+        var form: FormView
+        var alert: String?
+    }
+
+    private func page(_ req: Request, email: String = "", returnTo: String?, errors: [FieldError] = [], alert: String? = nil) -> LoginPage {
+        let form = FormView(
+            action: "/inloggen", submitLabel: req.t("login.submit"),
+            fields: [
+                FieldView(req, name: "email", label: req.t("login.email"), type: "email", value: email, autocomplete: "username", errors: errors),
+                FieldView(req, name: "password", label: req.t("login.password"), type: "password", autocomplete: "current-password", errors: errors),
+                FieldView(req, name: "terug", label: "", type: "hidden", value: Self.safeReturn(returnTo)),
+            ],
+            csrf: req.csrfToken(), showRequiredNote: true)
+        return LoginPage(page: req.page(req.t("login.title"), errors: errors), form: form, alert: alert)
+    }
+
+    /// Only local paths are followed after login (no open redirect).
+    static func safeReturn(_ raw: String?) -> String {
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/beheer" }
+        return raw
+    }
+
+    func form(req: Request) async throws -> Response {
+        if req.authUser != nil { return req.redirect(to: "/beheer") }
+        return try await req.render("Accounts/login", page(req, returnTo: req.query[String.self, at: "terug"]))
+    }
+
+    func login(req: Request) async throws -> Response {
+        let input = try req.content.decode(LoginForm.self)
+        let typed = input.email ?? ""
+        guard req.csrfValid(input.csrf) else {
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("csrf", "form.csrf")]), status: .forbidden)
+        }
+        var errors: [FieldError] = []
+        let email = Credentials.normaliseEmail(typed).collect(into: &errors)
+        if (input.password ?? "").isEmpty { errors.append(FieldError("password", "login.password.empty")) }
+        guard let email, errors.isEmpty, let password = input.password else {
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: errors), status: .unprocessableEntity)
+        }
+        let now = req.application.clock()
+        let throttle = try await LoginThrottleRecord.query(on: req.db).filter(\.$email == email).first()
+        if let throttle, throttle.state.isLocked(at: now) {
+            let minutes = String(throttle.state.minutesLocked(at: now))
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [minutes])]), status: .tooManyRequests)
+        }
+        let user = try await User.query(on: req.db).filter(\.$email == email).first()
+        // Always run bcrypt, so the time taken does not reveal whether the account exists.
+        let hash = user?.passwordHash ?? Self.dummyHash
+        let valid = (try? req.password.verify(password, created: hash)) ?? false
+        guard let user, valid, user.active else {
+            let next = try await recordFailure(email: email, existing: throttle, now: now, on: req.db)
+            req.logger.notice("login failed")
+            if next.isLocked(at: now) {
+                return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(next.minutesLocked(at: now))])]), status: .tooManyRequests)
+            }
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.failed")]), status: .unauthorized)
+        }
+        if let throttle { try await throttle.delete(on: req.db) }
+        req.session.data["csrf"] = nil
+        req.auth.login(user)
+        req.session.authenticate(user)
+        try await AuditLog.record(on: req.db, by: user, action: "user.login",
+                                  subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
+                                  requestID: req.id, at: now)
+        return req.redirect(to: Self.safeReturn(input.terug))
+    }
+
+    private func recordFailure(email: String, existing: LoginThrottleRecord?, now: Date, on db: any Database) async throws -> LoginThrottle {
+        let record = existing ?? LoginThrottleRecord()
+        let next = (existing?.state ?? LoginThrottle()).recordingFailure(at: now)
+        record.email = email
+        record.failures = next.failures
+        record.windowStart = next.windowStart
+        record.lockedUntil = next.lockedUntil
+        do {
+            try await record.save(on: db)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            // Another request created the row at the same moment: count this failure on that row.
+            if let row = try await LoginThrottleRecord.query(on: db).filter(\.$email == email).first() {
+                return try await recordFailure(email: email, existing: row, now: now, on: db)
+            }
+        }
+        return next
+    }
+
+    /// A bcrypt hash of a random password, used when the account does not exist.
+    static let dummyHash = "$2b$12$C6UzMDM.H6dfI/f/IKxGhuJ6hC0yLS7X2i2gkqUo5c3Q6SEkM.7e."
+
+    func logout(req: Request) async throws -> Response {
+        struct LogoutForm: Content { var csrf: String? }
+        let input = try req.content.decode(LogoutForm.self)
+        guard req.csrfValid(input.csrf) else { throw AppError(status: .forbidden, key: "form.csrf") }
+        req.auth.logout(User.self)
+        req.session.unauthenticate(User.self)
+        req.session.destroy()
+        return req.redirect(to: "/")
+    }
+}

@@ -1,0 +1,142 @@
+import Vapor
+import Fluent
+import NIOConcurrencyHelpers
+import Domain
+
+/// Everything the public pages need of one municipality's division, read once per version of its areas
+/// and kept in memory. Any change to areas or the buurt mapping raises the municipality's `mappingVersion`.
+struct MunicipalitySnapshot: Sendable {
+    struct AreaInfo: Sendable {
+        var id: UUID
+        var name: String
+        var slug: String
+        var kind: AreaKind
+        var position: Int
+        var neighbourhoodCodes: [String]
+        var figures: AreaFigures
+        var outline: MultiPolygon
+        var colour: Int
+    }
+    struct DistrictInfo: Sendable {
+        var id: UUID
+        var code: String
+        var name: String
+        var figures: KeyFigures
+        var density: Int?
+        var year: Int
+        var neighbourhoodCodes: [String]
+    }
+    struct NeighbourhoodInfo: Sendable {
+        var id: UUID
+        var code: String
+        var name: String
+        var districtCode: String
+        var areaID: UUID?
+        var geometry: MultiPolygon
+    }
+
+    var id: UUID
+    var code: String
+    var name: String
+    var slug: String
+    var inhabitants: Int?
+    var dwellings: Int?
+    var figuresYear: Int?
+    var version: Int
+    var areas: [AreaInfo]
+    var districts: [DistrictInfo]
+    var neighbourhoods: [NeighbourhoodInfo]
+    var bounds: BoundingBox?
+
+    func area(slug: String) -> AreaInfo? { areas.first { $0.slug == slug } }
+    func neighbourhoods(of area: UUID) -> [NeighbourhoodInfo] { neighbourhoods.filter { $0.areaID == area } }
+    var unassigned: [NeighbourhoodInfo] { neighbourhoods.filter { $0.areaID == nil } }
+}
+
+/// The in-memory cache of snapshots and the buurt locator.
+final class AreaDirectory: Sendable {
+    private let snapshots = NIOLockedValueBox<[UUID: MunicipalitySnapshot]>([:])
+    private let locatorBox = NIOLockedValueBox<Locator<UUID>?>(nil)
+
+    /// The snapshot for this municipality row; rebuilt when its version changed.
+    func snapshot(for m: Municipality, on db: any Database) async throws -> MunicipalitySnapshot {
+        let id = try m.requireID()
+        if let cached = snapshots.withLockedValue({ $0[id] }), cached.version == m.mappingVersion { return cached }
+        let built = try await Self.build(m, on: db)
+        snapshots.withLockedValue { $0[id] = built }
+        return built
+    }
+
+    func invalidate(_ municipalityID: UUID) { snapshots.withLockedValue { $0[municipalityID] = nil } }
+
+    /// The locator over every buurt of every municipality (buurt boundaries do not change while running).
+    func locator(on db: any Database) async throws -> Locator<UUID> {
+        if let locator = locatorBox.withLockedValue({ $0 }) { return locator }
+        let rows = try await Neighbourhood.query(on: db).sort(\.$code).all()
+        let regions: [(id: UUID, geometry: MultiPolygon)] = try rows.map { n in
+            (id: try n.requireID(), geometry: try GeoJSON.decodeGeometry(Data(n.geometry.utf8)))
+        }
+        let locator = Locator(regions)
+        locatorBox.withLockedValue { $0 = locator }
+        return locator
+    }
+
+    func resetLocator() { locatorBox.withLockedValue { $0 = nil } }
+
+    private static func build(_ m: Municipality, on db: any Database) async throws -> MunicipalitySnapshot {
+        let mid = try m.requireID()
+        async let areaRows = Area.query(on: db).filter(\.$municipality.$id == mid).sort(\.$position).sort(\.$name).all()
+        async let districtRows = District.query(on: db).filter(\.$municipality.$id == mid).sort(\.$code).all()
+        async let neighbourhoodRows = Neighbourhood.query(on: db).filter(\.$municipality.$id == mid).sort(\.$code).all()
+        let (areas, districts, neighbourhoods) = try await (areaRows, districtRows, neighbourhoodRows)
+
+        let districtCode = Dictionary(uniqueKeysWithValues: try districts.map { (try $0.requireID(), $0.code) })
+        let ns: [MunicipalitySnapshot.NeighbourhoodInfo] = try neighbourhoods.map { n in
+            .init(id: try n.requireID(), code: n.code, name: n.name, districtCode: districtCode[n.$district.id] ?? "",
+                  areaID: n.$area.id, geometry: try GeoJSON.decodeGeometry(Data(n.geometry.utf8)))
+        }
+        let ds: [MunicipalitySnapshot.DistrictInfo] = try districts.map { d in
+            .init(id: try d.requireID(), code: d.code, name: d.name, figures: d.figures, density: d.density, year: d.figuresYear,
+                  neighbourhoodCodes: ns.filter { $0.districtCode == d.code }.map(\.code))
+        }
+        let districtInput = ds.map { (code: $0.code, neighbourhoods: $0.neighbourhoodCodes, figures: $0.figures) }
+        var infos: [MunicipalitySnapshot.AreaInfo] = try areas.map { a in
+            let id = try a.requireID()
+            let own = ns.filter { $0.areaID == id }
+            return .init(id: id, name: a.name, slug: a.slug, kind: a.kind, position: a.position, neighbourhoodCodes: own.map(\.code),
+                         figures: AreaFigures.compute(areaNeighbourhoods: Set(own.map(\.code)), districts: districtInput),
+                         outline: Dissolve.outline(own.map(\.geometry)), colour: 0)
+        }
+        let colours = MapColouring.colours(infos.map(\.outline))
+        for i in infos.indices { infos[i].colour = colours[i] }
+        let bounds = ns.compactMap { $0.geometry.boundingBox }.reduce(nil as BoundingBox?) { $0?.union($1) ?? $1 }
+        return MunicipalitySnapshot(id: mid, code: m.code, name: m.name, slug: m.slug, inhabitants: m.inhabitants, dwellings: m.dwellings,
+                                    figuresYear: m.figuresYear, version: m.mappingVersion, areas: infos, districts: ds,
+                                    neighbourhoods: ns, bounds: bounds)
+    }
+}
+
+extension Application {
+    private struct AreaDirectoryKey: StorageKey { typealias Value = AreaDirectory }
+    var areaDirectory: AreaDirectory {
+        if let d = storage[AreaDirectoryKey.self] { return d }
+        let d = AreaDirectory()
+        storage[AreaDirectoryKey.self] = d
+        return d
+    }
+}
+
+extension Request {
+    var areas: AreaDirectory { application.areaDirectory }
+
+    /// The municipality with this slug or CBS code, or a 404 in the user's language.
+    func municipality(_ key: String) async throws -> Municipality {
+        let m = try await Municipality.query(on: db).group(.or) { $0.filter(\.$slug == key.lowercased()).filter(\.$code == key.uppercased()) }.first()
+        guard let m else { throw AppError.notFound("error.municipalityNotFound", [key]) }
+        return m
+    }
+
+    func snapshot(_ key: String) async throws -> MunicipalitySnapshot {
+        try await areas.snapshot(for: try await municipality(key), on: db)
+    }
+}

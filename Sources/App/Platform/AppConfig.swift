@@ -1,0 +1,74 @@
+import Vapor
+
+/// All configuration, read once from the environment. Fails fast with every problem listed at once.
+public struct AppConfig: Sendable {
+    public enum Database: Sendable, Equatable {
+        case sqliteFile(String)
+        case sqliteMemory
+        case postgres(URL)
+    }
+
+    public var database: Database
+    public var dataDirectory: String
+    public var loadDemo: Bool
+    public var secureCookies: Bool
+    public var runScheduler: Bool
+    public var mailDirectory: String
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public var problems: [String]
+        public var description: String {
+            "Wijkwerk cannot start; fix these environment variables (see .env.example):\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    public static func load(from env: [String: String]) throws -> AppConfig {
+        var problems: [String] = []
+        let dataDirectory = env["WIJKWERK_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "./data"
+
+        func flag(_ name: String, default value: Bool) -> Bool {
+            guard let raw = env[name], !raw.isEmpty else { return value }
+            switch raw.lowercased() {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default:
+                problems.append("\(name)=\(raw) is not a yes/no value (use true or false)")
+                return value
+            }
+        }
+
+        var database = Database.sqliteFile(dataDirectory + "/wijkwerk.sqlite")
+        if let raw = env["DATABASE_URL"], !raw.isEmpty {
+            if raw == "sqlite::memory:" {
+                database = .sqliteMemory
+            } else if let url = URL(string: raw), let scheme = url.scheme, ["postgres", "postgresql"].contains(scheme), url.host != nil {
+                database = .postgres(url)
+            } else if raw.hasPrefix("sqlite://") {
+                database = .sqliteFile(String(raw.dropFirst("sqlite://".count)))
+            } else {
+                problems.append("DATABASE_URL must look like postgres://user:password@host:5432/name or sqlite:///path/file.sqlite")
+            }
+        }
+        let config = AppConfig(
+            database: database,
+            dataDirectory: dataDirectory,
+            loadDemo: flag("WIJKWERK_DEMO", default: true),
+            secureCookies: flag("WIJKWERK_SECURE_COOKIES", default: false),
+            runScheduler: flag("WIJKWERK_SCHEDULER", default: true),
+            mailDirectory: env["WIJKWERK_MAIL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/mail"
+        )
+        if !problems.isEmpty { throw Invalid(problems: problems) }
+        return config
+    }
+}
+
+extension Application {
+    private struct ConfigKey: StorageKey { typealias Value = AppConfig }
+    public var config: AppConfig {
+        get {
+            guard let config = storage[ConfigKey.self] else { fatalError("AppConfig not set; call configure(_:) first") }
+            return config
+        }
+        set { storage[ConfigKey.self] = newValue }
+    }
+}

@@ -1,0 +1,78 @@
+import Vapor
+import Fluent
+import Domain
+
+/// The audit log for admins, filterable by kind of record, action, person and date.
+struct AuditController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("beheer", "logboek", use: list)
+    }
+
+    struct Filter: Content { var soort: String?; var actie: String?; var wie: String?; var van: String?; var tot: String?; var pagina: Int? }
+
+    struct Page: Encodable {
+        struct Row: Encodable { var when: String; var iso: String; var who: String; var action: String; var subject: String; var type: String; var before: String?; var after: String?; var reason: String? }
+        struct Link: Encodable { var href: String; var label: String; var current: Bool }
+        var page: PageMeta
+        var form: FormView
+        var rows: [Row]
+        var total: Int
+        var pages: [Link]
+    }
+
+    static let pageSize = 50
+
+    func list(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        guard actor.role == .admin else { throw AppError.forbidden }
+        let filter = try req.query.decode(Filter.self)
+        var errors: [FieldError] = []
+        let from = Self.date(filter.van, field: "van", errors: &errors)
+        let to = Self.date(filter.tot, field: "tot", errors: &errors).map { $0.addingTimeInterval(24 * 3600) }
+        var query = AuditEntry.query(on: req.db)
+        if let m = actor.municipalityID { query = query.filter(\.$municipalityID == m) }
+        if let type = filter.soort, !type.isEmpty { query = query.filter(\.$entityType == type) }
+        if let action = filter.actie, !action.isEmpty { query = query.filter(\.$action == action) }
+        if let who = filter.wie?.trimmingCharacters(in: .whitespaces), !who.isEmpty { query = query.filter(\.$actorName, .custom("LIKE"), "%\(who.replacingOccurrences(of: "%", with: ""))%") }
+        if let from { query = query.filter(\.$createdAt >= from) }
+        if let to { query = query.filter(\.$createdAt < to) }
+        let total = errors.isEmpty ? try await query.count() : 0
+        let pageNumber = max(1, filter.pagina ?? 1)
+        let entries = errors.isEmpty ? try await query.sort(\.$createdAt, .descending).range(((pageNumber - 1) * Self.pageSize)..<(pageNumber * Self.pageSize)).all() : []
+        let rows = entries.map {
+            Page.Row(when: Format.dateTime($0.createdAt, req.language), iso: Format.isoDate($0.createdAt), who: $0.actorName,
+                     action: req.t("audit.action.\($0.action)"), subject: $0.summary, type: req.t("audit.type.\($0.entityType)"),
+                     before: $0.before, after: $0.after, reason: $0.reason)
+        }
+        let types = ["user", "area", "mapping", "classification", "department"]
+        let form = FormView(action: "/beheer/logboek", submitLabel: req.t("audit.filter"), fields: [
+            FieldView(req, name: "soort", label: req.t("audit.filterType"), type: "select", value: filter.soort ?? "", optional: true,
+                      options: [("", req.t("audit.allTypes"))] + types.map { ($0, req.t("audit.type.\($0)")) }, errors: errors),
+            FieldView(req, name: "wie", label: req.t("audit.filterWho"), value: filter.wie ?? "", optional: true, errors: errors),
+            FieldView(req, name: "van", label: req.t("audit.filterFrom"), type: "date", value: filter.van ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
+            FieldView(req, name: "tot", label: req.t("audit.filterTo"), type: "date", value: filter.tot ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
+        ], csrf: "", showRequiredNote: false)
+        let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        var components = URLComponents(string: req.url.string) ?? URLComponents()
+        let pages: [Page.Link] = (1...min(pageCount, 20)).map { n in
+            var items = (components.queryItems ?? []).filter { $0.name != "pagina" }
+            items.append(URLQueryItem(name: "pagina", value: String(n)))
+            components.queryItems = items
+            return Page.Link(href: components.url?.relativeString ?? "?pagina=\(n)", label: String(n), current: n == pageNumber)
+        }
+        let context = Page(page: req.page(req.t("audit.countTitle", String(total)), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors),
+                           form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])
+        return try await req.render("Admin/audit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
+    }
+
+    /// A yyyy-mm-dd date in Dutch time, or nil; adds an error for text that is not such a date.
+    static func date(_ raw: String?, field: String, errors: inout [FieldError]) -> Date? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+        guard let date = f.date(from: raw) else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
+        return date
+    }
+}

@@ -1,0 +1,45 @@
+import Vapor
+import Fluent
+import Domain
+
+extension Request {
+    /// The signed-in staff member, if any.
+    var authUser: User? { auth.get(User.self) }
+
+    /// The signed-in staff member, or a redirect to the login page.
+    func requireUser() throws -> User {
+        guard let user = authUser, user.active else { throw LoginRequired(returnTo: url.path) }
+        return user
+    }
+
+    /// The signed-in user as an `Actor` for the permission rules (with their area scope loaded).
+    func actor() async throws -> Actor {
+        let user = try requireUser()
+        let areaIDs = try await UserArea.query(on: db).filter(\.$user.$id == user.requireID()).all().map(\.$area.id)
+        return Actor(userID: try user.requireID(), role: user.role, municipalityID: user.$municipality.id,
+                     areaIDs: Set(areaIDs), departmentID: user.$department.id)
+    }
+
+    /// Checks an action against the permission rules; a 403 page when not allowed.
+    @discardableResult
+    func authorize(_ action: Domain.Action) async throws -> Actor {
+        let actor = try await actor()
+        guard Permissions.allows(actor, action) else { throw AppError.forbidden }
+        return actor
+    }
+}
+
+/// Thrown when a page needs a signed-in user; answered with a redirect to the login page.
+struct LoginRequired: Error { var returnTo: String }
+
+struct LoginRedirectMiddleware: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
+        do {
+            return try await next.respond(to: req)
+        } catch let error as LoginRequired {
+            if req.url.path.hasPrefix("/api/") { throw AppError(status: .unauthorized, key: "error.401") }
+            let target = error.returnTo.hasPrefix("/") && !error.returnTo.hasPrefix("//") ? error.returnTo : "/"
+            return req.redirect(to: "/inloggen?terug=" + (target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))
+        }
+    }
+}

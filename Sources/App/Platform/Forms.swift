@@ -1,0 +1,58 @@
+import Vapor
+import Domain
+
+/// Input that failed validation: every problem at once, to show in the error summary and beside each field.
+struct ValidationFailure: Error {
+    var errors: [FieldError]
+    var status: HTTPResponseStatus = .unprocessableEntity
+    init(_ errors: [FieldError], status: HTTPResponseStatus = .unprocessableEntity) {
+        self.errors = errors
+        self.status = status
+    }
+}
+
+extension Result where Failure == FieldError {
+    /// The value, or nil after adding the error to the list.
+    func collect(into errors: inout [FieldError]) -> Success? {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error): errors.append(error); return nil
+        }
+    }
+}
+
+extension Request {
+    /// A form post: the CSRF token must match, otherwise a 403 with the form kept.
+    func checkCSRF(_ token: String?) throws {
+        guard csrfValid(token) else { throw ValidationFailure([FieldError("csrf", "form.csrf")], status: .forbidden) }
+    }
+
+    /// Status message for the next page (after Post/Redirect/Get).
+    func flash(_ text: String) { session.data["flash"] = text }
+
+    func takeFlash() -> String? {
+        guard hasSession, let text = session.data["flash"] else { return nil }
+        session.data["flash"] = nil
+        return text
+    }
+
+    /// Renders a page with a status code (422/403/409 for forms that come back).
+    func render(_ template: String, _ context: some Encodable, status: HTTPResponseStatus = .ok) async throws -> Response {
+        let response = try await view.render(template, context).encodeResponse(for: self)
+        response.status = status
+        return response
+    }
+}
+
+/// Text input cleaning shared by forms: trims, and refuses NUL and other control characters.
+enum Input {
+    static func text(_ raw: String?, field: String, max: Int, required: Bool = true) -> Result<String, FieldError> {
+        let value = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        if value.isEmpty && required { return .failure(FieldError(field, "input.empty")) }
+        if value.count > max { return .failure(FieldError(field, "input.tooLong", [String(max)])) }
+        if value.unicodeScalars.contains(where: { $0.value == 0 || ($0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t") }) {
+            return .failure(FieldError(field, "input.invalidCharacters"))
+        }
+        return .success(value)
+    }
+}

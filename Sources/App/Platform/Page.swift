@@ -1,0 +1,160 @@
+import Vapor
+import Domain
+
+extension FieldError: FieldErrorText {}
+
+/// What every page shows around its own content: title, language, user, breadcrumbs, errors.
+struct PageMeta: Encodable {
+    struct Crumb: Encodable { var title: String; var href: String; var current: Bool }
+    struct NavItem: Encodable { var title: String; var href: String; var current: Bool }
+    struct ErrorLink: Encodable { var href: String; var message: String }
+    struct UserBadge: Encodable { var name: String; var role: String }
+
+    var title: String
+    var lang: String
+    var otherLanguageHref: String
+    var otherLanguageLabel: String
+    var otherLanguageCode: String
+    var csrf: String
+    var user: UserBadge?
+    var isAdmin: Bool
+    var breadcrumbs: [Crumb]
+    var nav: [NavItem]
+    var errors: [ErrorLink]
+    var status: String?
+    var demo: Bool
+    var alternateCalendar: String?
+}
+
+extension Request {
+    /// The page frame. `heading` is the page's subject; the municipality (if any) follows it in the title.
+    func page(_ heading: String, municipality: String? = nil, crumbs: [(String, String)] = [], errors: [FieldError] = [], status: String? = nil) -> PageMeta {
+        var title = heading
+        if let municipality { title += " – " + t("municipality.titleSuffix", municipality) } else { title += " – Wijkwerk" }
+        if !errors.isEmpty {
+            title = t(errors.count == 1 ? "form.errorTitle.one" : "form.errorTitle.many", String(errors.count)) + " – " + title
+        }
+        let other: Language = language == .nl ? .en : .nl
+        var components = URLComponents(string: url.string) ?? URLComponents()
+        var items = (components.queryItems ?? []).filter { $0.name != "lang" }
+        items.append(URLQueryItem(name: "lang", value: other.rawValue))
+        components.queryItems = items
+        let user = authUser
+        var crumbItems = [PageMeta.Crumb(title: t("nav.home"), href: "/", current: false)]
+        crumbItems += crumbs.map { PageMeta.Crumb(title: $0.0, href: $0.1, current: false) }
+        crumbItems.append(.init(title: heading, href: url.path, current: true))
+        var nav = [PageMeta.NavItem(title: t("nav.home"), href: "/", current: url.path == "/")]
+        if let user {
+            if user.role == .admin { nav.append(.init(title: t("nav.admin"), href: "/beheer", current: url.path.hasPrefix("/beheer"))) }
+        } else {
+            nav.append(.init(title: t("nav.login"), href: "/inloggen", current: url.path == "/inloggen"))
+        }
+        return PageMeta(
+            title: title,
+            lang: language.rawValue,
+            otherLanguageHref: components.url?.relativeString ?? "?lang=\(other.rawValue)",
+            otherLanguageLabel: other == .en ? "English" : "Nederlands",
+            otherLanguageCode: other.rawValue,
+            csrf: user == nil ? "" : csrfToken(),
+            user: user.map { PageMeta.UserBadge(name: $0.name, role: t("role." + $0.role.rawValue)) },
+            isAdmin: user?.role == .admin,
+            breadcrumbs: url.path == "/" ? [] : crumbItems,
+            nav: nav,
+            errors: errors.map { .init(href: "#" + $0.field, message: t($0)) },
+            status: status,
+            demo: application.config.loadDemo,
+            alternateCalendar: nil
+        )
+    }
+}
+
+/// One form field as a page shows it: label, description, error and control (interface-guide §2).
+struct FieldView: Encodable {
+    struct Option: Encodable { var value: String; var label: String; var selected: Bool; var id: String }
+    var name: String
+    var id: String
+    var label: String
+    var type: String
+    var value: String
+    var description: String?
+    var error: String?
+    var optional: Bool
+    var autocomplete: String?
+    var options: [Option]
+    var describedBy: String?
+
+    init(_ req: Request, name: String, label: String, type: String = "text", value: String = "", description: String? = nil,
+         optional: Bool = false, autocomplete: String? = nil, options: [(value: String, label: String)] = [],
+         selected: Set<String> = [], errors: [FieldError] = []) {
+        self.name = name
+        id = name
+        self.label = label
+        self.type = type
+        self.value = value
+        self.description = description
+        self.optional = optional
+        self.autocomplete = autocomplete
+        let chosen = selected.isEmpty ? [value] : selected
+        self.options = options.enumerated().map { i, o in
+            Option(value: o.value, label: o.label, selected: chosen.contains(o.value), id: i == 0 ? name : "\(name)-\(i)")
+        }
+        error = errors.first(where: { $0.field == name }).map { req.t($0) }
+        let ids = [description == nil ? nil : "\(name)-uitleg", error == nil ? nil : "\(name)-fout"].compactMap { $0 }
+        describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
+    }
+}
+
+struct FormView: Encodable {
+    var action: String
+    var submitLabel: String
+    var fields: [FieldView]
+    var csrf: String
+    var showRequiredNote: Bool
+}
+
+/// Escapes text for HTML element content and attribute values.
+enum HTML {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}
+
+/// Dutch and English number formatting: 13.595 / 13,595.
+enum Format {
+    static func number(_ n: Int?, _ language: Language) -> String {
+        guard let n else { return "–" }
+        let digits = String(abs(n))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(language == .nl ? "." : ",") }
+            out.append(ch)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    static func dateTime(_ date: Date, _ language: Language) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: language == .nl ? "nl_NL" : "en_GB")
+        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+        f.dateFormat = language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm"
+        return f.string(from: date)
+    }
+
+    static func isoDate(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+        return f.string(from: date)
+    }
+}

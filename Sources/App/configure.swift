@@ -1,0 +1,89 @@
+import Vapor
+import Fluent
+import FluentSQLiteDriver
+import FluentPostgresDriver
+import Leaf
+import Domain
+
+/// The table of contents of the application: configuration, database, middleware, features.
+public func configure(_ app: Application) async throws {
+    let config = try AppConfig.load(from: ProcessInfo.processInfo.environment.merging(app.testEnvironment) { $1 })
+    try await configure(app, config: config)
+}
+
+public func configure(_ app: Application, config: AppConfig) async throws {
+    app.config = config
+    app.localizer = try Localizer(directory: app.directory.resourcesDirectory + "Localization/")
+
+    // Database
+    switch config.database {
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory), as: .sqlite)
+    case .sqliteFile(let path):
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4), as: .psql)
+    }
+    registerMigrations(app)
+
+    // Sessions (stored in the database), views, security
+    app.sessions.use(.fluent)
+    app.sessions.configuration.cookieName = "wijkwerk_session"
+    app.sessions.configuration.cookieFactory = { id in
+        .init(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: 8 * 3600, path: "/",
+              isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+    }
+    app.views.use(.leaf)
+    app.leaf.tags["t"] = TranslateTag()
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(AccessLogMiddleware())
+    app.middleware.use(WijkwerkErrorMiddleware())
+    app.middleware.use(LoginRedirectMiddleware())
+    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(LanguageMiddleware())
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(User.sessionAuthenticator())
+
+    try routes(app)
+    registerCommands(app)
+}
+
+extension Application {
+    /// Extra environment for tests (merged over the process environment).
+    private struct TestEnvironmentKey: StorageKey { typealias Value = [String: String] }
+    public var testEnvironment: [String: String] {
+        get { storage[TestEnvironmentKey.self] ?? [:] }
+        set { storage[TestEnvironmentKey.self] = newValue }
+    }
+
+    /// Migrates and, on an empty database with the demo switched on, loads the demo.
+    public func prepareDatabase() async throws {
+        try await autoMigrate()
+        if config.loadDemo {
+            if try await AreaSeeder(seedDirectory: directory.resourcesDirectory + "Seed/").seedIfEmpty(on: db) {
+                logger.info("Loaded the demo municipalities from Resources/Seed")
+            }
+        }
+    }
+}
+
+/// The `wijkwerk` subcommands besides Vapor's own `serve` and `migrate`.
+func registerCommands(_ app: Application) {
+    app.asyncCommands.use(UserCommands(), as: "user")
+    app.asyncCommands.use(SeedCommand(), as: "seed")
+}
+
+/// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).
+struct SeedCommand: AsyncCommand {
+    struct Signature: CommandSignature {}
+    var help: String { "Load the demo municipalities into an empty database" }
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let seeded = try await AreaSeeder(seedDirectory: context.application.directory.resourcesDirectory + "Seed/").seedIfEmpty(on: context.application.db)
+        context.console.print(seeded ? "Demo loaded." : "The database already holds municipalities; nothing loaded.")
+    }
+}

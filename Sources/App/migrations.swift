@@ -1,0 +1,11 @@
+import Fluent
+import Vapor
+
+/// Every migration, in order, with explicit names.
+func registerMigrations(_ app: Application) {
+    app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateAuditEntries())
+    app.migrations.add(CreateAreaTables())
+    app.migrations.add(CreateAreaIndexes())
+    app.migrations.add(CreateAccountTables())
+}

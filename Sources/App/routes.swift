@@ -1,0 +1,14 @@
+import Vapor
+
+/// One line per feature.
+func routes(_ app: Application) throws {
+    try app.register(collection: OperationsController())
+    try app.register(collection: PublicAreasController())
+    try app.register(collection: AreasAPIController())
+    try app.register(collection: AuthController())
+    try app.register(collection: AreasAdminController())
+    try app.register(collection: UsersAdminController())
+    try app.register(collection: DepartmentsAdminController())
+    try app.register(collection: AuditController())
+    try app.register(collection: InfoPagesController())
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The staff roles of domain.md §1. Residents do not need an account.
+public enum Role: String, CaseIterable, Codable, Sendable {
+    case admin
+    case areaCoordinator
+    case areaManager
+    case departmentOfficer
+    case teamLead
+    case areaAlderman
+    case executive
+    case municipalCouncil
+    case councilMember
+    case partner
+
+    /// What a role's scope is made of.
+    public enum ScopeKind: String, Sendable { case municipality, areas, department }
+
+    public var scopeKind: ScopeKind {
+        switch self {
+        case .areaCoordinator, .areaAlderman, .councilMember, .partner: return .areas
+        case .departmentOfficer, .teamLead: return .department
+        case .admin, .areaManager, .executive, .municipalCouncil: return .municipality
+        }
+    }
+}
+
+/// Who is acting: a role in one municipality, with the areas or the department the role is scoped to.
+/// An admin without a municipality administers the whole installation (every municipality).
+public struct Actor: Hashable, Sendable {
+    public var userID: UUID
+    public var role: Role
+    public var municipalityID: UUID?
+    public var areaIDs: Set<UUID>
+    public var departmentID: UUID?
+
+    public init(userID: UUID, role: Role, municipalityID: UUID?, areaIDs: Set<UUID> = [], departmentID: UUID? = nil) {
+        self.userID = userID
+        self.role = role
+        self.municipalityID = municipalityID
+        self.areaIDs = areaIDs
+        self.departmentID = departmentID
+    }
+}
+
+/// Something an actor wants to do, with the municipality (and area or department) it concerns.
+public enum Action: Hashable, Sendable {
+    /// Users, roles, departments, areas, the buurt mapping, classifications.
+    case administer(municipality: UUID)
+    case readAuditLog(municipality: UUID)
+    /// The staff view of an area: its internal dashboard and work.
+    case viewAreaWork(municipality: UUID, area: UUID)
+    /// Coordinating an area: triage, council support, the area plan.
+    case coordinateArea(municipality: UUID, area: UUID)
+    /// Working on what is routed to a department.
+    case handleDepartmentWork(municipality: UUID, department: UUID)
+}
+
+public enum Permissions {
+    /// The rule: roles act only inside their own municipality, and area or department roles only inside their scope.
+    public static func allows(_ actor: Actor, _ action: Action) -> Bool {
+        if actor.role == .admin && actor.municipalityID == nil { return true }
+        switch action {
+        case .administer(let m), .readAuditLog(let m):
+            return actor.municipalityID == m && actor.role == .admin
+        case .viewAreaWork(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager, .executive, .municipalCouncil: return true
+            case .areaCoordinator, .areaAlderman, .councilMember, .partner: return actor.areaIDs.contains(area)
+            case .departmentOfficer, .teamLead: return true
+            }
+        case .coordinateArea(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager: return true
+            case .areaCoordinator: return actor.areaIDs.contains(area)
+            default: return false
+            }
+        case .handleDepartmentWork(let m, let department):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin: return true
+            case .departmentOfficer, .teamLead: return actor.departmentID == department
+            default: return false
+            }
+        }
+    }
+
+    /// Whether a role can be given this scope: area roles need at least one area, department roles a department.
+    public static func validateScope(role: Role, areaCount: Int, hasDepartment: Bool) -> FieldError? {
+        switch role.scopeKind {
+        case .areas where areaCount == 0: return FieldError("areas", "user.scope.areasMissing")
+        case .department where !hasDepartment: return FieldError("department", "user.scope.departmentMissing")
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import App
+import Vapor
+import Logging
+
+@main
+enum Entrypoint {
+    static func main() async throws {
+        var env = try Environment.detect()
+        try LoggingSystem.bootstrap(from: &env)
+        let app = try await Application.make(env)
+        do {
+            try await configure(app)
+            // Commands that need a ready database migrate it (and load the demo on an empty one) first.
+            let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
+            if command == nil || ["serve", "user", "open311-key", "jobs"].contains(command!) {
+                try await app.prepareDatabase()
+            } else if command == "seed" {
+                try await app.autoMigrate()
+            }
+            try await app.execute()
+        } catch {
+            app.logger.report(error: error)
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+}
