@@ -56,3 +56,11 @@ enum Input {
         return .success(value)
     }
 }
+
+extension Request {
+    /// A posted form. A body that cannot be read counts as an empty form, so validation can say what is missing
+    /// instead of answering with a bare 400.
+    func form<T: Content>(_ empty: @autoclosure () -> T) -> T {
+        (try? content.decode(T.self)) ?? empty()
+    }
+}

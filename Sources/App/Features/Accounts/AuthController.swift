@@ -42,7 +42,7 @@ struct AuthController: RouteCollection {
     }
 
     func login(req: Request) async throws -> Response {
-        let input = try req.content.decode(LoginForm.self)
+        let input = req.form(LoginForm())
         let typed = input.email ?? ""
         guard req.csrfValid(input.csrf) else {
             return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("csrf", "form.csrf")]), status: .forbidden)
@@ -104,7 +104,7 @@ struct AuthController: RouteCollection {
 
     func logout(req: Request) async throws -> Response {
         struct LogoutForm: Content { var csrf: String? }
-        let input = try req.content.decode(LogoutForm.self)
+        let input = req.form(LogoutForm())
         guard req.csrfValid(input.csrf) else { throw AppError(status: .forbidden, key: "form.csrf") }
         req.auth.logout(User.self)
         req.session.unauthenticate(User.self)

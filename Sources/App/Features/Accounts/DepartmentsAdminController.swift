@@ -75,7 +75,7 @@ struct DepartmentsAdminController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let m = try await AreasAdminController.municipality(req)
-        let form = try req.content.decode(DepartmentForm.self)
+        let form = req.form(DepartmentForm())
         do {
             try req.checkCSRF(form.csrf)
             let (name, domain, lead) = try await validate(form, m, except: nil, on: req.db)
@@ -122,7 +122,7 @@ struct DepartmentsAdminController: RouteCollection {
     func update(req: Request) async throws -> Response {
         let m = try await AreasAdminController.municipality(req)
         let d = try await load(req, m)
-        let form = try req.content.decode(DepartmentForm.self)
+        let form = req.form(DepartmentForm())
         do {
             try req.checkCSRF(form.csrf)
             let (name, domain, lead) = try await validate(form, m, except: d.id, on: req.db)

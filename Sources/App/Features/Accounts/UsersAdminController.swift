@@ -108,7 +108,7 @@ struct UsersAdminController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let (user, actor) = try await admin(req)
-        var form = try req.content.decode(UserForm.self)
+        var form = req.form(UserForm())
         do {
             try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
@@ -142,7 +142,7 @@ struct UsersAdminController: RouteCollection {
     func update(req: Request) async throws -> Response {
         let (me, actor) = try await admin(req)
         let user = try await target(req, actor)
-        var form = try req.content.decode(UserForm.self)
+        var form = req.form(UserForm())
         do {
             try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }

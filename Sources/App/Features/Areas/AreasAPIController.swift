@@ -105,8 +105,8 @@ struct AreasAPIController: RouteCollection {
 
     /// GeoJSON of an area: its buurten as one MultiPolygon, or (?outline=true) their dissolved outline.
     func areaGeometry(req: Request) async throws -> Response {
-        let (a, s) = try await findArea(req)
         let outline = try outlineFlag(req)
+        let (a, s) = try await findArea(req)
         let geometry = outline ? a.outline : MultiPolygon(s.neighbourhoods(of: a.id).flatMap(\.geometry.polygons))
         return try geoJSON(feature: geometry, id: a.id.uuidString, properties: ["name": a.name, "municipality": s.code, "kind": a.kind.rawValue])
     }

@@ -114,7 +114,7 @@ struct AreasAdminController: RouteCollection {
 
     func createArea(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
-        let form = try req.content.decode(AreaForm.self)
+        let form = req.form(AreaForm())
         do {
             try req.checkCSRF(form.csrf)
             let (name, kind) = try await validateArea(form, m, except: nil, on: req.db)
@@ -162,7 +162,7 @@ struct AreasAdminController: RouteCollection {
     func updateArea(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
         let area = try await loadArea(req, m)
-        let form = try req.content.decode(AreaForm.self)
+        let form = req.form(AreaForm())
         do {
             try req.checkCSRF(form.csrf)
             let (name, kind) = try await validateArea(form, m, except: area.id, on: req.db)
@@ -221,7 +221,7 @@ struct AreasAdminController: RouteCollection {
 
     func saveMapping(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
-        let form = try req.content.decode(MappingForm.self)
+        let form = req.form(MappingForm())
         let chosen = form.area ?? [:]
         do {
             try req.checkCSRF(form.csrf)
@@ -296,7 +296,7 @@ struct AreasAdminController: RouteCollection {
 
     func createClassification(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
-        let form = try req.content.decode(ClassificationForm.self)
+        let form = req.form(ClassificationForm())
         do {
             try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
@@ -371,7 +371,7 @@ struct AreasAdminController: RouteCollection {
     func createGroup(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
         let c = try await loadClassification(req, m)
-        let form = try req.content.decode(ClassificationForm.self)
+        let form = req.form(ClassificationForm())
         do {
             try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
@@ -401,7 +401,7 @@ struct AreasAdminController: RouteCollection {
     func saveClassification(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
         let c = try await loadClassification(req, m)
-        let form = try req.content.decode(AssignmentForm.self)
+        let form = req.form(AssignmentForm())
         let chosen = form.group ?? [:]
         do {
             try req.checkCSRF(form.csrf)
