@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "wijkwerk", targets: ["Run"]),
+        .executable(name: "wijkwerk-locate-bench", targets: ["LocateBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
@@ -35,6 +36,7 @@ let package = Package(
             dependencies: ["App"],
             path: "Sources/Run"
         ),
+        .executableTarget(name: "LocateBenchmark", dependencies: ["Domain"], path: "Benchmarks/LocateBenchmark"),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
         .testTarget(
             name: "AppTests",

@@ -76,6 +76,7 @@ extension Application {
 func registerCommands(_ app: Application) {
     app.asyncCommands.use(UserCommands(), as: "user")
     app.asyncCommands.use(SeedCommand(), as: "seed")
+    app.asyncCommands.use(SyntheticSeedCommand(), as: "seed-synthetic")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).
