@@ -24,9 +24,10 @@ enum AreaMap {
         for shape in shapes {
             let classes = "ww-map__area ww-map__area--c\(shape.colour)" + (shape.current ? " ww-map__area--current" : "")
             var body = "<path class=\"\(classes)\" d=\"\(projection.pathData(shape.geometry))\"/>"
-            if showLabels, let point = shape.geometry.labelPoint {
-                let (x, y) = projection.point(point)
-                body += "<text class=\"ww-map__label\" x=\"\(Int(x))\" y=\"\(Int(y))\" font-size=\"\(Int(fontSize))\" text-anchor=\"middle\" dominant-baseline=\"middle\">\(HTML.escape(shape.label))</text>"
+            if showLabels, let point = shape.geometry.labelPoint, let box = shape.geometry.boundingBox {
+                let label = labelPlacement(shape.label, at: projection.point(point), shapeWidth: projection.point(Position(lon: box.maxLon, lat: box.minLat)).x - projection.point(Position(lon: box.minLon, lat: box.minLat)).x,
+                                           baseSize: fontSize, canvasWidth: projection.width)
+                body += "<text class=\"ww-map__label\" x=\"\(Int(label.x))\" y=\"\(Int(label.y))\" font-size=\"\(Int(label.size))\" text-anchor=\"middle\" dominant-baseline=\"middle\">\(HTML.escape(shape.label))</text>"
             }
             if let href = shape.href {
                 out += "<a class=\"ww-map__link\" href=\"\(HTML.escape(href))\" aria-label=\"\(HTML.escape(shape.accessibleName))\">\(body)</a>"
@@ -35,5 +36,15 @@ enum AreaMap {
             }
         }
         return out + "</svg>"
+    }
+
+    /// Shrinks a label to fit its shape (down to a readable minimum) and keeps it inside the canvas.
+    static func labelPlacement(_ text: String, at point: (x: Double, y: Double), shapeWidth: Double, baseSize: Double, canvasWidth: Double) -> (x: Double, y: Double, size: Double) {
+        let characterWidth = 0.6
+        let fitting = shapeWidth * 0.9 / (characterWidth * Double(max(text.count, 1)))
+        let size = max(11, min(baseSize, fitting))
+        let half = characterWidth * size * Double(text.count) / 2
+        let x = min(max(point.x, half + 2), canvasWidth - half - 2)
+        return (x, point.y, size)
     }
 }

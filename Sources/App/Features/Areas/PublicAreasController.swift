@@ -130,7 +130,7 @@ struct PublicAreasController: RouteCollection {
             page: req.page(a.name, municipality: s.name, crumbs: [(req.t("municipality.heading", s.name), Paths.municipality(s.slug))]),
             name: a.name, kind: Self.kindLabel(a.kind, req), municipalityName: s.name, municipalityHref: Paths.municipality(s.slug),
             map: map, inhabitants: Format.number(f.inhabitants, lang), dwellings: Format.number(f.dwellings, lang),
-            density: Format.number(f.density, lang), landHa: Format.number(f.areaLandHa, lang),
+            density: Format.number(a.figures.wholeDistricts.count == 1 ? s.districts.first { $0.code == a.figures.wholeDistricts[0] }?.density : f.density, lang), landHa: Format.number(f.areaLandHa, lang),
             year: s.figuresYear.map(String.init) ?? "", hasFigures: f.inhabitants != nil,
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps)
