@@ -56,7 +56,13 @@ struct MunicipalitySnapshot: Sendable {
 /// The in-memory cache of snapshots and the buurt locator.
 final class AreaDirectory: Sendable {
     private let snapshots = NIOLockedValueBox<[UUID: MunicipalitySnapshot]>([:])
-    private let locatorBox = NIOLockedValueBox<Locator<UUID>?>(nil)
+    /// The buurt locator and, per buurt, its municipality.
+    struct LocatorIndex: Sendable {
+        var locator: Locator<UUID>
+        var municipalityOf: [UUID: UUID]
+    }
+
+    private let locatorBox = NIOLockedValueBox<LocatorIndex?>(nil)
 
     /// The snapshot for this municipality row; rebuilt when its version changed.
     func snapshot(for m: Municipality, on db: any Database) async throws -> MunicipalitySnapshot {
@@ -70,15 +76,16 @@ final class AreaDirectory: Sendable {
     func invalidate(_ municipalityID: UUID) { snapshots.withLockedValue { $0[municipalityID] = nil } }
 
     /// The locator over every buurt of every municipality (buurt boundaries do not change while running).
-    func locator(on db: any Database) async throws -> Locator<UUID> {
-        if let locator = locatorBox.withLockedValue({ $0 }) { return locator }
+    func locator(on db: any Database) async throws -> LocatorIndex {
+        if let index = locatorBox.withLockedValue({ $0 }) { return index }
         let rows = try await Neighbourhood.query(on: db).sort(\.$code).all()
         let regions: [(id: UUID, geometry: MultiPolygon)] = try rows.map { n in
             (id: try n.requireID(), geometry: try GeoJSON.decodeGeometry(Data(n.geometry.utf8)))
         }
-        let locator = Locator(regions)
-        locatorBox.withLockedValue { $0 = locator }
-        return locator
+        let index = LocatorIndex(locator: Locator(regions),
+                                 municipalityOf: Dictionary(uniqueKeysWithValues: try rows.map { (try $0.requireID(), $0.$municipality.id) }))
+        locatorBox.withLockedValue { $0 = index }
+        return index
     }
 
     func resetLocator() { locatorBox.withLockedValue { $0 = nil } }

@@ -106,20 +106,14 @@ struct AreaSeeder {
 
         for record in records where record["niveau"] == "buurt" {
             let code = record["regiocode"]!
-            guard let geometry = geometries[code], let box = geometry.boundingBox else {
-                throw SeedError(description: "No boundary for buurt \(code)")
-            }
+            guard let geometry = geometries[code] else { throw SeedError(description: "No boundary for buurt \(code)") }
             let n = Neighbourhood()
             n.$municipality.id = try municipalities[record["gemeentecode"]!]!.requireID()
             n.$district.id = try districts[record["wijkcode"]!]!.requireID()
             n.$area.id = try districtArea[record["wijkcode"]!]?.requireID()
             n.code = code
             n.name = record["regionaam"]!
-            n.geometry = GeoJSON.encodeGeometry(geometry)
-            n.minLon = box.minLon
-            n.minLat = box.minLat
-            n.maxLon = box.maxLon
-            n.maxLat = box.maxLat
+            try n.setGeometry(geometry)
             try await n.create(on: db)
         }
         try await seedExampleClassification(on: db)

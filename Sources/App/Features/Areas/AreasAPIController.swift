@@ -177,12 +177,15 @@ struct AreasAPIController: RouteCollection {
 /// The one lookup from a point to buurt, wijk, municipality and area, used by every feature.
 enum LocateService {
     static func locate(_ p: Position, on req: Request) async throws -> AreasAPIController.LocateDTO? {
-        let locator = try await req.areas.locator(on: req.db)
-        guard let id = locator.locate(p),
-              let n = try await Neighbourhood.query(on: req.db).filter(\.$id == id).with(\.$district).with(\.$municipality).with(\.$area).first()
-        else { return nil }
-        return .init(neighbourhood: .init(code: n.code, name: n.name), district: .init(code: n.district.code, name: n.district.name),
-                     municipality: .init(code: n.municipality.code, name: n.municipality.name),
-                     area: try n.area.map { .init(id: try $0.requireID(), name: $0.name, slug: $0.slug) })
+        let index = try await req.areas.locator(on: req.db)
+        guard let id = index.locator.locate(p), let municipalityID = index.municipalityOf[id],
+              let m = try await Municipality.find(municipalityID, on: req.db) else { return nil }
+        let s = try await req.areas.snapshot(for: m, on: req.db)
+        guard let n = s.neighbourhoods.first(where: { $0.id == id }) else { return nil }
+        let district = s.districts.first { $0.code == n.districtCode }
+        let area = n.areaID.flatMap { areaID in s.areas.first { $0.id == areaID } }
+        return .init(neighbourhood: .init(code: n.code, name: n.name), district: .init(code: n.districtCode, name: district?.name ?? ""),
+                     municipality: .init(code: s.code, name: s.name),
+                     area: area.map { .init(id: $0.id, name: $0.name, slug: $0.slug) })
     }
 }

@@ -55,18 +55,13 @@ struct SyntheticSeedCommand: AsyncCommand {
                 var buurten: [Neighbourhood] = []
                 for (index, wijk) in gemeente.wijken.enumerated() {
                     for buurt in wijk.buurten {
-                        let box = buurt.geometry.boundingBox!
                         let n = Neighbourhood()
                         n.$municipality.id = try m.requireID()
                         n.$district.id = districts[index].id!
                         n.$area.id = areas[index].id!
                         n.code = buurt.code
                         n.name = buurt.name
-                        n.geometry = GeoJSON.encodeGeometry(buurt.geometry)
-                        n.minLon = box.minLon
-                        n.minLat = box.minLat
-                        n.maxLon = box.maxLon
-                        n.maxLat = box.maxLat
+                        try n.setGeometry(buurt.geometry)
                         buurten.append(n)
                     }
                 }

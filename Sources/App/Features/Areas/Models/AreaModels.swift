@@ -55,6 +55,16 @@ final class Neighbourhood: Model, @unchecked Sendable {
     @Field(key: "max_lon") var maxLon: Double
     @Field(key: "max_lat") var maxLat: Double
     init() {}
+
+    /// Stores a boundary with the bounding box used to prefilter lookups.
+    func setGeometry(_ geometry: MultiPolygon) throws {
+        guard let box = geometry.boundingBox else { throw GeoJSON.Error.malformed("empty geometry for \(code)") }
+        self.geometry = GeoJSON.encodeGeometry(geometry)
+        minLon = box.minLon
+        minLat = box.minLat
+        maxLon = box.maxLon
+        maxLat = box.maxLat
+    }
 }
 
 /// A gebied: the level at which a council and a coordinator work, made of buurten.
