@@ -44,7 +44,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(AccessLogMiddleware())
     app.middleware.use(WijkwerkErrorMiddleware())
     app.middleware.use(LoginRedirectMiddleware())
-    app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory))
+    app.middleware.use(StylesheetMiddleware(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(User.sessionAuthenticator())

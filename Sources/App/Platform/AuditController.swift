@@ -8,12 +8,13 @@ struct AuditController: RouteCollection {
         routes.get("beheer", "logboek", use: list)
     }
 
-    struct Filter: Content { var soort: String?; var actie: String?; var wie: String?; var van: String?; var tot: String?; var pagina: Int? }
+    struct Filter: Content { var soort: String?; var actie: String?; var wie: String?; var van: String?; var tot: String?; var pagina: String? }
 
     struct Page: Encodable {
         struct Row: Encodable { var when: String; var iso: String; var who: String; var action: String; var subject: String; var type: String; var before: String?; var after: String?; var reason: String? }
         struct Link: Encodable { var href: String; var label: String; var current: Bool }
         var page: PageMeta
+        var heading: String
         var form: FormView
         var rows: [Row]
         var total: Int
@@ -25,7 +26,7 @@ struct AuditController: RouteCollection {
     func list(req: Request) async throws -> Response {
         let actor = try await req.actor()
         guard actor.role == .admin else { throw AppError.forbidden }
-        let filter = try req.query.decode(Filter.self)
+        let filter = (try? req.query.decode(Filter.self)) ?? Filter()
         var errors: [FieldError] = []
         let from = Self.date(filter.van, field: "van", errors: &errors)
         let to = Self.date(filter.tot, field: "tot", errors: &errors).map { $0.addingTimeInterval(24 * 3600) }
@@ -37,7 +38,8 @@ struct AuditController: RouteCollection {
         if let from { query = query.filter(\.$createdAt >= from) }
         if let to { query = query.filter(\.$createdAt < to) }
         let total = errors.isEmpty ? try await query.count() : 0
-        let pageNumber = max(1, filter.pagina ?? 1)
+        let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
+        let pageNumber = min(max(1, filter.pagina.flatMap { Int($0) } ?? 1), pageCount)
         let entries = errors.isEmpty ? try await query.sort(\.$createdAt, .descending).range(((pageNumber - 1) * Self.pageSize)..<(pageNumber * Self.pageSize)).all() : []
         let rows = entries.map {
             Page.Row(when: Format.dateTime($0.createdAt, req.language), iso: Format.isoDate($0.createdAt), who: $0.actorName,
@@ -52,7 +54,6 @@ struct AuditController: RouteCollection {
             FieldView(req, name: "van", label: req.t("audit.filterFrom"), type: "date", value: filter.van ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
             FieldView(req, name: "tot", label: req.t("audit.filterTo"), type: "date", value: filter.tot ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
         ], csrf: "", showRequiredNote: false)
-        let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         var components = URLComponents(string: req.url.string) ?? URLComponents()
         let pages: [Page.Link] = (1...min(pageCount, 20)).map { n in
             var items = (components.queryItems ?? []).filter { $0.name != "pagina" }
@@ -60,8 +61,8 @@ struct AuditController: RouteCollection {
             components.queryItems = items
             return Page.Link(href: components.url?.relativeString ?? "?pagina=\(n)", label: String(n), current: n == pageNumber)
         }
-        let context = Page(page: req.page(req.t("audit.countTitle", String(total)), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors),
-                           form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])
+        let context = Page(page: req.page(req.tCount("audit.countTitle", total), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors),
+                           heading: req.tCount("audit.countTitle", total), form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])
         return try await req.render("Admin/audit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }
 

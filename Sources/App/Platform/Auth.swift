@@ -4,7 +4,7 @@ import Domain
 
 extension Request {
     /// The signed-in staff member, if any.
-    var authUser: User? { auth.get(User.self) }
+    var authUser: User? { auth.get(User.self).flatMap { $0.active ? $0 : nil } }
 
     /// The signed-in staff member, or a redirect to the login page.
     func requireUser() throws -> User {

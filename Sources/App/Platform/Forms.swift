@@ -24,7 +24,7 @@ extension Result where Failure == FieldError {
 extension Request {
     /// A form post: the CSRF token must match, otherwise a 403 with the form kept.
     func checkCSRF(_ token: String?) throws {
-        guard csrfValid(token) else { throw ValidationFailure([FieldError("csrf", "form.csrf")], status: .forbidden) }
+        guard csrfValid(token) else { throw ValidationFailure([FieldError("formulier", "form.csrf")], status: .forbidden) }
     }
 
     /// Status message for the next page (after Post/Redirect/Get).
@@ -62,5 +62,17 @@ extension Request {
     /// instead of answering with a bare 400.
     func form<T: Content>(_ empty: @autoclosure () -> T) -> T {
         (try? content.decode(T.self)) ?? empty()
+    }
+}
+
+/// Optimistic concurrency for edit forms: the form carries a fingerprint of the record as it was shown, and
+/// saving first checks that the record still has that fingerprint, so nobody overwrites a newer change unseen.
+enum EditToken {
+    static func of(_ value: some Encodable) -> String {
+        SHA256.hash(data: Data(AuditLog.json(value).utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func check(_ submitted: String?, current: some Encodable) throws {
+        guard submitted == of(current) else { throw ValidationFailure([FieldError("formulier", "admin.conflict")], status: .conflict) }
     }
 }

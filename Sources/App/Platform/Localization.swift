@@ -68,6 +68,11 @@ extension Request {
 
     public func t(_ error: FieldErrorText) -> String { t(error.key, error.values) }
 
+    /// A text with a count: the key's ".one" form for 1, ".many" otherwise; the count is {0}.
+    public func tCount(_ key: String, _ count: Int, _ args: String...) -> String {
+        t(key + (count == 1 ? ".one" : ".many"), [String(count)] + args)
+    }
+
     func t(_ key: String, _ args: [String]) -> String { application.localizer.text(key, language, args) }
 }
 

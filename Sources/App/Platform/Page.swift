@@ -30,9 +30,12 @@ extension Request {
     /// The page frame. `heading` is the page's subject; the municipality (if any) follows it in the title.
     func page(_ heading: String, municipality: String? = nil, crumbs: [(String, String)] = [], errors: [FieldError] = [], status: String? = nil) -> PageMeta {
         var title = heading
-        if let municipality { title += " – " + t("municipality.titleSuffix", municipality) } else { title += " – Wijkwerk" }
-        if !errors.isEmpty {
-            title = t(errors.count == 1 ? "form.errorTitle.one" : "form.errorTitle.many", String(errors.count)) + " – " + title
+        if let municipality { title += " – " + t("municipality.titleSuffix", municipality) } else if !heading.contains("Wijkwerk") { title += " – Wijkwerk" }
+        let fieldErrors = errors.filter { $0.field != "formulier" }
+        if !fieldErrors.isEmpty {
+            title = tCount("form.errorTitle", fieldErrors.count) + " – " + title
+        } else if !errors.isEmpty {
+            title = t("form.errorPrefix") + " " + title
         }
         let other: Language = language == .nl ? .en : .nl
         var components = URLComponents(string: url.string) ?? URLComponents()

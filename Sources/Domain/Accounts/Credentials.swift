@@ -6,6 +6,7 @@ public enum Credentials {
     public static let maxPasswordBytes = 72
 
     public static func validatePassword(_ password: String, field: String = "password") -> FieldError? {
+        if password.isEmpty { return FieldError(field, "password.empty") }
         if password.count < minPasswordLength { return FieldError(field, "password.tooShort", [String(minPasswordLength)]) }
         if password.utf8.count > maxPasswordBytes { return FieldError(field, "password.tooLong", [String(maxPasswordBytes)]) }
         return nil
@@ -16,7 +17,8 @@ public enum Credentials {
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if email.isEmpty { return .failure(FieldError(field, "email.empty")) }
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+        if email.count > 254 { return .failure(FieldError(field, "email.tooLong", ["254"])) }
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !email.contains(where: { $0.isWhitespace || $0 == "\0" }) else {
             return .failure(FieldError(field, "email.format"))

@@ -110,3 +110,51 @@ struct AdminUsersTests {
         }
     }
 }
+
+@Suite("Admin: nobody overwrites a newer change unseen")
+struct EditConflictTests {
+    @Test func aStaleUserFormIsAConflictAndKeepsTheInput() async throws {
+        try await withApp { app in
+            let browser = try await Fixture.adminBrowser(app)
+            let jan = try await Fixture.user(app, email: "jan@oss.test", role: .executive)
+            let path = "/beheer/gebruikers/\(try jan.requireID())"
+            let staleToken = try #require(TestBrowser.hidden("versie", in: try await browser.get(path).text))
+            let block = try await browser.submit(path, [("name", "Jan"), ("email", "jan@oss.test"), ("role", "executive"), ("municipality", try jan.$municipality.id!.uuidString), ("password", ""), ("active", "nee")])
+            #expect(block.status == .seeOther)
+            let stale = try await browser.submit(path, [("name", "Jan Jansen"), ("email", "jan@oss.test"), ("role", "executive"), ("municipality", try jan.$municipality.id!.uuidString), ("password", ""), ("active", "ja"), ("versie", staleToken)])
+            #expect(stale.status == .conflict)
+            #expect(stale.text.contains("Iemand anders heeft dit net gewijzigd"))
+            #expect(stale.text.contains("value=\"Jan Jansen\""), "the input is kept")
+            let fresh = try #require(try await User.find(jan.id, on: app.db))
+            #expect(fresh.active == false, "the block stays")
+            #expect(fresh.name == "Jan")
+        }
+    }
+
+    @Test func aStaleAreaFormIsAConflict() async throws {
+        try await withApp { app in
+            let browser = try await Fixture.adminBrowser(app)
+            let area = try await Fixture.area(app, "herpen")
+            let path = "/beheer/gemeenten/oss/gebieden/\(try area.requireID())"
+            let staleToken = try #require(TestBrowser.hidden("versie", in: try await browser.get(path).text))
+            #expect(try await browser.submit(path, [("name", "Herpen en Overlangel"), ("kind", "village")]).status == .seeOther)
+            let stale = try await browser.submit(path, [("name", "Herpen-Dorp"), ("kind", "village"), ("versie", staleToken)])
+            #expect(stale.status == .conflict)
+            #expect(try await Area.find(area.id, on: app.db)?.name == "Herpen en Overlangel")
+        }
+    }
+
+    @Test func aBlockedUserLosesTheirSessionAtOnce() async throws {
+        try await withApp { app in
+            let admin = try await Fixture.adminBrowser(app)
+            let piet = try await Fixture.user(app, email: "piet@oss.test", role: .admin, municipality: "GM0828")
+            let pietsBrowser = TestBrowser(app)
+            #expect(try await pietsBrowser.login("piet@oss.test", Fixture.password).status == .seeOther)
+            #expect(try await pietsBrowser.get("/").text.contains("Ingelogd als Piet"))
+            let path = "/beheer/gebruikers/\(try piet.requireID())"
+            #expect(try await admin.submit(path, [("name", "Piet"), ("email", "piet@oss.test"), ("role", "admin"), ("municipality", try piet.$municipality.id!.uuidString), ("password", ""), ("active", "nee")]).status == .seeOther)
+            #expect(!(try await pietsBrowser.get("/").text.contains("Ingelogd als Piet")))
+            #expect(try await pietsBrowser.get("/beheer").status == .seeOther)
+        }
+    }
+}

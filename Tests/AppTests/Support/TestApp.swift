@@ -88,7 +88,14 @@ final class TestBrowser {
     @discardableResult
     func submit(_ page: String, to action: String? = nil, _ form: [(String, String)]) async throws -> TestingHTTPResponse {
         let html = try await get(page).body.string
-        return try await post(action ?? page, form: [("csrf", Self.csrf(in: html))] + form)
+        var fields = [("csrf", Self.csrf(in: html))] + form
+        if !form.contains(where: { $0.0 == "versie" }), let version = Self.hidden("versie", in: html) { fields.append(("versie", version)) }
+        return try await post(action ?? page, form: fields)
+    }
+
+    static func hidden(_ name: String, in html: String) -> String? {
+        guard let range = html.range(of: "name=\"\(name)\" value=\"([^\"]*)\"", options: .regularExpression) else { return nil }
+        return String(html[range]).components(separatedBy: "value=\"")[1].dropLast().description
     }
 
     private func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders, body: ByteBuffer?) async throws -> TestingHTTPResponse {
@@ -106,10 +113,7 @@ final class TestBrowser {
         try await submit("/inloggen", [("email", email), ("password", password), ("terug", "/beheer")])
     }
 
-    static func csrf(in html: String) -> String {
-        guard let range = html.range(of: #"name="csrf" value="([^"]*)""#, options: .regularExpression) else { return "" }
-        return String(html[range]).components(separatedBy: "value=\"")[1].dropLast().description
-    }
+    static func csrf(in html: String) -> String { hidden("csrf", in: html) ?? "" }
 
     static func encode(_ form: [(String, String)]) -> String {
         var allowed = CharacterSet.alphanumerics

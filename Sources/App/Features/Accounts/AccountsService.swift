@@ -18,8 +18,8 @@ enum AccountsService {
     /// Checks the input against the rules; returns the cleaned values or every problem at once.
     static func validate(_ input: UserInput, existing: User?, on db: any Database) async throws -> (email: String, name: String, role: Role) {
         var errors: [FieldError] = []
-        let email = Credentials.normaliseEmail(input.email).collect(into: &errors)
         let name = Credentials.validateName(input.name).collect(into: &errors)
+        let email = Credentials.normaliseEmail(input.email).collect(into: &errors)
         let role = Role(rawValue: input.role)
         if role == nil { errors.append(FieldError("role", "user.role.missing")) }
         if let password = input.password, existing == nil || !password.isEmpty {

@@ -24,20 +24,22 @@ struct AuthController: RouteCollection {
             fields: [
                 FieldView(req, name: "email", label: req.t("login.email"), type: "email", value: email, autocomplete: "username", errors: errors),
                 FieldView(req, name: "password", label: req.t("login.password"), type: "password", autocomplete: "current-password", errors: errors),
-                FieldView(req, name: "terug", label: "", type: "hidden", value: Self.safeReturn(returnTo)),
+                FieldView(req, name: "terug", label: "", type: "hidden", value: returnTo.map { Self.safeReturn($0) } ?? ""),
             ],
-            csrf: req.csrfToken(), showRequiredNote: true)
+            csrf: req.csrfToken(), showRequiredNote: false)
         return LoginPage(page: req.page(req.t("login.title"), errors: errors), form: form, alert: alert)
     }
 
     /// Only local paths are followed after login (no open redirect).
-    static func safeReturn(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return "/beheer" }
+    static func safeReturn(_ raw: String?, role: Role = .admin) -> String {
+        let home = role == .admin ? "/beheer" : "/"
+        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return home }
+        if raw.hasPrefix("/beheer") && role != .admin { return home }
         return raw
     }
 
     func form(req: Request) async throws -> Response {
-        if req.authUser != nil { return req.redirect(to: "/beheer") }
+        if let user = req.authUser { return req.redirect(to: Self.safeReturn(nil, role: user.role)) }
         return try await req.render("Accounts/login", page(req, returnTo: req.query[String.self, at: "terug"]))
     }
 
@@ -45,7 +47,7 @@ struct AuthController: RouteCollection {
         let input = req.form(LoginForm())
         let typed = input.email ?? ""
         guard req.csrfValid(input.csrf) else {
-            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("csrf", "form.csrf")]), status: .forbidden)
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("formulier", "form.csrf")]), status: .forbidden)
         }
         var errors: [FieldError] = []
         let email = Credentials.normaliseEmail(typed).collect(into: &errors)
@@ -78,7 +80,7 @@ struct AuthController: RouteCollection {
         try await AuditLog.record(on: req.db, by: user, action: "user.login",
                                   subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                   requestID: req.id, at: now)
-        return req.redirect(to: Self.safeReturn(input.terug))
+        return req.redirect(to: Self.safeReturn(input.terug, role: user.role))
     }
 
     private func recordFailure(email: String, existing: LoginThrottleRecord?, now: Date, on db: any Database) async throws -> LoginThrottle {

@@ -20,7 +20,7 @@ struct DepartmentsAdminController: RouteCollection {
         var form: FormView
     }
 
-    struct DepartmentForm: Content { var csrf: String?; var name: String?; var domain: String?; var teamLead: String? }
+    struct DepartmentForm: Content { var csrf: String?; var name: String?; var domain: String?; var teamLead: String?; var versie: String? }
 
     private func fields(_ req: Request, _ m: Municipality, _ form: DepartmentForm, errors: [FieldError]) async throws -> [FieldView] {
         let leads = try await User.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$role == .teamLead).sort(\.$name).all()
@@ -31,7 +31,7 @@ struct DepartmentsAdminController: RouteCollection {
             FieldView(req, name: "teamLead", label: req.t("admin.department.teamLead"), type: "select", value: form.teamLead ?? "",
                       description: req.t("admin.department.teamLeadHelp"), optional: true,
                       options: [("", req.t("admin.department.noTeamLead"))] + leads.map { ($0.id!.uuidString, $0.name) }, errors: errors),
-        ]
+        ] + (form.versie.map { [FieldView(req, name: "versie", label: "", type: "hidden", value: $0)] } ?? [])
     }
 
     private func listPage(_ req: Request, _ m: Municipality, form: DepartmentForm = .init(), errors: [FieldError] = []) async throws -> ListPage {
@@ -116,7 +116,7 @@ struct DepartmentsAdminController: RouteCollection {
     func edit(req: Request) async throws -> View {
         let m = try await AreasAdminController.municipality(req)
         let d = try await load(req, m)
-        return try await req.view.render("Admin/form-page", try await editPage(req, m, d, form: .init(name: d.name, domain: d.domain, teamLead: d.teamLeadID?.uuidString)))
+        return try await req.view.render("Admin/form-page", try await editPage(req, m, d, form: .init(name: d.name, domain: d.domain, teamLead: d.teamLeadID?.uuidString, versie: EditToken.of(d.snapshot))))
     }
 
     func update(req: Request) async throws -> Response {
@@ -125,6 +125,7 @@ struct DepartmentsAdminController: RouteCollection {
         let form = req.form(DepartmentForm())
         do {
             try req.checkCSRF(form.csrf)
+            try EditToken.check(form.versie, current: d.snapshot)
             let (name, domain, lead) = try await validate(form, m, except: d.id, on: req.db)
             let before = d.snapshot
             d.name = name
@@ -137,7 +138,9 @@ struct DepartmentsAdminController: RouteCollection {
             req.flash(req.t("admin.department.saved", name))
             return req.redirect(to: Paths.adminDepartments(m.slug))
         } catch let failure as ValidationFailure {
-            return try await req.render("Admin/form-page", try await editPage(req, m, d, form: form, errors: failure.errors), status: failure.status)
+            var kept = form
+            kept.versie = EditToken.of(d.snapshot)
+            return try await req.render("Admin/form-page", try await editPage(req, m, d, form: kept, errors: failure.errors), status: failure.status)
         }
     }
 }

@@ -29,7 +29,7 @@ struct UsersAdminController: RouteCollection {
         struct Row: Encodable { var name: String; var email: String; var role: String; var municipality: String; var scope: String; var active: Bool; var edit: String }
         var page: PageMeta
         var rows: [Row]
-        var count: Int
+        var heading: String
     }
 
     func list(req: Request) async throws -> View {
@@ -43,8 +43,8 @@ struct UsersAdminController: RouteCollection {
                          scope: u.role.scopeKind == .areas ? u.areas.map(\.name).sorted().joined(separator: ", ") : (u.department?.name ?? ""),
                          active: u.active, edit: Paths.adminUser(u.id!))
         }
-        return try await req.view.render("Admin/users", ListPage(page: req.page(req.t("admin.users.countTitle", String(rows.count)), crumbs: [(req.t("admin.title"), "/beheer")], status: req.takeFlash()),
-                                                                rows: rows, count: rows.count))
+        return try await req.view.render("Admin/users", ListPage(page: req.page(req.tCount("admin.users.countTitle", rows.count), crumbs: [(req.t("admin.title"), "/beheer")], status: req.takeFlash()),
+                                                                rows: rows, heading: req.tCount("admin.users.countTitle", rows.count)))
     }
 
     struct UserForm: Content {
@@ -57,6 +57,7 @@ struct UsersAdminController: RouteCollection {
         var areas: [String]?
         var password: String?
         var active: String?
+        var versie: String?
 
         var input: UserInput {
             UserInput(email: email ?? "", name: name ?? "", role: role ?? "", municipalityID: municipality.flatMap(UUID.init(uuidString:)),
@@ -74,6 +75,7 @@ struct UsersAdminController: RouteCollection {
         let ids = ms.compactMap(\.id)
         let names = Dictionary(uniqueKeysWithValues: ms.map { ($0.id!, $0.name) })
         let areas = try await Area.query(on: req.db).filter(\.$municipality.$id ~~ ids).sort(\.$position).all()
+            .sorted { (names[$0.$municipality.id] ?? "", $0.position) < (names[$1.$municipality.id] ?? "", $1.position) }
         let departments = try await Department.query(on: req.db).filter(\.$municipality.$id ~~ ids).sort(\.$name).all()
         var municipalityOptions = ms.map { ($0.id!.uuidString, $0.name) }
         if actor.municipalityID == nil { municipalityOptions.insert(("", req.t("admin.user.allMunicipalities")), at: 0) }
@@ -90,10 +92,11 @@ struct UsersAdminController: RouteCollection {
                       description: req.t("admin.user.departmentHelp"), optional: true,
                       options: [("", req.t("admin.user.noDepartment"))] + departments.map { ($0.id!.uuidString, "\(names[$0.$municipality.id] ?? "") – \($0.name)") }, errors: errors),
             FieldView(req, name: "password", label: isNew ? req.t("admin.user.password") : req.t("admin.user.newPassword"), type: "password",
-                      description: req.t("admin.user.passwordHelp", String(Credentials.minPasswordLength)), optional: !isNew, autocomplete: "new-password", errors: errors),
+                      description: req.t(isNew ? "admin.user.passwordHelpNew" : "admin.user.passwordHelp", String(Credentials.minPasswordLength)), optional: !isNew, autocomplete: "new-password", errors: errors),
         ]
         fields.append(FieldView(req, name: "active", label: req.t("admin.user.status"), type: "radios", value: form.active ?? "ja",
                                 options: [("ja", req.t("admin.user.active")), ("nee", req.t("admin.user.inactive"))], errors: errors))
+        if let token = form.versie { fields.append(FieldView(req, name: "versie", label: "", type: "hidden", value: token)) }
         return FormPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.users.title"), Paths.adminUsers)], errors: errors),
                         heading: heading, form: FormView(action: action, submitLabel: submit, fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
                         back: Paths.adminUsers)
@@ -134,7 +137,8 @@ struct UsersAdminController: RouteCollection {
         let (_, actor) = try await admin(req)
         let user = try await target(req, actor)
         let form = UserForm(name: user.name, email: user.email, role: user.role.rawValue, municipality: user.$municipality.id?.uuidString,
-                            department: user.$department.id?.uuidString, areas: user.areas.map { $0.id!.uuidString }, active: user.active ? "ja" : "nee")
+                            department: user.$department.id?.uuidString, areas: user.areas.map { $0.id!.uuidString }, active: user.active ? "ja" : "nee",
+                            versie: EditToken.of(user.snapshot(areaIDs: user.areas.compactMap(\.id))))
         return try await req.view.render("Admin/form-page", try await formPage(req, actor: actor, heading: req.t("admin.user.editTitle", user.name), action: Paths.adminUser(user.id!),
                                                                               submit: req.t("admin.user.save"), form: form, isNew: false, errors: []))
     }
@@ -146,6 +150,7 @@ struct UsersAdminController: RouteCollection {
         do {
             try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
+            try EditToken.check(form.versie, current: user.snapshot(areaIDs: user.areas.compactMap(\.id)))
             if user.id == me.id && (form.input.role != Role.admin.rawValue || !form.input.active) {
                 throw ValidationFailure([FieldError("role", "admin.user.cannotDemoteSelf")])
             }
@@ -154,6 +159,7 @@ struct UsersAdminController: RouteCollection {
             return req.redirect(to: Paths.adminUsers)
         } catch let failure as ValidationFailure {
             form.password = nil
+            form.versie = EditToken.of(user.snapshot(areaIDs: user.areas.compactMap(\.id)))
             return try await req.render("Admin/form-page", try await formPage(req, actor: actor, heading: req.t("admin.user.editTitle", user.name), action: Paths.adminUser(user.id!),
                                                                              submit: req.t("admin.user.save"), form: form, isNew: false, errors: failure.errors), status: failure.status)
         }

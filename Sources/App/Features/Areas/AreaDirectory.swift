@@ -138,6 +138,8 @@ extension Request {
 
     /// The municipality with this slug or CBS code, or a 404 in the user's language.
     func municipality(_ key: String) async throws -> Municipality {
+        let printable = key.count <= 80 && !key.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        guard printable else { throw AppError.notFound("error.notFound") }
         let m = try await Municipality.query(on: db).group(.or) { $0.filter(\.$slug == key.lowercased()).filter(\.$code == key.uppercased()) }.first()
         guard let m else { throw AppError.notFound("error.municipalityNotFound", [key]) }
         return m

@@ -75,10 +75,11 @@ struct AreasAdminController: RouteCollection {
         var mappingHref: String
     }
 
-    private func areaFields(_ req: Request, name: String, kind: String, errors: [FieldError]) -> [FieldView] {
+    private func areaFields(_ req: Request, name: String, kind: String, token: String? = nil, errors: [FieldError]) -> [FieldView] {
         [FieldView(req, name: "name", label: req.t("admin.area.name"), value: name, errors: errors),
          FieldView(req, name: "kind", label: req.t("admin.area.kind"), type: "radios", value: kind,
                    options: AreaKind.allCases.map { ($0.rawValue, req.t("area.kind.\($0.rawValue)")) }, errors: errors)]
+            + (token.map { [FieldView(req, name: "versie", label: "", type: "hidden", value: $0)] } ?? [])
     }
 
     private func areasPage(_ req: Request, _ m: Municipality, name: String = "", kind: String = "neighbourhood", errors: [FieldError] = []) async throws -> AreasPage {
@@ -98,7 +99,7 @@ struct AreasAdminController: RouteCollection {
         return try await req.view.render("Admin/areas", try await areasPage(req, m))
     }
 
-    struct AreaForm: Content { var csrf: String?; var name: String?; var kind: String? }
+    struct AreaForm: Content { var csrf: String?; var name: String?; var kind: String?; var versie: String? }
 
     /// Validates an area form; `except` is the area being edited.
     private func validateArea(_ form: AreaForm, _ m: Municipality, except: UUID?, on db: any Database) async throws -> (String, AreaKind) {
@@ -149,7 +150,7 @@ struct AreasAdminController: RouteCollection {
         return AreaEditPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.areas.title", m.name), Paths.adminAreas(m.slug))], errors: errors),
                             heading: heading,
                             form: FormView(action: Paths.adminArea(m.slug, area.id!), submitLabel: req.t("admin.area.save"),
-                                           fields: areaFields(req, name: name, kind: kind, errors: errors), csrf: req.csrfToken(), showRequiredNote: true),
+                                           fields: areaFields(req, name: name, kind: kind, token: EditToken.of(area.snapshot), errors: errors), csrf: req.csrfToken(), showRequiredNote: true),
                             back: Paths.adminAreas(m.slug))
     }
 
@@ -165,6 +166,7 @@ struct AreasAdminController: RouteCollection {
         let form = req.form(AreaForm())
         do {
             try req.checkCSRF(form.csrf)
+            try EditToken.check(form.versie, current: area.snapshot)
             let (name, kind) = try await validateArea(form, m, except: area.id, on: req.db)
             let before = area.snapshot
             area.name = name
@@ -244,17 +246,17 @@ struct AreasAdminController: RouteCollection {
             try await req.db.transaction { db in
                 // Optimistic concurrency: the version must still be the one the form was made from.
                 guard try await Self.bumpVersion(m, expected: form.version ?? -1, on: db) else {
-                    throw ValidationFailure([FieldError("csrf", "admin.mapping.conflict")], status: .conflict)
+                    throw ValidationFailure([FieldError("formulier", "admin.mapping.conflict")], status: .conflict)
                 }
                 for n in changed {
                     try await Neighbourhood.query(on: db).filter(\.$id == n.id).set(\.$area.$id, to: finalAssignment[n.code]).update()
                 }
                 let before = Dictionary(uniqueKeysWithValues: changed.map { ($0.code, $0.areaID.flatMap { areaName[$0] } ?? "") })
                 let after = Dictionary(uniqueKeysWithValues: changed.map { ($0.code, finalAssignment[$0.code].flatMap { areaName[$0] } ?? "") })
-                try await req.audit("mapping.update", .init(type: "mapping", id: m.code, summary: req.t("admin.mapping.auditSummary", String(changed.count), m.name), municipalityID: m.id),
+                try await req.audit("mapping.update", .init(type: "mapping", id: m.code, summary: req.tCount("admin.mapping.auditSummary", changed.count, m.name), municipalityID: m.id),
                                     before: before, after: after, on: db)
             }
-            req.flash(req.t("admin.mapping.saved", String(changed.count)))
+            req.flash(req.tCount("admin.mapping.saved", changed.count))
             return req.redirect(to: Paths.adminMapping(m.slug))
         } catch let failure as ValidationFailure {
             let fresh = try await Municipality.find(m.id, on: req.db) ?? m
@@ -331,6 +333,7 @@ struct AreasAdminController: RouteCollection {
         var form: FormView
         var action: String
         var csrf: String
+        var version: String
         var rows: [Row]
     }
 
@@ -346,6 +349,7 @@ struct AreasAdminController: RouteCollection {
         let members = try await ClassificationMember.query(on: req.db).filter(\.$classification.$id == c.requireID()).all()
         var current: [UUID: String] = [:]
         for member in members { current[member.$neighbourhood.id] = member.$group.id.uuidString }
+        let version = EditToken.of(Dictionary(uniqueKeysWithValues: s.neighbourhoods.compactMap { n in current[n.id].map { (n.code, $0) } }))
         let areaName = Dictionary(uniqueKeysWithValues: s.areas.map { ($0.id, $0.name) })
         let rows = s.neighbourhoods.map { n in
             let value = chosen?[n.code] ?? current[n.id] ?? ""
@@ -359,7 +363,7 @@ struct AreasAdminController: RouteCollection {
                                  csrf: req.csrfToken(), showRequiredNote: false)
         return ClassificationPage(page: req.page(c.name, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.classifications.title", m.name), Paths.adminClassifications(m.slug))], errors: errors, status: req.takeFlash()),
                                   name: c.name, groups: groups.map(\.name), form: groupForm, action: Paths.adminClassification(m.slug, c.id!),
-                                  csrf: req.csrfToken(), rows: rows)
+                                  csrf: req.csrfToken(), version: version, rows: rows)
     }
 
     func classification(req: Request) async throws -> View {
@@ -396,7 +400,7 @@ struct AreasAdminController: RouteCollection {
         }
     }
 
-    struct AssignmentForm: Content { var csrf: String?; var group: [String: String]? }
+    struct AssignmentForm: Content { var csrf: String?; var group: [String: String]?; var versie: String? }
 
     func saveClassification(req: Request) async throws -> Response {
         let m = try await Self.municipality(req)
@@ -413,6 +417,7 @@ struct AreasAdminController: RouteCollection {
             guard errors.isEmpty else { throw ValidationFailure(errors) }
             let before = try await ClassificationMember.query(on: req.db).filter(\.$classification.$id == c.requireID()).with(\.$group).with(\.$neighbourhood).all()
             let beforeMap = Dictionary(uniqueKeysWithValues: before.map { ($0.neighbourhood.code, $0.group.name) })
+            try EditToken.check(form.versie, current: Dictionary(uniqueKeysWithValues: before.map { ($0.neighbourhood.code, $0.$group.id.uuidString) }))
             let assigned = s.neighbourhoods.compactMap { n in chosen[n.code].flatMap { groupByID[$0] }.map { (n, $0) } }
             let afterMap = Dictionary(uniqueKeysWithValues: assigned.map { ($0.0.code, $0.1.name) })
             try await req.db.transaction { db in

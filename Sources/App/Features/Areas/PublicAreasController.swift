@@ -69,7 +69,7 @@ struct PublicAreasController: RouteCollection {
                         description: req.t("map.municipality.description", String(s.areas.count)), shapes: shapes, bounds: $0)
         } ?? ""
         let context = MunicipalityPage(
-            page: req.page(req.t("municipality.heading", s.name), municipality: s.name),
+            page: req.page(req.t("municipality.heading", s.name)),
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count)
@@ -123,7 +123,7 @@ struct PublicAreasController: RouteCollection {
             AreaPage.Contact(role: req.t("role.\($0.role.rawValue)"), names: $0.names.joined(separator: ", "))
         }
         let overlaps = try await ClassificationService.overlaps(area: a, municipality: s.id, on: req.db).map {
-            AreaPage.Overlap(classification: $0.classification, groups: $0.groups.map { req.t("classification.overlapGroup", $0.name, String($0.shared)) }.joined(separator: "; "))
+            AreaPage.Overlap(classification: $0.classification, groups: $0.groups.map { req.tCount("classification.overlapGroup", $0.shared, $0.name) }.joined(separator: "; "))
         }
         let f = a.figures.figures
         let context = AreaPage(
