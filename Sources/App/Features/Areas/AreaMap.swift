@@ -63,10 +63,10 @@ enum AreaMap {
             let base = labelPlacement(shape.label, at: projection.point(point), shapeWidth: width, baseSize: baseSize, canvasWidth: projection.width)
             search: for size in [base.size, max(13, base.size * 0.8)] {
                 for shift in [0.0, -1.1, 1.1, -2.2, 2.2] {
-                    let half = 0.6 * size * Double(shape.label.count) / 2
+                    let half = characterWidth * size * Double(shape.label.count) / 2 + 3
                     let x = min(max(base.x, half + 2), projection.width - half - 2)
                     let y = base.y + shift * size
-                    let candidate = Box(minX: x - half, minY: y - size / 2, maxX: x + half, maxY: y + size / 2)
+                    let candidate = Box(minX: x - half, minY: y - size * 0.65, maxX: x + half, maxY: y + size * 0.65)
                     if candidate.minY < 0 || candidate.maxY > projection.height { continue }
                     if placed.contains(where: { $0.overlaps(candidate) }) { continue }
                     placed.append(candidate)
@@ -78,9 +78,11 @@ enum AreaMap {
         return labels
     }
 
+    /// Average width of a bold label character, as a fraction of the font size (a little generous).
+    static let characterWidth = 0.66
+
     /// Shrinks a label to fit its shape (down to a readable minimum) and keeps it inside the canvas.
     static func labelPlacement(_ text: String, at point: (x: Double, y: Double), shapeWidth: Double, baseSize: Double, canvasWidth: Double) -> (x: Double, y: Double, size: Double) {
-        let characterWidth = 0.6
         let fitting = shapeWidth * 0.9 / (characterWidth * Double(max(text.count, 1)))
         let size = max(13, min(baseSize, fitting))
         let half = characterWidth * size * Double(text.count) / 2
