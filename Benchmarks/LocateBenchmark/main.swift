@@ -66,3 +66,25 @@ for m in national.municipalities {
 }
 print(String(format: "SYNTHETIC national (generated in %.2f s): %d buurten; dissolving and colouring all %d municipalities took %.1f ms (%.2f ms per municipality).",
              generate, national.buurtCount, national.municipalities.count, outlineTime * 1000, outlineTime * 1000 / Double(national.municipalities.count)))
+
+// Mixing panel: comparing a panel with the five profiles is a pure function.
+print("\n## Mixing panel comparison\n")
+if let data = FileManager.default.contents(atPath: seedDirectory + "mixing_panel.json"),
+   let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+   let list = root["profiles"] as? [[String: Any]] {
+    var profiles: [String: [String: Int]] = [:]
+    for p in list { if let code = p["code"] as? String, let positions = p["positions"] as? [String: Int] { profiles[code] = positions } }
+    var panels: [[String: Int]] = []
+    var g = Points()
+    for _ in 0..<100_000 {
+        var panel: [String: Int] = [:]
+        for slider in MixingPanel.mainSliders { panel[slider] = 1 + Int(g.next(in: BoundingBox(minLon: 0, minLat: 0, maxLon: 4.999, maxLat: 1)).lon) }
+        panels.append(panel)
+    }
+    var nearestCount: [String: Int] = [:]
+    let elapsed = seconds { for panel in panels { if let n = MixingPanel.nearest(panel, scale: .five, profiles: profiles) { nearestCount[n.profile, default: 0] += 1 } } }
+    print(String(format: "%d random 5-step panels compared with %d profiles in %.1f ms: %.0f comparisons per second.", panels.count, profiles.count, elapsed * 1000, Double(panels.count) / elapsed))
+    print("Nearest profile of the random panels: " + nearestCount.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ".")
+} else {
+    print("Resources/Seed/mixing_panel.json not found; skipped.")
+}

@@ -14,6 +14,7 @@ public func configure(_ app: Application) async throws {
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.localizer = try Localizer(directory: app.directory.resourcesDirectory + "Localization/")
+    app.mixingPanelContent = try MixingPanelContent.load(from: app.directory.resourcesDirectory + "Seed/mixing_panel.json")
 
     // Database
     switch config.database {
@@ -64,6 +65,7 @@ extension Application {
     /// Migrates and, on an empty database with the demo switched on, loads the demo.
     public func prepareDatabase() async throws {
         try await autoMigrate()
+        try await ensureMixingPanelProfiles()
         if config.loadDemo {
             if try await AreaSeeder(seedDirectory: directory.resourcesDirectory + "Seed/").seedIfEmpty(on: db) {
                 logger.info("Loaded the demo municipalities from Resources/Seed")

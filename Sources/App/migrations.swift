@@ -8,4 +8,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAreaTables())
     app.migrations.add(CreateAreaIndexes())
     app.migrations.add(CreateAccountTables())
+    app.migrations.add(CreateMixingPanelTables())
 }

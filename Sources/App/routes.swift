@@ -11,4 +11,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: DepartmentsAdminController())
     try app.register(collection: AuditController())
     try app.register(collection: InfoPagesController())
+    try app.register(collection: MixingPanelController())
 }

@@ -186,3 +186,29 @@ def login(driver: WebDriver, base_url: str, email: str, password: str, timeout: 
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
+
+
+# ---------------------------------------------------------------------------- page helpers
+
+WAIT = 15
+
+
+def wait_until_loaded(driver) -> None:
+    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    wait_until_loaded(driver)
+
+
+def follow(driver, element) -> None:
+    """Clicks a link or submit button and waits until the next page has replaced this one."""
+    old_html = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    wait_until_loaded(driver)
+
+
+def main_text(driver) -> str:
+    return driver.find_element(By.CSS_SELECTOR, "main").text

@@ -18,9 +18,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from support import axe_check, clear_browser_state, login
+from support import WAIT, follow, main_text, open_page, axe_check, clear_browser_state, login
 
-WAIT = 15
 MAPPING_PATH = "/beheer/gemeenten/oss/indeling"
 NEW_USER_PASSWORD = "Nieuw-wachtwoord-2026"
 
@@ -32,21 +31,10 @@ def unique(prefix: str) -> str:
     return f"{prefix}-{int(time.time())}-{uuid.uuid4().hex[:6]}"
 
 
-def wait_until_loaded(driver) -> None:
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
-def open_page(driver, url: str) -> None:
-    driver.get(url)
-    wait_until_loaded(driver)
 
 
-def follow(driver, element) -> None:
-    """Clicks a link or submit button and waits until the next page has replaced this one."""
-    old_html = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
-    wait_until_loaded(driver)
 
 
 def path_of(driver) -> str:
@@ -63,8 +51,6 @@ def status_message(driver) -> str:
     return el.text.strip()
 
 
-def main_text(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "main").text
 
 
 def submit_button(form):

@@ -15,12 +15,11 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import axe_check, first_focused_by_tab, screenshot
+from support import WAIT, follow, main_text, open_page, wait_until_loaded, axe_check, first_focused_by_tab, screenshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "gemeente-oss.png"
 
-WAIT = 15
 
 # The 11 areas of Oss (Resources/Seed), in the order the table lists them.
 OSS_AREAS = [
@@ -42,25 +41,12 @@ OSS_AREAS = [
 
 # ---------------------------------------------------------------------------- helpers
 
-def wait_until_loaded(driver) -> None:
-    WebDriverWait(driver, WAIT).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
-def open_page(driver, url: str) -> None:
-    driver.get(url)
-    wait_until_loaded(driver)
 
 
-def follow(driver, element) -> None:
-    """Clicks a link (or button) and waits until the next page has replaced this one."""
-    old_html = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
-    wait_until_loaded(driver)
 
 
-def main_text(driver) -> str:
-    return driver.find_element(By.TAG_NAME, "main").text
 
 
 def html_lang(driver) -> str:

@@ -46,7 +46,7 @@ struct AuditController: RouteCollection {
                      action: req.t("audit.action.\($0.action)"), subject: $0.summary, type: req.t("audit.type.\($0.entityType)"),
                      before: $0.before, after: $0.after, reason: $0.reason)
         }
-        let types = ["user", "area", "mapping", "classification", "department"]
+        let types = ["user", "area", "mapping", "classification", "department", "mixingPanel"]
         let form = FormView(action: "/beheer/logboek", submitLabel: req.t("audit.filter"), fields: [
             FieldView(req, name: "soort", label: req.t("audit.filterType"), type: "select", value: filter.soort ?? "", optional: true,
                       options: [("", req.t("audit.allTypes"))] + types.map { ($0, req.t("audit.type.\($0)")) }, errors: errors),
@@ -69,6 +69,7 @@ struct AuditController: RouteCollection {
     /// A yyyy-mm-dd date in Dutch time, or nil; adds an error for text that is not such a date.
     static func date(_ raw: String?, field: String, errors: inout [FieldError]) -> Date? {
         guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard raw.wholeMatch(of: /(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]/) != nil else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd"
         f.locale = Locale(identifier: "en_US_POSIX")

@@ -147,11 +147,28 @@ enum Format {
         return (n < 0 ? "-" : "") + out
     }
 
+    /// A number with at most two decimals: 1,5 in Dutch, 1.5 in English.
+    static func decimal(_ value: Double, _ language: Language) -> String {
+        let rounded = (value * 100).rounded() / 100
+        var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+        if language == .nl { text = text.replacingOccurrences(of: ".", with: ",") }
+        return text
+    }
+
     static func dateTime(_ date: Date, _ language: Language) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: language == .nl ? "nl_NL" : "en_GB")
         f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
         f.dateFormat = language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm"
+        return f.string(from: date)
+    }
+
+    /// The day in the Netherlands as yyyy-MM-dd.
+    static func isoDay(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+        f.dateFormat = "yyyy-MM-dd"
         return f.string(from: date)
     }
 

@@ -54,6 +54,10 @@ public enum Action: Hashable, Sendable {
     case coordinateArea(municipality: UUID, area: UUID)
     /// Working on what is routed to a department.
     case handleDepartmentWork(municipality: UUID, department: UUID)
+    /// Reading the municipality's self-assessments (mixing panels).
+    case viewAssessments(municipality: UUID)
+    /// Filling in a mixing panel for the municipality, a team or a case.
+    case assessOrganisation(municipality: UUID)
 }
 
 public enum Permissions {
@@ -77,6 +81,11 @@ public enum Permissions {
             case .areaCoordinator: return actor.areaIDs.contains(area)
             default: return false
             }
+        case .viewAssessments(let m):
+            return actor.municipalityID == m && actor.role != .partner
+        case .assessOrganisation(let m):
+            guard actor.municipalityID == m else { return false }
+            return [.admin, .areaManager, .areaCoordinator, .teamLead, .executive].contains(actor.role)
         case .handleDepartmentWork(let m, let department):
             guard actor.municipalityID == m else { return false }
             switch actor.role {

@@ -40,6 +40,12 @@ struct PermissionTests {
         ("council (gemeenteraad) sees all area work", actor(.municipalCouncil, oss), .viewAreaWork(municipality: oss, area: ruwaard), true),
         ("council (gemeenteraad) not another municipality", actor(.municipalCouncil, oss), .viewAreaWork(municipality: oosterhout, area: ruwaard), false),
         ("executive does not administer", actor(.executive, oss), .administer(municipality: oss), false),
+        ("area manager fills in a mixing panel", actor(.areaManager, oss), .assessOrganisation(municipality: oss), true),
+        ("coordinator fills in a mixing panel", actor(.areaCoordinator, oss, areas: [ruwaard]), .assessOrganisation(municipality: oss), true),
+        ("council member does not fill in a mixing panel", actor(.councilMember, oss, areas: [ruwaard]), .assessOrganisation(municipality: oss), false),
+        ("council member reads the panels", actor(.councilMember, oss, areas: [ruwaard]), .viewAssessments(municipality: oss), true),
+        ("partner does not read the panels", actor(.partner, oss, areas: [ruwaard]), .viewAssessments(municipality: oss), false),
+        ("no panels of another municipality", actor(.areaManager, oss), .assessOrganisation(municipality: oosterhout), false),
     ]
 
     @Test(arguments: cases)

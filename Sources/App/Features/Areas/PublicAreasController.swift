@@ -47,6 +47,7 @@ struct PublicAreasController: RouteCollection {
         var dwellings: String
         var year: String
         var areaCount: Int
+        var mixingPanelHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -72,7 +73,7 @@ struct PublicAreasController: RouteCollection {
             page: req.page(req.t("municipality.heading", s.name)),
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
-            year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count)
+            year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug))
         return try await req.view.render("Areas/municipality", context)
     }
 
@@ -153,4 +154,6 @@ enum Paths {
     static let adminUsers = "/beheer/gebruikers"
     static func adminUser(_ id: UUID) -> String { "/beheer/gebruikers/\(id)" }
     static let auditLog = "/beheer/logboek"
+    static func mixingPanels(_ municipality: String) -> String { "/gemeenten/\(municipality)/mengpaneel" }
+    static func mixingPanel(_ municipality: String, _ id: UUID) -> String { "/gemeenten/\(municipality)/mengpaneel/\(id)" }
 }
