@@ -75,6 +75,19 @@ final class AreaDirectory: Sendable {
 
     func invalidate(_ municipalityID: UUID) { snapshots.withLockedValue { $0[municipalityID] = nil } }
 
+    /// Rendered maps, keyed by what they depend on (municipality or area, division version, language).
+    private let maps = NIOLockedValueBox<[String: String]>([:])
+
+    func map(_ key: String, render: () -> String) -> String {
+        if let cached = maps.withLockedValue({ $0[key] }) { return cached }
+        let svg = render()
+        maps.withLockedValue { cache in
+            if cache.count > 10_000 { cache.removeAll() }
+            cache[key] = svg
+        }
+        return svg
+    }
+
     /// The locator over every buurt of every municipality (buurt boundaries do not change while running).
     func locator(on db: any Database) async throws -> LocatorIndex {
         if let index = locatorBox.withLockedValue({ $0 }) { return index }

@@ -18,16 +18,21 @@ enum ClassificationService {
     struct AreaOverlap { var classification: String; var groups: [(name: String, shared: Int)] }
 
     /// For each alternative classification of the municipality, the groups that share buurten with the area.
-    static func overlaps(area: MunicipalitySnapshot.AreaInfo, municipality: UUID, on db: any Database) async throws -> [AreaOverlap] {
-        let classifications = try await Classification.query(on: db).filter(\.$municipality.$id == municipality).sort(\.$name).all()
+    /// Buurt codes come from the cached division, so no boundary is read here.
+    static func overlaps(area: MunicipalitySnapshot.AreaInfo, snapshot: MunicipalitySnapshot, on db: any Database) async throws -> [AreaOverlap] {
+        let classifications = try await Classification.query(on: db).filter(\.$municipality.$id == snapshot.id).sort(\.$name).all()
         guard !classifications.isEmpty else { return [] }
-        let members = try await ClassificationMember.query(on: db)
-            .filter(\.$classification.$id ~~ classifications.compactMap(\.id))
-            .with(\.$group).with(\.$neighbourhood).all()
+        let ids = classifications.compactMap(\.id)
+        let groups = try await ClassificationGroup.query(on: db).filter(\.$classification.$id ~~ ids).all()
+        let groupName = Dictionary(uniqueKeysWithValues: groups.compactMap { g in g.id.map { ($0, g.name) } })
+        let codeOf = Dictionary(uniqueKeysWithValues: snapshot.neighbourhoods.map { ($0.id, $0.code) })
+        let members = try await ClassificationMember.query(on: db).filter(\.$classification.$id ~~ ids).all()
         let codes = Set(area.neighbourhoodCodes)
         return classifications.map { c in
-            let own = members.filter { $0.$classification.id == c.id }
-            let groupOf = Dictionary(own.map { ($0.neighbourhood.code, $0.group.name) }, uniquingKeysWith: { a, _ in a })
+            var groupOf: [String: String] = [:]
+            for member in members where member.$classification.id == c.id {
+                if let code = codeOf[member.$neighbourhood.id], let name = groupName[member.$group.id] { groupOf[code] = name }
+            }
             let overlaps = ClassificationOverlap.overlaps(areaNeighbourhoods: codes, groupOf: groupOf)
             return AreaOverlap(classification: c.name, groups: overlaps.map { (name: $0.group, shared: $0.shared) })
         }

@@ -60,15 +60,17 @@ struct PublicAreasController: RouteCollection {
                     dwellings: Format.number(a.figures.figures.dwellings, req.language),
                     neighbourhoods: a.neighbourhoodCodes.count, partial: !a.figures.splitDistricts.isEmpty)
         }
-        let shapes = s.areas.map { a in
-            AreaMap.Shape(href: Paths.area(s.slug, a.slug), label: a.name,
-                          accessibleName: req.t("map.areaLink", a.name, Self.kindLabel(a.kind, req), Format.number(a.figures.figures.inhabitants, req.language)),
-                          geometry: a.outline, colour: a.colour)
+        let map = req.areas.map("m-\(s.id)-\(s.version)-\(req.language.rawValue)") {
+            let shapes = s.areas.map { a in
+                AreaMap.Shape(href: Paths.area(s.slug, a.slug), label: a.name,
+                              accessibleName: req.t("map.areaLink", a.name, Self.kindLabel(a.kind, req), Format.number(a.figures.figures.inhabitants, req.language)),
+                              geometry: a.outline, colour: a.colour)
+            }
+            return s.bounds.map {
+                AreaMap.svg(id: "kaart", title: req.t("map.municipality.title", s.name),
+                            description: req.t("map.municipality.description", String(s.areas.count)), shapes: shapes, bounds: $0)
+            } ?? ""
         }
-        let map = s.bounds.map {
-            AreaMap.svg(id: "kaart", title: req.t("map.municipality.title", s.name),
-                        description: req.t("map.municipality.description", String(s.areas.count)), shapes: shapes, bounds: $0)
-        } ?? ""
         let context = MunicipalityPage(
             page: req.page(req.t("municipality.heading", s.name)),
             name: s.name, code: s.code, map: map, areas: rows,
@@ -105,15 +107,17 @@ struct PublicAreasController: RouteCollection {
         guard let a = s.area(slug: req.parameters.get("area")!) else { throw AppError.notFound("error.areaNotFound") }
         let own = s.neighbourhoods(of: a.id)
         let lang = req.language
-        let colours = MapColouring.colours(own.map(\.geometry))
-        let shapes = own.enumerated().map { i, n in
-            AreaMap.Shape(href: nil, label: n.name, accessibleName: n.name, geometry: n.geometry, colour: colours[i])
+        let map = req.areas.map("a-\(a.id)-\(s.version)-\(lang.rawValue)") {
+            let colours = MapColouring.colours(own.map(\.geometry))
+            let shapes = own.enumerated().map { i, n in
+                AreaMap.Shape(href: nil, label: n.name, accessibleName: n.name, geometry: n.geometry, colour: colours[i])
+            }
+            let bounds = own.compactMap { $0.geometry.boundingBox }.reduce(nil as BoundingBox?) { $0?.union($1) ?? $1 }
+            return bounds.map {
+                AreaMap.svg(id: "kaart", title: req.t("map.area.title", a.name),
+                            description: req.t("map.area.description", String(own.count)), shapes: shapes, bounds: $0, showLabels: own.count <= 12)
+            } ?? ""
         }
-        let bounds = own.compactMap { $0.geometry.boundingBox }.reduce(nil as BoundingBox?) { $0?.union($1) ?? $1 }
-        let map = bounds.map {
-            AreaMap.svg(id: "kaart", title: req.t("map.area.title", a.name),
-                        description: req.t("map.area.description", String(own.count)), shapes: shapes, bounds: $0, showLabels: own.count <= 12)
-        } ?? ""
         let districtRows = s.districts.filter { d in d.neighbourhoodCodes.contains(where: a.neighbourhoodCodes.contains) }.map { d in
             AreaPage.DistrictRow(code: d.code, name: d.name, inhabitants: Format.number(d.figures.inhabitants, lang),
                                  men: Format.number(d.figures.men, lang), women: Format.number(d.figures.women, lang),
@@ -123,7 +127,7 @@ struct PublicAreasController: RouteCollection {
         let contacts = try await AreaContacts.contacts(of: a.id, on: req.db).map {
             AreaPage.Contact(role: req.t("role.\($0.role.rawValue)"), names: $0.names.joined(separator: ", "))
         }
-        let overlaps = try await ClassificationService.overlaps(area: a, municipality: s.id, on: req.db).map {
+        let overlaps = try await ClassificationService.overlaps(area: a, snapshot: s, on: req.db).map {
             AreaPage.Overlap(classification: $0.classification, groups: $0.groups.map { req.tCount("classification.overlapGroup", $0.shared, $0.name) }.joined(separator: "; "))
         }
         let f = a.figures.figures
