@@ -11,7 +11,7 @@ struct AuditController: RouteCollection {
     struct Filter: Content { var soort: String?; var actie: String?; var wie: String?; var van: String?; var tot: String?; var pagina: String? }
 
     struct Page: Encodable {
-        struct Row: Encodable { var when: String; var iso: String; var who: String; var action: String; var subject: String; var type: String; var before: String?; var after: String?; var reason: String? }
+        struct Row: Encodable { var when: String; var iso: String; var who: String; var action: String; var subject: String; var type: String; var changes: [AuditDiff.Change]; var reason: String? }
         struct Link: Encodable { var href: String; var label: String; var current: Bool }
         var page: PageMeta
         var heading: String
@@ -41,10 +41,15 @@ struct AuditController: RouteCollection {
         let pageCount = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let pageNumber = min(max(1, filter.pagina.flatMap { Int($0) } ?? 1), pageCount)
         let entries = errors.isEmpty ? try await query.sort(\.$createdAt, .descending).range(((pageNumber - 1) * Self.pageSize)..<(pageNumber * Self.pageSize)).all() : []
-        let rows = entries.map {
-            Page.Row(when: Format.dateTime($0.createdAt, req.language), iso: Format.isoDate($0.createdAt), who: $0.actorName,
-                     action: req.t("audit.action.\($0.action)"), subject: $0.summary, type: req.t("audit.type.\($0.entityType)"),
-                     before: $0.before, after: $0.after, reason: $0.reason)
+        let names = try await AuditDiff.names(for: entries, on: req.db)
+        let rows = entries.map { entry in
+            Page.Row(when: Format.dateTime(entry.createdAt, req.language), iso: Format.isoDate(entry.createdAt), who: entry.actorName,
+                     action: req.t("audit.action.\(entry.action)"), subject: entry.summary, type: req.t("audit.type.\(entry.entityType)"),
+                     changes: AuditDiff.changes(before: entry.before, after: entry.after, names: names) { key in
+                         let label = req.t("audit.field.\(key)")
+                         return label == "audit.field.\(key)" ? key : label
+                     },
+                     reason: entry.reason)
         }
         let types = ["user", "area", "mapping", "classification", "department", "mixingPanel"]
         let form = FormView(action: "/beheer/logboek", submitLabel: req.t("audit.filter"), fields: [

@@ -122,3 +122,30 @@ struct AreasAdminTests {
         }
     }
 }
+
+@Suite("Audit log shows readable changes")
+struct AuditDiffTests {
+    @Test func changesAreListedPerFieldWithNames() {
+        let ruwaard = UUID(), schadewijk = UUID()
+        let names = [ruwaard: "Ruwaard", schadewijk: "Schadewijk"]
+        let changes = AuditDiff.changes(before: #"{"active":true,"areaIDs":["\#(ruwaard.uuidString)"],"name":"Wim"}"#,
+                                        after: #"{"active":false,"areaIDs":["\#(ruwaard.uuidString)","\#(schadewijk.uuidString)"],"name":"Wim"}"#,
+                                        names: names) { $0 == "areaIDs" ? "Gebieden" : $0 }
+        #expect(changes.map(\.field) == ["active", "Gebieden"], "unchanged fields are left out")
+        #expect(changes[0].before == "ja" && changes[0].after == "nee")
+        #expect(changes[1].after == "Ruwaard, Schadewijk")
+    }
+
+    @Test func theLogPageShowsNamesNotIDs() async throws {
+        try await withApp { app in
+            let browser = try await Fixture.adminBrowser(app)
+            let oss = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let ruwaard = try await Fixture.area(app, "ruwaard")
+            #expect(try await browser.submit("/beheer/gebruikers/nieuw", [("name", "Wim"), ("email", "wim@oss.test"), ("role", "areaCoordinator"), ("municipality", try oss.requireID().uuidString),
+                                                                          ("areas[]", try ruwaard.requireID().uuidString), ("password", "Wachtwoord-van-wim"), ("active", "ja")]).status == .seeOther)
+            let log = try await browser.get("/beheer/logboek?soort=user").text
+            #expect(log.contains("<dt>Gebieden</dt><dd>– → Ruwaard</dd>"))
+            #expect(!log.contains(try ruwaard.requireID().uuidString))
+        }
+    }
+}
