@@ -62,6 +62,11 @@ extension Application {
         set { storage[TestEnvironmentKey.self] = newValue }
     }
 
+    /// Builds the buurt locator before the first request needs it.
+    public func warmCaches() async throws {
+        _ = try await areaDirectory.locator(on: db)
+    }
+
     /// Migrates and, on an empty database with the demo switched on, loads the demo.
     public func prepareDatabase() async throws {
         try await autoMigrate()

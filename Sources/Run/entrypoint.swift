@@ -14,6 +14,7 @@ enum Entrypoint {
             let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
             if command == nil || ["serve", "user", "open311-key", "jobs", "seed-synthetic"].contains(command!) {
                 try await app.prepareDatabase()
+                if command == nil || command == "serve" { try await app.warmCaches() }
             } else if command == "seed" {
                 try await app.autoMigrate()
             }

@@ -35,6 +35,17 @@ struct AreasAPITests {
         }
     }
 
+    @Test func concurrentFirstLookupsShareOneLocatorBuild() async throws {
+        try await withApp { app in
+            let statuses = try await withThrowingTaskGroup(of: HTTPStatus.self) { group in
+                for _ in 0..<50 { group.addTask { try await app.testing().sendRequest(.GET, "/api/v1/locate?lat=51.765&long=5.52").status } }
+                return try await group.reduce(into: [HTTPStatus]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 50)
+            #expect(statuses.allSatisfy { $0 == .ok })
+        }
+    }
+
     @Test(arguments: [
         ("", HTTPStatus.badRequest), ("?lat=51.76", .badRequest), ("?lat=abc&long=5.5", .badRequest), ("?lat=91&long=5.5", .badRequest),
         ("?lat=51.7&long=-181", .badRequest), ("?lat=nan&long=5", .badRequest), ("?lat=52.37&long=4.90", .notFound), ("?lat=0&long=0", .notFound),

@@ -62,7 +62,8 @@ final class AreaDirectory: Sendable {
         var municipalityOf: [UUID: UUID]
     }
 
-    private let locatorBox = NIOLockedValueBox<LocatorIndex?>(nil)
+    /// One build at a time: concurrent first lookups wait for the same build instead of each starting one.
+    private let locatorTask = NIOLockedValueBox<Task<LocatorIndex, any Error>?>(nil)
 
     /// The snapshot for this municipality row; rebuilt when its version changed.
     func snapshot(for m: Municipality, on db: any Database) async throws -> MunicipalitySnapshot {
@@ -90,18 +91,30 @@ final class AreaDirectory: Sendable {
 
     /// The locator over every buurt of every municipality (buurt boundaries do not change while running).
     func locator(on db: any Database) async throws -> LocatorIndex {
-        if let index = locatorBox.withLockedValue({ $0 }) { return index }
+        let task = locatorTask.withLockedValue { current in
+            if let current { return current }
+            let task = Task { try await Self.buildLocator(on: db) }
+            current = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            locatorTask.withLockedValue { $0 = nil }
+            throw error
+        }
+    }
+
+    private static func buildLocator(on db: any Database) async throws -> LocatorIndex {
         let rows = try await Neighbourhood.query(on: db).sort(\.$code).all()
         let regions: [(id: UUID, geometry: MultiPolygon)] = try rows.map { n in
             (id: try n.requireID(), geometry: try GeoJSON.decodeGeometry(Data(n.geometry.utf8)))
         }
-        let index = LocatorIndex(locator: Locator(regions),
-                                 municipalityOf: Dictionary(uniqueKeysWithValues: try rows.map { (try $0.requireID(), $0.$municipality.id) }))
-        locatorBox.withLockedValue { $0 = index }
-        return index
+        return LocatorIndex(locator: Locator(regions),
+                            municipalityOf: Dictionary(uniqueKeysWithValues: try rows.map { (try $0.requireID(), $0.$municipality.id) }))
     }
 
-    func resetLocator() { locatorBox.withLockedValue { $0 = nil } }
+    func resetLocator() { locatorTask.withLockedValue { $0 = nil } }
 
     private static func build(_ m: Municipality, on db: any Database) async throws -> MunicipalitySnapshot {
         let mid = try m.requireID()
