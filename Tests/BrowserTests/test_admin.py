@@ -8,7 +8,6 @@ fixture), so the tests do not depend on their order or on what earlier runs left
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from urllib.parse import parse_qs, urlparse
@@ -205,20 +204,25 @@ def filter_audit_log(driver, kind_label: str) -> None:
 
 
 def audit_rows(driver) -> list[dict]:
-    """The rows of the audit table: action, subject, who and the before/after JSON (from <details>)."""
+    """The rows of the audit table: action, subject, who, and the changes shown in <details>
+    as {field: (before, after)}. Read in one script call, so a row cannot go stale halfway."""
+    raw = driver.execute_script("""
+        return Array.from(document.querySelectorAll('main table tbody tr')).map(function (tr) {
+          var cells = Array.from(tr.children).map(function (c) { return c.textContent.trim(); });
+          var changes = Array.from(tr.querySelectorAll('details dt')).map(function (dt) {
+            return [dt.textContent.trim(), dt.nextElementSibling ? dt.nextElementSibling.textContent.trim() : ''];
+          });
+          return {cells: cells, changes: changes, text: tr.textContent};
+        });
+    """)
     rows = []
-    for tr in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr"):
-        cells = tr.find_elements(By.XPATH, "./*")
-        details = {}
-        for label, pre in zip(tr.find_elements(By.CSS_SELECTOR, "details p"), tr.find_elements(By.CSS_SELECTOR, "details pre")):
-            details[label.get_attribute("textContent").strip()] = json.loads(pre.get_attribute("textContent"))
-        rows.append({
-            "who": cells[1].text.strip(),
-            "action": cells[2].text.strip(),
-            "subject": cells[3].text.strip(),
-            "before": details.get("Voor:"),
-            "after": details.get("Na:"),
-        })
+    for row in raw:
+        changes = {}
+        for field, value in row["changes"]:
+            before, _, after = value.partition(" → ")
+            changes[field] = (before, after)
+        rows.append({"who": row["cells"][1], "action": row["cells"][2], "subject": row["cells"][3],
+                     "changes": changes, "text": row["text"]})
     return rows
 
 
@@ -275,8 +279,7 @@ def test_admin_adds_coordinator_changes_division_and_sees_audit_log(
     assert all(r["subject"].startswith("Indeling:") for r in rows), [r["subject"] for r in rows]
     newest = rows[0]
     assert newest["action"] == "Indeling in gebieden gewijzigd", newest
-    assert newest["after"] == {moved_code: "Schadewijk"}, newest
-    assert newest["before"] == {moved_code: "Ruwaard"}, newest
+    assert newest["changes"] == {moved_code: ("Ruwaard", "Schadewijk")}, newest
     assert admin_email in newest["who"], newest
 
     filter_audit_log(driver, "Gebruiker")
@@ -286,10 +289,12 @@ def test_admin_adds_coordinator_changes_division_and_sees_audit_log(
     assert all(r["subject"].startswith("Gebruiker:") for r in rows), [r["subject"] for r in rows]
     created = [r for r in rows if r["action"] == "Gebruiker toegevoegd" and email in r["subject"]]
     assert len(created) == 1, f"no single 'Gebruiker toegevoegd' row for {email}: {rows[:5]}"
-    assert created[0]["after"]["email"] == email and created[0]["after"]["name"] == name
-    assert created[0]["after"]["role"] == "areaCoordinator"
+    changes = created[0]["changes"]
+    assert changes["E-mailadres"] == ("–", email) and changes["Naam"] == ("–", name), changes
+    assert changes["Rol"] == ("–", "areaCoordinator"), changes
+    assert changes["Gebieden"] == ("–", "Ruwaard"), "area ids are shown as names"
     assert admin_email in created[0]["who"]
-    assert "password" not in json.dumps(created[0]["after"]).lower(), "the audit log shows password data"
+    assert "password" not in created[0]["text"].lower() and "$2" not in created[0]["text"], "the audit log shows password data"
 
 
 def test_new_user_form_with_bad_input_shows_errors_and_keeps_values(driver, base_url, admin_email, admin_password):
