@@ -73,6 +73,7 @@ extension Application {
         try await ensureMixingPanelProfiles()
         if config.loadDemo {
             if try await AreaSeeder(seedDirectory: directory.resourcesDirectory + "Seed/").seedIfEmpty(on: db) {
+                try await CouncilDemoSeeder.seed(on: db, now: clock())
                 logger.info("Loaded the demo municipalities from Resources/Seed")
             }
         }

@@ -9,4 +9,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAreaIndexes())
     app.migrations.add(CreateAccountTables())
     app.migrations.add(CreateMixingPanelTables())
+    app.migrations.add(CreateCouncilTables())
 }

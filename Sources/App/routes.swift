@@ -12,4 +12,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AuditController())
     try app.register(collection: InfoPagesController())
     try app.register(collection: MixingPanelController())
+    try app.register(collection: CouncilsController())
 }

@@ -302,3 +302,16 @@ def test_area_page_at_phone_width_passes_axe(driver, base_url):
         "the page scrolls sideways at 320 px (WCAG 1.4.10 reflow)"
     )
     axe_check(driver, "gebied-ruwaard-320")
+
+
+def test_meeting_calendar_and_feed(driver, base_url):
+    open_page(driver, base_url + "/gemeenten/oss")
+    follow(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Vergaderingen van de wijk- en dorpsraden"))
+    assert h1_text(driver) == "Vergaderingen in Oss"
+    feed = driver.find_element(By.CSS_SELECTOR, 'link[rel="alternate"][type="text/calendar"]').get_attribute("href")
+    assert feed.endswith("/gemeenten/oss/vergaderingen.ics")
+    assert driver.find_elements(By.CSS_SELECTOR, "main table time[datetime]")
+    axe_check(driver, "vergaderingen-oss")
+    open_page(driver, base_url + "/gemeenten/oss/gebieden/ruwaard")
+    assert "Wijkraad Ruwaard" in main_text(driver)
+    axe_check(driver, "gebied-ruwaard-met-raad")

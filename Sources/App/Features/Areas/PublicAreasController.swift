@@ -48,6 +48,7 @@ struct PublicAreasController: RouteCollection {
         var year: String
         var areaCount: Int
         var mixingPanelHref: String
+        var calendarHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -75,7 +76,8 @@ struct PublicAreasController: RouteCollection {
             page: req.page(req.t("municipality.heading", s.name)),
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
-            year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug))
+            year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen")
         return try await req.view.render("Areas/municipality", context)
     }
 
@@ -100,6 +102,8 @@ struct PublicAreasController: RouteCollection {
         var districts: [DistrictRow]
         var neighbourhoods: [String]
         var overlaps: [Overlap]
+        var council: CouncilSummary?
+        var calendarHref: String
     }
 
     func area(req: Request) async throws -> View {
@@ -138,7 +142,9 @@ struct PublicAreasController: RouteCollection {
             density: Format.number(a.figures.wholeDistricts.count == 1 ? s.districts.first { $0.code == a.figures.wholeDistricts[0] }?.density : f.density, lang), landHa: Format.number(f.areaLandHa, lang),
             year: s.figuresYear.map(String.init) ?? "", hasFigures: f.inhabitants != nil,
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
-            contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps)
+            contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
+            council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen")
         return try await req.view.render("Areas/area", context)
     }
 }
