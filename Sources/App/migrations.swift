@@ -10,4 +10,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAccountTables())
     app.migrations.add(CreateMixingPanelTables())
     app.migrations.add(CreateCouncilTables())
+    app.migrations.add(CreateCouncilAdvice())
 }

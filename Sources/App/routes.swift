@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: InfoPagesController())
     try app.register(collection: MixingPanelController())
     try app.register(collection: CouncilsController())
+    try app.register(collection: AdviceController())
 }

@@ -315,3 +315,11 @@ def test_meeting_calendar_and_feed(driver, base_url):
     open_page(driver, base_url + "/gemeenten/oss/gebieden/ruwaard")
     assert "Wijkraad Ruwaard" in main_text(driver)
     axe_check(driver, "gebied-ruwaard-met-raad")
+
+
+def test_advice_register(driver, base_url):
+    open_page(driver, base_url + "/gemeenten/oss")
+    follow(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Adviezen van de wijk- en dorpsraden"))
+    assert h1_text(driver) == "Adviezen van de wijk- en dorpsraden in Oss"
+    assert "Antwoord te laat" in main_text(driver)
+    axe_check(driver, "adviezen-oss")

@@ -72,3 +72,21 @@ struct CouncilCalendarTests {
         }
     }
 }
+
+@Suite("Councils: the public advice register")
+struct AdviceRegisterTests {
+    @Test func registerShowsEveryStateAndFlagsLateAnswers() async throws {
+        try await withApp(now: CouncilCalendarTests.now) { app in
+            let html = try await TestBrowser(app).get("/gemeenten/oss/adviezen").text
+            #expect(html.contains("<h1>Adviezen van de wijk- en dorpsraden in Oss</h1>"))
+            for status in ["Beantwoord", "Antwoord te laat", "Gegeven, wacht op antwoord", "In voorbereiding"] { #expect(html.contains(status), "\(status)") }
+            #expect(html.contains("is het antwoord van het college te laat"))
+            #expect(html.contains("Gevraagd advies") && html.contains("Ongevraagd advies"))
+            let overdue = try await CouncilAdvice.query(on: app.db).all().filter { CouncilRules.status(of: $0.rule, now: CouncilCalendarTests.now) == .answerOverdue }
+            #expect(!overdue.isEmpty)
+            #expect(html.contains("Let op: op \(overdue.count) adviezen"))
+            let english = try await TestBrowser(app).get("/gemeenten/oss/adviezen?lang=en").text
+            #expect(english.contains("Answer overdue"))
+        }
+    }
+}

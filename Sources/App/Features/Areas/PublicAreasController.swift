@@ -49,6 +49,7 @@ struct PublicAreasController: RouteCollection {
         var areaCount: Int
         var mixingPanelHref: String
         var calendarHref: String
+        var adviceHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -77,7 +78,7 @@ struct PublicAreasController: RouteCollection {
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen")
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", adviceHref: Paths.municipality(s.slug) + "/adviezen")
         return try await req.view.render("Areas/municipality", context)
     }
 

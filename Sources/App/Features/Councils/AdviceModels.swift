@@ -1,0 +1,87 @@
+import Vapor
+import Fluent
+import Domain
+
+/// A council's advice to the college: asked for (requested) or on its own initiative (unsolicited), and the
+/// college's answer, which is due within a term (default 6 weeks) after the advice is given.
+final class CouncilAdvice: Model, @unchecked Sendable {
+    static let schema = "council_advice"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "council_id") var council: Council
+    @Field(key: "kind") var kind: String
+    @Field(key: "subject") var subject: String
+    @OptionalField(key: "question") var question: String?
+    @OptionalField(key: "asked_on") var askedOn: Date?
+    @OptionalField(key: "wanted_by") var wantedBy: Date?
+    @OptionalField(key: "advice") var advice: String?
+    @OptionalField(key: "given_on") var givenOn: Date?
+    @OptionalField(key: "answer") var answer: String?
+    @OptionalField(key: "answered_on") var answeredOn: Date?
+    init() {}
+
+    static let kinds = ["requested", "unsolicited"]
+
+    var rule: CouncilRules.Advice {
+        CouncilRules.Advice(askedOn: askedOn, preparationStarted: kind == "requested" && askedOn != nil, givenOn: givenOn, answeredOn: answeredOn)
+    }
+}
+
+struct CreateCouncilAdvice: AsyncMigration {
+    var name: String { "2026-11-23-07-create-council-advice" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CouncilAdvice.schema)
+            .id()
+            .field("council_id", .uuid, .required, .references(Council.schema, "id", onDelete: .cascade))
+            .field("kind", .string, .required)
+            .field("subject", .string, .required)
+            .field("question", .string)
+            .field("asked_on", .datetime)
+            .field("wanted_by", .datetime)
+            .field("advice", .string)
+            .field("given_on", .datetime)
+            .field("answer", .string)
+            .field("answered_on", .datetime)
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(CouncilAdvice.schema).delete() }
+}
+
+/// Invented advice for the demo councils, in every state of the register.
+enum AdviceDemoSeeder {
+    static func seed(on db: any Database, now: Date) async throws {
+        guard try await CouncilAdvice.query(on: db).count() == 0 else { return }
+        let councils = try await Council.query(on: db).filter(\.$demo == true).sort(\.$name).all()
+        let day: Double = 24 * 3600
+        let subjects = [("requested", "Herinrichting van het dorpsplein"), ("unsolicited", "Verkeersveiligheid rond de basisschool"),
+                        ("requested", "Plaatsing van extra afvalbakken"), ("unsolicited", "Meer groen in de straten"),
+                        ("requested", "Openingstijden van het wijkcentrum")]
+        for (index, council) in councils.enumerated() {
+            let (kind, subject) = subjects[index % subjects.count]
+            let advice = CouncilAdvice()
+            advice.$council.id = try council.requireID()
+            advice.kind = kind
+            advice.subject = subject
+            if kind == "requested" {
+                advice.question = "Wat vindt de raad van de plannen voor: \(subject.lowercased())?"
+                advice.askedOn = now.addingTimeInterval(-Double(90 + index * 3) * day)
+                advice.wantedBy = now.addingTimeInterval(-Double(50 + index) * day)
+            }
+            switch index % 4 {
+            case 0: // given and answered in time
+                advice.advice = "De raad adviseert positief, met aandacht voor de wensen van de bewoners."
+                advice.givenOn = now.addingTimeInterval(-Double(70) * day)
+                advice.answer = "Het college neemt het advies over."
+                advice.answeredOn = now.addingTimeInterval(-Double(40) * day)
+            case 1: // given, answer overdue
+                advice.advice = "De raad vraagt het college om eerst met de bewoners te praten."
+                advice.givenOn = now.addingTimeInterval(-Double(60) * day)
+            case 2: // given recently, answer not yet due
+                advice.advice = "De raad steunt het plan als de kosten duidelijk zijn."
+                advice.givenOn = now.addingTimeInterval(-Double(10) * day)
+            default: // asked, in preparation
+                break
+            }
+            try await advice.create(on: db)
+        }
+    }
+}
