@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: MixingPanelController())
     try app.register(collection: CouncilsController())
     try app.register(collection: AdviceController())
+    try app.register(collection: AdviceActionsController())
 }

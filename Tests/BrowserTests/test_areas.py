@@ -323,3 +323,6 @@ def test_advice_register(driver, base_url):
     assert h1_text(driver) == "Adviezen van de wijk- en dorpsraden in Oss"
     assert "Antwoord te laat" in main_text(driver)
     axe_check(driver, "adviezen-oss")
+    follow(driver, driver.find_element(By.CSS_SELECTOR, "main article h2 a"))
+    assert driver.find_element(By.CSS_SELECTOR, "main dl")
+    axe_check(driver, "advies-detail")

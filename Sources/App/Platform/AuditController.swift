@@ -51,7 +51,7 @@ struct AuditController: RouteCollection {
                      },
                      reason: entry.reason)
         }
-        let types = ["user", "area", "mapping", "classification", "department", "mixingPanel"]
+        let types = ["user", "area", "mapping", "classification", "department", "mixingPanel", "advice"]
         let form = FormView(action: "/beheer/logboek", submitLabel: req.t("audit.filter"), fields: [
             FieldView(req, name: "soort", label: req.t("audit.filterType"), type: "select", value: filter.soort ?? "", optional: true,
                       options: [("", req.t("audit.allTypes"))] + types.map { ($0, req.t("audit.type.\($0)")) }, errors: errors),

@@ -58,6 +58,10 @@ public enum Action: Hashable, Sendable {
     case viewAssessments(municipality: UUID)
     /// Filling in a mixing panel for the municipality, a team or a case.
     case assessOrganisation(municipality: UUID)
+    /// Recording the advice a council adopted (members of that area's council).
+    case giveAdvice(municipality: UUID, area: UUID)
+    /// Recording the college's answer to a council's advice.
+    case answerAdvice(municipality: UUID, area: UUID)
 }
 
 public enum Permissions {
@@ -86,6 +90,12 @@ public enum Permissions {
         case .assessOrganisation(let m):
             guard actor.municipalityID == m else { return false }
             return [.admin, .areaManager, .areaCoordinator, .teamLead, .executive].contains(actor.role)
+        case .giveAdvice(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            return actor.role == .admin || (actor.role == .councilMember && actor.areaIDs.contains(area))
+        case .answerAdvice(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            return actor.role == .admin || actor.role == .executive || (actor.role == .areaAlderman && actor.areaIDs.contains(area))
         case .handleDepartmentWork(let m, let department):
             guard actor.municipalityID == m else { return false }
             switch actor.role {

@@ -90,3 +90,51 @@ struct AdviceRegisterTests {
         }
     }
 }
+
+@Suite("Councils: recording advice and the college's answer")
+struct AdviceFlowTests {
+    @Test func councilGivesAdviceAndTheAldermanAnswers() async throws {
+        let now = CouncilCalendarTests.now
+        try await withApp(now: now) { app in
+            let ruwaard = try await Fixture.area(app, "ruwaard")
+            let council = try #require(try await Council.query(on: app.db).filter(\.$area.$id == ruwaard.requireID()).first())
+            let advice = CouncilAdvice()
+            advice.$council.id = try council.requireID()
+            advice.kind = "requested"
+            advice.subject = "Speeltuin aan de Vondellaan"
+            advice.question = "Waar moet de speeltuin komen?"
+            advice.askedOn = now.addingTimeInterval(-30 * 24 * 3600)
+            try await advice.create(on: app.db)
+            let path = "/gemeenten/oss/adviezen/\(try advice.requireID())"
+
+            #expect(try await TestBrowser(app).post(path, form: [("stap", "advies")]).status == .seeOther, "anonymous: to the login page")
+            try await Fixture.user(app, email: "lid-schadewijk@oss.test", role: .councilMember, areas: ["schadewijk"])
+            let other = TestBrowser(app)
+            _ = try await other.login("lid-schadewijk@oss.test", Fixture.password)
+            #expect(!(try await other.get(path).text.contains("name=\"tekst\"")), "no form for another council's member")
+            #expect(try await other.post(path, form: [("stap", "advies"), ("tekst", "x")]).status == .forbidden)
+
+            try await Fixture.user(app, email: "lid-ruwaard@oss.test", role: .councilMember, areas: ["ruwaard"])
+            let member = TestBrowser(app)
+            _ = try await member.login("lid-ruwaard@oss.test", Fixture.password)
+            let future = try await member.submit(path, [("stap", "advies"), ("tekst", "Bij de school."), ("datum", "2027-01-01")])
+            #expect(future.status == .unprocessableEntity)
+            #expect(future.text.contains("Deze datum ligt in de toekomst."))
+            #expect(future.text.contains("Bij de school."), "the text typed is kept")
+            #expect(try await member.submit(path, [("stap", "advies"), ("tekst", "Bij de school."), ("datum", "2026-11-01")]).status == .seeOther)
+            #expect(try await member.post(path, form: [("stap", "antwoord"), ("tekst", "x")]).status == .forbidden, "members do not answer")
+
+            try await Fixture.user(app, email: "wethouder@oss.test", role: .areaAlderman, areas: ["ruwaard"])
+            let alderman = TestBrowser(app)
+            _ = try await alderman.login("wethouder@oss.test", Fixture.password)
+            let early = try await alderman.submit(path, [("stap", "antwoord"), ("tekst", "Akkoord."), ("datum", "2026-10-01")])
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.text.contains("Het antwoord kan niet eerder zijn dan het advies."))
+            #expect(try await alderman.submit(path, [("stap", "antwoord"), ("tekst", "Akkoord."), ("datum", "2026-11-20")]).status == .seeOther)
+            let stored = try #require(try await CouncilAdvice.find(advice.id, on: app.db))
+            #expect(CouncilRules.status(of: stored.rule, now: now) == .answered)
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/adviezen").text.contains("Akkoord."))
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$entityType == "advice").count() == 2)
+        }
+    }
+}

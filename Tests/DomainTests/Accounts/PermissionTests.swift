@@ -46,6 +46,13 @@ struct PermissionTests {
         ("council member reads the panels", actor(.councilMember, oss, areas: [ruwaard]), .viewAssessments(municipality: oss), true),
         ("partner does not read the panels", actor(.partner, oss, areas: [ruwaard]), .viewAssessments(municipality: oss), false),
         ("no panels of another municipality", actor(.areaManager, oss), .assessOrganisation(municipality: oosterhout), false),
+        ("council member records own council's advice", actor(.councilMember, oss, areas: [ruwaard]), .giveAdvice(municipality: oss, area: ruwaard), true),
+        ("council member not for another council", actor(.councilMember, oss, areas: [ruwaard]), .giveAdvice(municipality: oss, area: schadewijk), false),
+        ("alderman answers for own area", actor(.areaAlderman, oss, areas: [ruwaard]), .answerAdvice(municipality: oss, area: ruwaard), true),
+        ("alderman not for another area", actor(.areaAlderman, oss, areas: [ruwaard]), .answerAdvice(municipality: oss, area: schadewijk), false),
+        ("the college answers any advice", actor(.executive, oss), .answerAdvice(municipality: oss, area: schadewijk), true),
+        ("a council member does not answer", actor(.councilMember, oss, areas: [ruwaard]), .answerAdvice(municipality: oss, area: ruwaard), false),
+        ("a coordinator does not give advice", actor(.areaCoordinator, oss, areas: [ruwaard]), .giveAdvice(municipality: oss, area: ruwaard), false),
     ]
 
     @Test(arguments: cases)

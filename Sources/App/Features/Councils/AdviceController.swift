@@ -22,6 +22,7 @@ struct AdviceController: RouteCollection {
             var answered: String?
             var status: String
             var statusClass: String
+            var href: String? = nil
         }
         var page: PageMeta
         var heading: String
@@ -52,11 +53,109 @@ struct AdviceController: RouteCollection {
                              question: advice.question, asked: Self.day(advice.askedOn, lang), advice: advice.advice, given: Self.day(advice.givenOn, lang),
                              due: advice.givenOn.map { Self.day(CouncilRules.answerDue(givenOn: $0), lang)! }, answer: advice.answer,
                              answered: Self.day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
-                             statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"))
+                             statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"),
+                             href: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)")
         }
         let heading = req.t("advice.registerTitle", m.name)
         return try await req.view.render("Councils/advice", RegisterPage(
             page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))]),
             heading: heading, rows: rows, overdue: statuses.filter { $0 == .answerOverdue }.count, demo: councils.contains { $0.demo }))
+    }
+}
+
+/// Recording a council's advice and the college's answer, each by the role that may do so.
+struct AdviceActionsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("gemeenten", ":municipality", "adviezen", ":advice", use: show)
+        routes.post("gemeenten", ":municipality", "adviezen", ":advice", use: save)
+    }
+
+    struct Page: Encodable {
+        var page: PageMeta
+        var heading: String
+        var row: AdviceController.RegisterPage.Row
+        var form: FormView?
+        var back: String
+    }
+
+    private func load(_ req: Request) async throws -> (Municipality, CouncilAdvice, Council) {
+        let m = try await req.municipality(req.parameters.get("municipality") ?? "")
+        guard let id = req.parameters.get("advice", as: UUID.self), let advice = try await CouncilAdvice.find(id, on: req.db) else { throw AppError.notFound("advice.notFound") }
+        let council = try await advice.$council.get(on: req.db)
+        guard council.$municipality.id == m.id else { throw AppError.notFound("advice.notFound") }
+        return (m, advice, council)
+    }
+
+    /// Which form this user gets: the advice while none is given, the answer once it is.
+    private func step(_ advice: CouncilAdvice, _ council: Council, _ m: Municipality, _ req: Request) async throws -> String? {
+        guard req.authUser != nil else { return nil }
+        let actor = try await req.actor()
+        let mid = try m.requireID(), area = council.$area.id
+        if advice.givenOn == nil { return Permissions.allows(actor, .giveAdvice(municipality: mid, area: area)) ? "advies" : nil }
+        if advice.answeredOn == nil { return Permissions.allows(actor, .answerAdvice(municipality: mid, area: area)) ? "antwoord" : nil }
+        return nil
+    }
+
+    private func page(_ req: Request, _ m: Municipality, _ advice: CouncilAdvice, _ council: Council, step: String?, values: [String: String], errors: [FieldError]) -> Page {
+        let now = req.application.clock()
+        let lang = req.language
+        let status = CouncilRules.status(of: advice.rule, now: now)
+        let row = AdviceController.RegisterPage.Row(
+            council: council.name, kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject, question: advice.question,
+            asked: AdviceController.day(advice.askedOn, lang), advice: advice.advice, given: AdviceController.day(advice.givenOn, lang),
+            due: advice.givenOn.flatMap { AdviceController.day(CouncilRules.answerDue(givenOn: $0), lang) }, answer: advice.answer,
+            answered: AdviceController.day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
+            statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"))
+        var form: FormView? = nil
+        if let step {
+            form = FormView(action: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)", submitLabel: req.t("advice.save.\(step)"), fields: [
+                FieldView(req, name: "tekst", label: req.t("advice.field.\(step)"), type: "textarea", value: values["tekst"] ?? "", errors: errors),
+                FieldView(req, name: "datum", label: req.t("advice.field.date.\(step)"), type: "date", value: values["datum"] ?? Format.isoDay(now),
+                          description: req.t("audit.dateHelp"), errors: errors),
+                FieldView(req, name: "stap", label: "", type: "hidden", value: step),
+            ], csrf: req.csrfToken(), showRequiredNote: true)
+        }
+        return Page(page: req.page(advice.subject, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),
+                                                           (req.t("advice.registerTitle", m.name), Paths.municipality(m.slug) + "/adviezen")],
+                                   errors: errors, status: req.takeFlash()),
+                    heading: advice.subject, row: row, form: form, back: Paths.municipality(m.slug) + "/adviezen")
+    }
+
+    func show(req: Request) async throws -> View {
+        let (m, advice, council) = try await load(req)
+        return try await req.view.render("Councils/advice-item", page(req, m, advice, council, step: try await step(advice, council, m, req), values: [:], errors: []))
+    }
+
+    func save(req: Request) async throws -> Response {
+        let user = try req.requireUser()
+        let (m, advice, council) = try await load(req)
+        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        guard let step = try await step(advice, council, m, req), step == values["stap"] else { throw AppError.forbidden }
+        do {
+            try req.checkCSRF(values["csrf"])
+            var errors: [FieldError] = []
+            let text = Input.text(values["tekst"], field: "tekst", max: 4000).collect(into: &errors)
+            let date = AuditController.date(values["datum"], field: "datum", errors: &errors)
+            if values["datum"]?.isEmpty ?? true { errors.append(FieldError("datum", "mixingPanel.date.missing")) }
+            if let date, date > req.application.clock() { errors.append(FieldError("datum", "advice.date.future")) }
+            var candidate = advice.rule
+            if step == "advies" { candidate.givenOn = date } else { candidate.answeredOn = date }
+            if date != nil {
+                for problem in CouncilRules.validate(candidate) { errors.append(FieldError("datum", "advice.problem.\(problem.rawValue)")) }
+            }
+            guard errors.isEmpty, let text, let date else { throw ValidationFailure(errors) }
+            let before = ["advice": advice.advice ?? "", "answer": advice.answer ?? ""]
+            if step == "advies" { advice.advice = text; advice.givenOn = date } else { advice.answer = text; advice.answeredOn = date }
+            try await req.db.transaction { db in
+                try await advice.update(on: db)
+                try await AuditLog.record(on: db, by: user, action: step == "advies" ? "advice.give" : "advice.answer",
+                                          subject: .init(type: "advice", id: advice.id?.uuidString, summary: "\(council.name): \(advice.subject)", municipalityID: m.id),
+                                          before: before, after: ["advice": advice.advice ?? "", "answer": advice.answer ?? ""], requestID: req.id, at: req.application.clock())
+            }
+            req.flash(req.t("advice.saved.\(step)"))
+            return req.redirect(to: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)")
+        } catch let failure as ValidationFailure {
+            return try await req.render("Councils/advice-item", page(req, m, advice, council, step: step, values: values, errors: failure.errors), status: failure.status)
+        }
     }
 }
