@@ -40,21 +40,28 @@ struct AdviceController: RouteCollection {
         return f.string(from: date)
     }
 
+    /// One advice as the register and its own page show it.
+    static func row(_ advice: CouncilAdvice, council: String, municipalitySlug: String, req: Request) -> RegisterPage.Row {
+        let lang = req.language
+        let status = CouncilRules.status(of: advice.rule, now: req.application.clock())
+        return RegisterPage.Row(
+            council: council, kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject, question: advice.question,
+            asked: day(advice.askedOn, lang), advice: advice.advice, given: day(advice.givenOn, lang),
+            due: advice.givenOn.flatMap { day(CouncilRules.answerDue(givenOn: $0), lang) }, answer: advice.answer,
+            answered: day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
+            statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"),
+            href: "\(Paths.municipality(municipalitySlug))/adviezen/\(advice.id!)")
+    }
+
     func register(req: Request) async throws -> View {
         let m = try await req.municipality(req.parameters.get("municipality") ?? "")
         let councils = try await Council.query(on: req.db).filter(\.$municipality.$id == m.requireID()).all()
         let names = Dictionary(uniqueKeysWithValues: councils.compactMap { c in c.id.map { ($0, c.name) } })
         let list = names.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$council.$id ~~ Array(names.keys)).all()
         let now = req.application.clock()
-        let lang = req.language
         let statuses = list.map { CouncilRules.status(of: $0.rule, now: now) }
-        let rows = zip(list, statuses).sorted { ($0.1 == .answerOverdue ? 0 : 1, names[$0.0.$council.id] ?? "") < ($1.1 == .answerOverdue ? 0 : 1, names[$1.0.$council.id] ?? "") }.map { advice, status in
-            RegisterPage.Row(council: names[advice.$council.id] ?? "", kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject,
-                             question: advice.question, asked: Self.day(advice.askedOn, lang), advice: advice.advice, given: Self.day(advice.givenOn, lang),
-                             due: advice.givenOn.map { Self.day(CouncilRules.answerDue(givenOn: $0), lang)! }, answer: advice.answer,
-                             answered: Self.day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
-                             statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"),
-                             href: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)")
+        let rows = zip(list, statuses).sorted { ($0.1 == .answerOverdue ? 0 : 1, names[$0.0.$council.id] ?? "") < ($1.1 == .answerOverdue ? 0 : 1, names[$1.0.$council.id] ?? "") }.map { advice, _ in
+            Self.row(advice, council: names[advice.$council.id] ?? "", municipalitySlug: m.slug, req: req)
         }
         let heading = req.t("advice.registerTitle", m.name)
         return try await req.view.render("Councils/advice", RegisterPage(
@@ -98,14 +105,7 @@ struct AdviceActionsController: RouteCollection {
 
     private func page(_ req: Request, _ m: Municipality, _ advice: CouncilAdvice, _ council: Council, step: String?, values: [String: String], errors: [FieldError]) -> Page {
         let now = req.application.clock()
-        let lang = req.language
-        let status = CouncilRules.status(of: advice.rule, now: now)
-        let row = AdviceController.RegisterPage.Row(
-            council: council.name, kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject, question: advice.question,
-            asked: AdviceController.day(advice.askedOn, lang), advice: advice.advice, given: AdviceController.day(advice.givenOn, lang),
-            due: advice.givenOn.flatMap { AdviceController.day(CouncilRules.answerDue(givenOn: $0), lang) }, answer: advice.answer,
-            answered: AdviceController.day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
-            statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"))
+        let row = AdviceController.row(advice, council: council.name, municipalitySlug: m.slug, req: req)
         var form: FormView? = nil
         if let step {
             form = FormView(action: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)", submitLabel: req.t("advice.save.\(step)"), fields: [
