@@ -75,11 +75,7 @@ struct AuditController: RouteCollection {
     static func date(_ raw: String?, field: String, errors: inout [FieldError]) -> Date? {
         guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
         guard raw.wholeMatch(of: /(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]/) != nil else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd"
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
-        guard let date = f.date(from: raw) else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
+        guard let date = Format.parseDay(raw) else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
         return date
     }
 }

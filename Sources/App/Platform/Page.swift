@@ -155,26 +155,31 @@ enum Format {
         return text
     }
 
+    private static func locale(_ language: Language) -> String { language == .nl ? "nl_NL" : "en_GB" }
+
+    /// "23 november 2026, 19.30 uur" / "23 November 2026, 19:30".
     static func dateTime(_ date: Date, _ language: Language) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: language == .nl ? "nl_NL" : "en_GB")
-        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
-        f.dateFormat = language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm"
-        return f.string(from: date)
+        DutchTime.formatter(language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm", locale: locale(language)).string(from: date)
+    }
+
+    /// "23 november 2026".
+    static func day(_ date: Date, _ language: Language) -> String {
+        DutchTime.formatter("d MMMM yyyy", locale: locale(language)).string(from: date)
     }
 
     /// The day in the Netherlands as yyyy-MM-dd.
     static func isoDay(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
-        f.dateFormat = "yyyy-MM-dd"
-        return f.string(from: date)
+        DutchTime.formatter("yyyy-MM-dd").string(from: date)
+    }
+
+    /// A yyyy-MM-dd text as the start of that day in the Netherlands (nil for a date that does not exist).
+    static func parseDay(_ text: String) -> Date? {
+        DutchTime.formatter("yyyy-MM-dd").date(from: text)
     }
 
     static func isoDate(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
+        f.timeZone = DutchTime.timeZone
         return f.string(from: date)
     }
 }

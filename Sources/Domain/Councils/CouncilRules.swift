@@ -17,11 +17,7 @@ public enum CouncilRules {
             self.years = years
         }
 
-        static var calendar: Calendar {
-            var c = Calendar(identifier: .gregorian)
-            c.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
-            return c
-        }
+        static var calendar: Calendar { DutchTime.calendar }
 
         func start(ofTermNumber n: Int) -> Date {
             var components = anchor

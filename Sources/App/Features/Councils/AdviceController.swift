@@ -31,14 +31,7 @@ struct AdviceController: RouteCollection {
         var demo: Bool
     }
 
-    static func day(_ date: Date?, _ language: Language) -> String? {
-        guard let date else { return nil }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: language == .nl ? "nl_NL" : "en_GB")
-        f.timeZone = TimeZone(identifier: "Europe/Amsterdam")
-        f.dateFormat = "d MMMM yyyy"
-        return f.string(from: date)
-    }
+    static func day(_ date: Date?, _ language: Language) -> String? { date.map { Format.day($0, language) } }
 
     /// One advice as the register and its own page show it.
     static func row(_ advice: CouncilAdvice, council: String, municipalitySlug: String, req: Request) -> RegisterPage.Row {

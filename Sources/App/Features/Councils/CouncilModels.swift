@@ -62,8 +62,7 @@ enum CouncilDemoSeeder {
     static func seed(on db: any Database, now: Date) async throws {
         guard try await Council.query(on: db).count() == 0,
               let oss = try await Municipality.query(on: db).filter(\.$code == "GM0828").first() else { return }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
+        let calendar = DutchTime.calendar
         let year = calendar.component(.year, from: now)
         let areas = try await Area.query(on: db).filter(\.$municipality.$id == oss.requireID()).sort(\.$position).all()
         for (index, area) in areas.enumerated() {

@@ -90,9 +90,7 @@ struct CouncilSummary: Encodable {
         guard let council = try await Council.query(on: req.db).filter(\.$area.$id == area).first() else { return nil }
         let meetings = try await CouncilMeeting.query(on: req.db).filter(\.$council.$id == council.requireID()).sort(\.$startsAt).all()
         let now = req.application.clock()
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Amsterdam")!
-        let year = calendar.component(.year, from: now)
+        let year = DutchTime.calendar.component(.year, from: now)
         let result = CouncilRules.compliance(of: meetings.map(\.rule), year: year, now: now)
         let next = meetings.filter { $0.isPublic && $0.startsAt >= now && $0.status == "planned" }.prefix(3).map {
             Next(iso: Format.isoDate($0.startsAt), when: Format.dateTime($0.startsAt, req.language), place: $0.place)
