@@ -171,6 +171,13 @@ extension Request {
         return m
     }
 
+    /// The municipality of the path's `:municipality`, after checking the signed-in user may do `action` there.
+    func municipality(authorizing action: (UUID) -> Domain.Action) async throws -> Municipality {
+        let m = try await municipality(parameters.get("municipality") ?? "")
+        try await authorize(action(try m.requireID()))
+        return m
+    }
+
     func snapshot(_ key: String) async throws -> MunicipalitySnapshot {
         try await areas.snapshot(for: try await municipality(key), on: db)
     }

@@ -46,9 +46,7 @@ struct AreasAdminController: RouteCollection {
 
     /// The municipality of the path, after checking the user may administer it.
     static func municipality(_ req: Request) async throws -> Municipality {
-        let m = try await req.municipality(req.parameters.get("municipality") ?? "")
-        try await req.authorize(.administer(municipality: m.requireID()))
-        return m
+        try await req.municipality { .administer(municipality: $0) }
     }
 
     /// Raises the version so every cached view of the division is rebuilt. With `expected`, only when the

@@ -17,12 +17,6 @@ struct MixingPanelController: RouteCollection {
         api.post("compare", use: apiCompare)
     }
 
-    private func municipality(_ req: Request, _ action: (UUID) -> Domain.Action) async throws -> Municipality {
-        let m = try await req.municipality(req.parameters.get("municipality") ?? "")
-        try await req.authorize(action(try m.requireID()))
-        return m
-    }
-
     static func subjectLabel(_ p: MixingPanelRecord, _ req: Request) -> String {
         "\(req.t("mixingPanel.subjectKind.\(p.subjectKind)")): \(p.subjectName)"
     }
@@ -39,7 +33,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let m = try await municipality(req) { .viewAssessments(municipality: $0) }
+        let m = try await req.municipality { .viewAssessments(municipality: $0) }
         let actor = try await req.actor()
         let panels = try await MixingPanelRecord.query(on: req.db).filter(\.$municipality.$id == m.requireID())
             .sort(\.$subjectKind).sort(\.$subjectName).sort(\.$evaluatedOn, .descending).sort(\.$createdAt, .descending).all()
@@ -121,7 +115,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func new(req: Request) async throws -> View {
-        let m = try await municipality(req) { .assessOrganisation(municipality: $0) }
+        let m = try await req.municipality { .assessOrganisation(municipality: $0) }
         var current: MixingPanelRecord? = nil
         if let raw = req.query[String.self, at: "bij"] {
             guard let id = UUID(uuidString: raw), let found = try await MixingPanelRecord.find(id, on: req.db), found.$municipality.id == m.id, found.variant == "nu" else {
@@ -135,7 +129,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let m = try await municipality(req) { .assessOrganisation(municipality: $0) }
+        let m = try await req.municipality { .assessOrganisation(municipality: $0) }
         let values: Values = (try? req.content.decode([String: String].self)) ?? [:]
         var current: MixingPanelRecord? = nil
         if let id = values["currentID"].flatMap(UUID.init(uuidString:)) { current = try await MixingPanelRecord.find(id, on: req.db) }
@@ -197,7 +191,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func show(req: Request) async throws -> View {
-        let m = try await municipality(req) { .viewAssessments(municipality: $0) }
+        let m = try await req.municipality { .viewAssessments(municipality: $0) }
         let actor = try await req.actor()
         guard let id = req.parameters.get("panel", as: UUID.self), let panel = try await MixingPanelRecord.find(id, on: req.db), panel.$municipality.id == m.id else {
             throw AppError.notFound("mixingPanel.notFound")
