@@ -67,6 +67,11 @@ extension Application {
         _ = try await areaDirectory.locator(on: db)
     }
 
+    /// Runs the background jobs every minute inside the server (unless WIJKWERK_SCHEDULER is off).
+    public func startScheduler() {
+        if config.runScheduler { lifecycle.use(JobScheduler()) }
+    }
+
     /// Migrates and, on an empty database with the demo switched on, loads the demo.
     public func prepareDatabase() async throws {
         try await autoMigrate()
@@ -78,6 +83,12 @@ extension Application {
                 logger.info("Loaded the demo municipalities from Resources/Seed")
             }
         }
+        let signals = SignalDemoSeeder(seedDirectory: directory.resourcesDirectory + "Seed/")
+        try await signals.ensureConfiguration(on: db)
+        // Demo signals go with the demo councils (invented data only where the demo was loaded).
+        if config.loadDemo, try await Council.query(on: db).filter(\.$demo == true).count() > 0 {
+            try await signals.seed(app: self, now: clock())
+        }
     }
 }
 
@@ -86,6 +97,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(UserCommands(), as: "user")
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(SyntheticSeedCommand(), as: "seed-synthetic")
+    app.asyncCommands.use(JobsCommand(), as: "jobs")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

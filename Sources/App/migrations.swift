@@ -11,4 +11,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateMixingPanelTables())
     app.migrations.add(CreateCouncilTables())
     app.migrations.add(CreateCouncilAdvice())
+    app.migrations.add(CreateSignalTables())
 }

@@ -15,4 +15,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: CouncilsController())
     try app.register(collection: AdviceController())
     try app.register(collection: AdviceActionsController())
+    try app.register(collection: PublicSignalsController())
+    try app.register(collection: StaffSignalsController())
 }

@@ -14,7 +14,10 @@ enum Entrypoint {
             let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
             if command == nil || ["serve", "user", "open311-key", "jobs", "seed-synthetic"].contains(command!) {
                 try await app.prepareDatabase()
-                if command == nil || command == "serve" { try await app.warmCaches() }
+                if command == nil || command == "serve" {
+                    try await app.warmCaches()
+                    app.startScheduler()
+                }
             } else if command == "seed" {
                 try await app.autoMigrate()
             }

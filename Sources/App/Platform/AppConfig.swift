@@ -14,6 +14,10 @@ public struct AppConfig: Sendable {
     public var secureCookies: Bool
     public var runScheduler: Bool
     public var mailDirectory: String
+    /// The sendmail program to deliver mail with; without it, mail is written to `mailDirectory`.
+    public var sendmail: String?
+    /// The address residents and staff reach Wijkwerk on, for links in mail.
+    public var publicURL: String = "http://localhost:8080"
 
     public struct Invalid: Error, CustomStringConvertible {
         public var problems: [String]
@@ -55,10 +59,19 @@ public struct AppConfig: Sendable {
             loadDemo: flag("WIJKWERK_DEMO", default: true),
             secureCookies: flag("WIJKWERK_SECURE_COOKIES", default: false),
             runScheduler: flag("WIJKWERK_SCHEDULER", default: true),
-            mailDirectory: env["WIJKWERK_MAIL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/mail"
+            mailDirectory: env["WIJKWERK_MAIL_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? dataDirectory + "/mail",
+            sendmail: env["WIJKWERK_SENDMAIL"].flatMap { $0.isEmpty ? nil : $0 }
         )
+        var result = config
+        if let raw = env["WIJKWERK_PUBLIC_URL"], !raw.isEmpty {
+            if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil {
+                result.publicURL = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            } else {
+                problems.append("WIJKWERK_PUBLIC_URL=\(raw) must be an http(s) address such as https://wijkwerk.oss.nl")
+            }
+        }
         if !problems.isEmpty { throw Invalid(problems: problems) }
-        return config
+        return result
     }
 }
 

@@ -48,6 +48,9 @@ extension Request {
         crumbItems.append(.init(title: heading, href: url.path, current: true))
         var nav = [PageMeta.NavItem(title: t("nav.home"), href: "/", current: url.path == "/")]
         if let user {
+            if ![.municipalCouncil, .partner].contains(user.role) {
+                nav.append(.init(title: t("nav.signals"), href: "/werk/meldingen", current: url.path.hasPrefix("/werk/meldingen")))
+            }
             if user.role == .admin { nav.append(.init(title: t("nav.admin"), href: "/beheer", current: url.path.hasPrefix("/beheer"))) }
         } else {
             nav.append(.init(title: t("nav.login"), href: "/inloggen", current: url.path == "/inloggen"))

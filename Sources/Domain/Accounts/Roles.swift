@@ -62,6 +62,12 @@ public enum Action: Hashable, Sendable {
     case giveAdvice(municipality: UUID, area: UUID)
     /// Recording the college's answer to a council's advice.
     case answerAdvice(municipality: UUID, area: UUID)
+    /// Reading a signal in the staff view (without the reporter's contact details).
+    case viewSignal(municipality: UUID, area: UUID?, department: UUID?)
+    /// Handling a signal: changing its state, routing, linking duplicates; includes seeing the reporter's contact details.
+    case handleSignal(municipality: UUID, area: UUID?, department: UUID?)
+    /// Escalating a signal by hand (council members for their area, coordinators).
+    case escalateSignal(municipality: UUID, area: UUID?)
 }
 
 public enum Permissions {
@@ -96,6 +102,29 @@ public enum Permissions {
         case .answerAdvice(let m, let area):
             guard actor.municipalityID == m else { return false }
             return actor.role == .admin || actor.role == .executive || (actor.role == .areaAlderman && actor.areaIDs.contains(area))
+        case .viewSignal(let m, let area, let department):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager, .executive: return true
+            case .areaCoordinator, .areaAlderman, .councilMember: return area.map { actor.areaIDs.contains($0) } ?? false
+            case .departmentOfficer, .teamLead: return department != nil && actor.departmentID == department
+            case .municipalCouncil, .partner: return false
+            }
+        case .handleSignal(let m, let area, let department):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager: return true
+            case .areaCoordinator: return area.map { actor.areaIDs.contains($0) } ?? false
+            case .departmentOfficer, .teamLead: return department != nil && actor.departmentID == department
+            default: return false
+            }
+        case .escalateSignal(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin: return true
+            case .councilMember, .areaCoordinator: return area.map { actor.areaIDs.contains($0) } ?? false
+            default: return false
+            }
         case .handleDepartmentWork(let m, let department):
             guard actor.municipalityID == m else { return false }
             switch actor.role {

@@ -48,7 +48,7 @@ func withApp(now: Date? = nil, demo: Bool = true, _ body: (Application) async th
             database = name
             dbConfig = .postgres(TestDatabase.url(base, database: name))
         }
-        let config = AppConfig(database: dbConfig, dataDirectory: folder, loadDemo: demo, secureCookies: false, runScheduler: false, mailDirectory: folder + "/mail")
+        let config = AppConfig(database: dbConfig, dataDirectory: folder, loadDemo: demo, secureCookies: false, runScheduler: false, mailDirectory: folder + "/mail", sendmail: nil)
         try await configure(app, config: config)
         app.passwords.use(.bcrypt(cost: 4))
         if let now { app.clock = .fixed(now) }

@@ -50,6 +50,7 @@ struct PublicAreasController: RouteCollection {
         var mixingPanelHref: String
         var calendarHref: String
         var adviceHref: String
+        var reportHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -78,7 +79,8 @@ struct PublicAreasController: RouteCollection {
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", adviceHref: Paths.municipality(s.slug) + "/adviezen")
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", adviceHref: Paths.municipality(s.slug) + "/adviezen",
+            reportHref: Paths.municipality(s.slug) + "/melden")
         return try await req.view.render("Areas/municipality", context)
     }
 
@@ -105,6 +107,7 @@ struct PublicAreasController: RouteCollection {
         var overlaps: [Overlap]
         var council: CouncilSummary?
         var calendarHref: String
+        var reportHref: String
     }
 
     func area(req: Request) async throws -> View {
@@ -145,7 +148,7 @@ struct PublicAreasController: RouteCollection {
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen")
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug)
         return try await req.view.render("Areas/area", context)
     }
 }

@@ -1,0 +1,322 @@
+import Vapor
+import Fluent
+import Domain
+
+/// Residents: the report form (per municipality and per area), the confirmation with a tracking code, the
+/// public tracking page with the public history, and the satisfaction question after closing.
+struct PublicSignalsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("gemeenten", ":municipality", "melden", use: chooseCategory)
+        routes.get("gemeenten", ":municipality", "gebieden", ":area", "melden", use: areaEntry)
+        routes.get("gemeenten", ":municipality", "melden", "formulier", use: form)
+        routes.on(.POST, "gemeenten", ":municipality", "melden", "formulier", body: .collect(maxSize: "8mb"), use: submit)
+        routes.get("gemeenten", ":municipality", "melden", "kaart.svg", use: mapImage)
+        routes.get("melding", use: lookup)
+        routes.get("melding", ":code", use: track)
+        routes.post("melding", ":code", "tevredenheid", use: feedback)
+    }
+
+    // MARK: Context
+
+    struct Context {
+        var municipality: Municipality
+        var snapshot: MunicipalitySnapshot
+        var area: MunicipalitySnapshot.AreaInfo?
+        var categories: [SignalCategory]
+    }
+
+    static func context(_ req: Request, areaSlug: String? = nil) async throws -> Context {
+        let m = try await req.municipality(req.parameters.get("municipality") ?? "")
+        let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+        let slug = areaSlug ?? req.query[String.self, at: "gebied"]
+        let area = slug.flatMap { s in s.isEmpty ? nil : snapshot.area(slug: s) }
+        let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$active == true).sort(\.$position).all()
+        return Context(municipality: m, snapshot: snapshot, area: area, categories: categories)
+    }
+
+    /// Sub categories as "Main: sub", in the municipality's order.
+    static func categoryOptions(_ categories: [SignalCategory], _ language: Language) -> [(value: String, label: String)] {
+        let byID = Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c) } })
+        let parents = Set(categories.compactMap(\.parentID))
+        return categories.filter { !parents.contains($0.id!) }.map { c in
+            (value: c.code, label: c.parentID.flatMap { byID[$0] }.map { "\($0.name(language)): \(c.name(language))" } ?? c.name(language))
+        }
+    }
+
+    private func basePath(_ c: Context) -> String { Paths.municipality(c.municipality.slug) + "/melden" }
+    private func areaQuery(_ c: Context) -> String { c.area.map { "gebied=\($0.slug)" } ?? "" }
+
+    private func crumbs(_ req: Request, _ c: Context) -> [(String, String)] {
+        var list = [(req.t("municipality.heading", c.municipality.name), Paths.municipality(c.municipality.slug))]
+        if let area = c.area { list.append((area.name, Paths.area(c.municipality.slug, area.slug))) }
+        return list
+    }
+
+    // MARK: Step 1: what is it about
+
+    struct ChoosePage: Encodable {
+        var page: PageMeta
+        var heading: String
+        var action: String
+        var field: FieldView
+        var area: String?
+        var areaSlug: String?
+    }
+
+    func chooseCategory(req: Request) async throws -> View {
+        let c = try await Self.context(req)
+        return try await chooseView(req, c, error: nil)
+    }
+
+    private func chooseView(_ req: Request, _ c: Context, error: FieldError?) async throws -> View {
+        let heading = c.area.map { req.t("signal.report.headingArea", $0.name) } ?? req.t("signal.report.heading", c.municipality.name)
+        let options = [(value: "", label: req.t("signal.category.choose"))] + Self.categoryOptions(c.categories, req.language)
+        let field = FieldView(req, name: "categorie", label: req.t("signal.field.category"), type: "select", value: req.query[String.self, at: "categorie"] ?? "",
+                              description: req.t("signal.field.categoryHelp"), options: options, errors: error.map { [$0] } ?? [])
+        return try await req.view.render("Signals/choose", ChoosePage(
+            page: req.page(heading, crumbs: crumbs(req, c), errors: error.map { [$0] } ?? []), heading: heading,
+            action: basePath(c) + "/formulier", field: field, area: c.area?.name, areaSlug: c.area?.slug))
+    }
+
+    func areaEntry(req: Request) async throws -> Response {
+        let c = try await Self.context(req, areaSlug: req.parameters.get("area"))
+        guard let area = c.area else { throw AppError.notFound("area.notFound") }
+        return req.redirect(to: basePath(c) + "?gebied=" + area.slug)
+    }
+
+    // MARK: Step 2: the report
+
+    struct ReportPage: Encodable {
+        struct Section: Encodable { var title: String; var intro: String?; var fields: [FieldView]; var map: MapPicker? }
+        struct MapPicker: Encodable { var src: String; var width: Int; var height: Int; var alt: String; var help: String; var chosen: String? }
+        var page: PageMeta
+        var heading: String
+        var category: String
+        var changeHref: String
+        var action: String
+        var csrf: String
+        var categoryCode: String
+        var areaSlug: String?
+        var sections: [Section]
+    }
+
+    func form(req: Request) async throws -> Response {
+        let c = try await Self.context(req)
+        let code = req.query[String.self, at: "categorie"] ?? ""
+        guard Self.categoryOptions(c.categories, req.language).contains(where: { $0.value == code }) else {
+            let error = FieldError("categorie", code.isEmpty ? "signal.category.missing" : "signal.category.unknown")
+            return try await chooseView(req, c, error: error).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        return try await req.render("Signals/report", reportPage(req, c, code: code, values: [:], errors: []))
+    }
+
+    private func bounds(_ c: Context) -> BoundingBox? {
+        if let area = c.area { return area.outline.boundingBox }
+        return c.snapshot.bounds
+    }
+
+    private func reportPage(_ req: Request, _ c: Context, code: String, values: [String: String], errors: [FieldError], status: String? = nil) -> ReportPage {
+        let category = c.categories.first { $0.code == code }!
+        let label = Self.categoryOptions(c.categories, req.language).first { $0.value == code }?.label ?? category.name(req.language)
+        let heading = c.area.map { req.t("signal.report.headingArea", $0.name) } ?? req.t("signal.report.heading", c.municipality.name)
+        var about = [FieldView(req, name: "omschrijving", label: req.t("signal.field.description"), type: "textarea", value: values["omschrijving"] ?? "",
+                               description: req.t("signal.field.descriptionHelp", Format.number(SignalRules.descriptionLimit, req.language)), errors: errors)]
+        for q in category.questions {
+            let name = "vraag_" + q.key
+            if let options = q.options {
+                about.append(FieldView(req, name: name, label: q.label(req.language), type: "radios", value: values[name] ?? "",
+                                       optional: !q.required, options: options.map { (value: $0, label: $0) }, errors: errors))
+            } else {
+                about.append(FieldView(req, name: name, label: q.label(req.language), value: values[name] ?? "", optional: !q.required, errors: errors))
+            }
+        }
+        let buurten = (c.area.map { c.snapshot.neighbourhoods(of: $0.id) } ?? c.snapshot.neighbourhoods).sorted { $0.name < $1.name }
+        let location = [
+            FieldView(req, name: "plaats", label: req.t("signal.field.place"), value: values["plaats"] ?? "", description: req.t("signal.field.placeHelp"),
+                      optional: true, autocomplete: "street-address", errors: errors),
+            FieldView(req, name: "buurt", label: req.t("signal.field.buurt"), type: "select", value: values["buurt"] ?? "", optional: true,
+                      options: [(value: "", label: req.t("signal.field.buurtNone"))] + buurten.map { (value: $0.id.uuidString, label: $0.name) }, errors: errors),
+            FieldView(req, name: "lat", label: req.t("signal.field.lat"), value: values["lat"] ?? "", description: req.t("signal.field.coordinatesHelp"), optional: true, errors: errors),
+            FieldView(req, name: "lon", label: req.t("signal.field.lon"), value: values["lon"] ?? "", optional: true, errors: errors),
+        ]
+        var picker: ReportPage.MapPicker? = nil
+        if let box = bounds(c) {
+            let projection = SignalMapImage.projection(box)
+            var src = basePath(c) + "/kaart.svg?" + areaQuery(c)
+            var chosen: String? = nil
+            if let lat = SignalInput.decimal(values["lat"]), let lon = SignalInput.decimal(values["lon"]) {
+                src += "&lat=\(lat)&lon=\(lon)"
+                chosen = req.t("signal.map.chosen", String(format: "%.5f", lat), String(format: "%.5f", lon))
+            }
+            picker = .init(src: src, width: Int(projection.width), height: Int(projection.height),
+                           alt: req.t("signal.map.alt", c.area?.name ?? c.municipality.name), help: req.t("signal.map.help"), chosen: chosen)
+        }
+        let photo = [
+            FieldView(req, name: "foto", label: req.t("signal.field.photo"), type: "file",
+                      description: req.t("signal.field.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)), optional: true, errors: errors),
+            FieldView(req, name: "foto_locatie", label: req.t("signal.field.photoLocation"), type: "checkbox", value: values["foto_locatie"] ?? "", errors: errors),
+        ]
+        let contact = [
+            FieldView(req, name: "email", label: req.t("signal.field.email"), type: "email", value: values["email"] ?? "", description: req.t("signal.field.emailHelp"),
+                      optional: true, autocomplete: "email", errors: errors),
+            FieldView(req, name: "telefoon", label: req.t("signal.field.phone"), type: "tel", value: values["telefoon"] ?? "", optional: true, autocomplete: "tel", errors: errors),
+            FieldView(req, name: "toestemming", label: req.t("signal.field.consent"), type: "checkbox", value: values["toestemming"] ?? "",
+                      description: req.t("signal.field.consentHelp", String(SignalRules.defaultRetentionDays)), errors: errors),
+        ]
+        return ReportPage(
+            page: req.page(heading, crumbs: crumbs(req, c), errors: errors, status: status), heading: heading, category: label,
+            changeHref: basePath(c) + "?" + [areaQuery(c), "categorie=" + code].filter { !$0.isEmpty }.joined(separator: "&"),
+            action: basePath(c) + "/formulier" + (c.area.map { "?gebied=" + $0.slug } ?? ""), csrf: req.csrfToken(), categoryCode: code, areaSlug: c.area?.slug,
+            sections: [.init(title: req.t("signal.section.about"), intro: nil, fields: about, map: nil),
+                       .init(title: req.t("signal.section.where"), intro: req.t("signal.section.whereIntro"), fields: location, map: picker),
+                       .init(title: req.t("signal.section.photo"), intro: nil, fields: photo, map: nil),
+                       .init(title: req.t("signal.section.contact"), intro: req.t("signal.section.contactIntro"), fields: contact, map: nil)])
+    }
+
+    func submit(req: Request) async throws -> Response {
+        let c = try await Self.context(req)
+        let parts = FormParts.read(req)
+        var values = parts.values
+        values["foto"] = nil
+        let code = values["categorie"] ?? ""
+        guard Self.categoryOptions(c.categories, req.language).contains(where: { $0.value == code }) else {
+            let error = FieldError("categorie", code.isEmpty ? "signal.category.missing" : "signal.category.unknown")
+            return try await chooseView(req, c, error: error).encodeResponse(status: .unprocessableEntity, for: req)
+        }
+        guard req.csrfValid(values["csrf"]) else {
+            return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: [FieldError("formulier", "form.csrf")]), status: .forbidden)
+        }
+        // A click on the map picks a point and shows the form again with it filled in.
+        if let x = values["kaart.x"].flatMap(Double.init), let y = values["kaart.y"].flatMap(Double.init), let box = bounds(c) {
+            let p = SignalMapImage.projection(box).position(x: x, y: y)
+            values["lat"] = String(format: "%.6f", p.lat)
+            values["lon"] = String(format: "%.6f", p.lon)
+            return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: [], status: req.t("signal.map.picked")))
+        }
+        var answers: [String: String] = [:]
+        for (key, value) in values where key.hasPrefix("vraag_") { answers[String(key.dropFirst(6))] = value }
+        let input = SignalInput(categoryCode: code, description: values["omschrijving"], place: values["plaats"], neighbourhoodID: values["buurt"],
+                                lat: values["lat"], lon: values["lon"], answers: answers, email: values["email"], phone: values["telefoon"],
+                                consent: values["toestemming"] == "ja", photo: parts.files["foto"]?.data, keepPhotoLocation: values["foto_locatie"] == "ja")
+        let locator = try await req.areas.locator(on: req.db)
+        switch input.validate(municipality: c.snapshot, pageAreaID: c.area?.id, categories: c.categories, source: "web", language: req.language, locator: locator) {
+        case .failure(let failure):
+            return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: failure.errors), status: .unprocessableEntity)
+        case .success(let intake):
+            let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+            req.flash(req.t("signal.report.thanks", signal.trackingCode))
+            return req.redirect(to: "/melding/\(signal.trackingCode)")
+        }
+    }
+
+    func mapImage(req: Request) async throws -> Response {
+        let c = try await Self.context(req)
+        guard let box = bounds(c) else { throw AppError.notFound("area.notFound") }
+        let shapes: [(geometry: MultiPolygon, label: String)] = c.area.map { area in c.snapshot.neighbourhoods(of: area.id).map { ($0.geometry, $0.name) } }
+            ?? c.snapshot.areas.map { ($0.outline, $0.name) }
+        var marker: Position? = nil
+        if let lat = SignalInput.decimal(req.query[String.self, at: "lat"]), let lon = SignalInput.decimal(req.query[String.self, at: "lon"]) { marker = Position(lon: lon, lat: lat) }
+        let key = "pick:\(c.snapshot.id):\(c.snapshot.version):\(c.area?.slug ?? "")"
+        var svg = req.areas.map(key) { SignalMapImage.svg(shapes: shapes, bounds: box, marker: nil) }
+        if let marker {
+            svg = SignalMapImage.svg(shapes: shapes, bounds: box, marker: marker)
+        }
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "image", subType: "svg+xml", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=300")
+        return Response(status: .ok, headers: headers, body: .init(string: svg))
+    }
+
+    // MARK: Tracking
+
+    struct TrackPage: Encodable {
+        struct Entry: Encodable { var when: String; var iso: String; var state: String; var text: String? }
+        var page: PageMeta
+        var heading: String
+        var code: String
+        var category: String
+        var area: String?
+        var reported: String
+        var status: String
+        var statusClass: String
+        var publicStatus: String
+        var deadline: String?
+        var answer: String?
+        var history: [Entry]
+        var form: FormView?
+        var feedbackGiven: Bool
+    }
+
+    struct LookupPage: Encodable { var page: PageMeta; var heading: String; var field: FieldView }
+
+    func lookup(req: Request) async throws -> Response {
+        let raw = req.query[String.self, at: "code"]
+        var errors: [FieldError] = []
+        if let raw {
+            if let code = TrackingCode.normalise(raw) { return req.redirect(to: "/melding/\(code)") }
+            errors.append(FieldError("code", raw.isEmpty ? "signal.track.codeMissing" : "signal.track.codeFormat"))
+        }
+        let heading = req.t("signal.track.lookupHeading")
+        return try await req.render("Signals/lookup", LookupPage(
+            page: req.page(heading, errors: errors), heading: heading,
+            field: FieldView(req, name: "code", label: req.t("signal.track.code"), value: raw ?? "", description: req.t("signal.track.codeHelp"), errors: errors)),
+            status: errors.isEmpty ? .ok : .badRequest)
+    }
+
+    static func find(_ req: Request) async throws -> Signal {
+        guard let code = TrackingCode.normalise(req.parameters.get("code") ?? ""),
+              let signal = try await Signal.query(on: req.db).filter(\.$trackingCode == code).first() else { throw AppError.notFound("signal.track.unknown") }
+        return signal
+    }
+
+    func track(req: Request) async throws -> View {
+        let signal = try await Self.find(req)
+        return try await req.view.render("Signals/track", trackPage(req, signal, values: [:], errors: []))
+    }
+
+    private func trackPage(_ req: Request, _ signal: Signal, values: [String: String], errors: [FieldError]) async throws -> TrackPage {
+        let lang = req.language
+        let category = try await signal.$category.get(on: req.db)
+        let area = signal.areaID == nil ? nil : try await Area.find(signal.areaID, on: req.db)
+        let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind ~~ ["created", "state"]).sort(\.$at).all()
+        let history = events.map { e in
+            TrackPage.Entry(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), state: req.t("signal.state." + (e.toState ?? "gemeld")), text: e.publicText)
+        }
+        let answer = signal.state.isClosed ? events.last { $0.toState == signal.stateRaw }?.publicText : nil
+        var feedbackForm: FormView? = nil
+        if signal.state == .afgehandeld && signal.feedbackAt == nil {
+            feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/tevredenheid", submitLabel: req.t("signal.feedback.submit"), fields: [
+                FieldView(req, name: "tevreden", label: req.t("signal.feedback.question"), type: "radios", value: values["tevreden"] ?? "",
+                          options: [(value: "ja", label: req.t("signal.feedback.yes")), (value: "nee", label: req.t("signal.feedback.no"))], errors: errors),
+                FieldView(req, name: "toelichting", label: req.t("signal.feedback.explain"), type: "textarea", value: values["toelichting"] ?? "",
+                          description: req.t("signal.feedback.explainHelp"), optional: true, errors: errors),
+            ], csrf: req.csrfToken(), showRequiredNote: false)
+        }
+        let heading = req.t("signal.track.heading", signal.trackingCode)
+        return TrackPage(
+            page: req.page(heading, errors: errors, status: req.takeFlash()), heading: heading, code: signal.trackingCode,
+            category: category.name(lang), area: area?.name, reported: Format.dateTime(signal.reportedAt, lang),
+            status: req.t("signal.state." + signal.stateRaw), statusClass: signal.state.isClosed ? "success" : "neutral",
+            publicStatus: req.t("signal.public." + signal.state.open311Status),
+            deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,
+            form: feedbackForm, feedbackGiven: signal.feedbackAt != nil)
+    }
+
+    func feedback(req: Request) async throws -> Response {
+        let signal = try await Self.find(req)
+        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        var errors: [FieldError] = []
+        if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
+        let answer = values["tevreden"]
+        if answer != "ja" && answer != "nee" { errors.append(FieldError("tevreden", "signal.feedback.missing")) }
+        let text = Input.text(values["toelichting"], field: "toelichting", max: 2000, required: false).collect(into: &errors)
+        guard errors.isEmpty else {
+            return try await req.render("Signals/track", trackPage(req, signal, values: values, errors: errors),
+                                        status: errors.contains { $0.field == "formulier" } ? .forbidden : .unprocessableEntity)
+        }
+        let reopens = try await SignalService.feedback(signal, satisfied: answer == "ja", text: (text ?? "").isEmpty ? nil : text,
+                                                       at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+        req.flash(req.t(reopens ? "signal.feedback.thanksReopen" : "signal.feedback.thanks"))
+        return req.redirect(to: "/melding/\(signal.trackingCode)")
+    }
+}

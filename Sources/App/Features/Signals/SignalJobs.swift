@@ -1,0 +1,109 @@
+import Vapor
+import Fluent
+import Domain
+
+/// The signals' background work: the escalation ladder, the system's time-outs and the removal of reporters'
+/// contact details after the retention period. Each is idempotent and safe to run from several instances.
+enum SignalJobs {
+    struct Report: Sendable, Equatable {
+        var escalations = 0
+        var timeouts = 0
+        var contactsRemoved = 0
+    }
+
+    static func run(app: Application, now: Date) async throws -> Report {
+        var report = Report()
+        let mailer = SignalMailer(app)
+        for m in try await Municipality.query(on: app.db).all() {
+            let config = try await SignalConfiguration.load(try m.requireID(), on: app.db)
+            report.escalations += try await escalate(municipality: try m.requireID(), config: config, now: now, on: app.db, mailer: mailer)
+            report.timeouts += try await timeouts(municipality: try m.requireID(), now: now, on: app.db, mailer: mailer)
+            report.contactsRemoved += try await removeContacts(municipality: try m.requireID(), retentionDays: config.settings.retentionDays, now: now, on: app.db)
+        }
+        return report
+    }
+
+    static let openStates = SignalState.allCases.filter { !$0.isClosed }.map(\.rawValue)
+
+    /// Records each due ladder step once (the unique (signal, level) index makes a second instance's insert
+    /// fail). Only signals whose `next_escalation_at` has passed are read, so the job stays cheap at a million signals.
+    static func escalate(municipality: UUID, config: SignalConfiguration, now: Date, on db: any Database, mailer: SignalMailer) async throws -> Int {
+        let candidates = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
+            .filter(\.$nextEscalationAt < now).filter(\.$stateRaw ~~ openStates).all()
+        guard !candidates.isEmpty else { return 0 }
+        let ids = try candidates.map { try $0.requireID() }
+        var done: [UUID: Set<Int>] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+            for e in try await SignalEscalation.query(on: db).filter(\.$signal.$id ~~ chunk).filter(\.$level != nil).all() {
+                done[e.$signal.id, default: []].insert(e.level!)
+            }
+        }
+        var count = 0
+        for signal in candidates {
+            let id = try signal.requireID()
+            var recorded = done[id] ?? []
+            let due = EscalationLadder.dueSteps(config.ladder, deadline: signal.deadline, state: signal.state, now: now,
+                                                alreadyEscalated: recorded, holidays: config.settings.holidays)
+            for step in due {
+                do {
+                    try await db.transaction { db in
+                        let e = SignalEscalation()
+                        e.$signal.id = id
+                        e.level = step.level
+                        e.role = step.role
+                        e.at = now
+                        try await e.create(on: db)
+                        try await SignalService.event(signal, kind: "escalated", user: nil, note: "\(step.level)|\(step.role.rawValue)", at: now, on: db)
+                        try await mailer.escalated(signal, role: step.role, reason: nil, at: now, on: db)
+                    }
+                    count += 1
+                } catch let error as any DatabaseError where error.isConstraintFailure {
+                    // another instance recorded this level first
+                }
+                recorded.insert(step.level)
+            }
+            let next = config.ladder.filter { !recorded.contains($0.level) }.map { EscalationLadder.moment(of: $0, deadline: signal.deadline ?? now, holidays: config.settings.holidays) }.min()
+            try await Signal.query(on: db).filter(\.$id == id)
+                .set(\.$escalationLevel, to: recorded.max() ?? 0).set(\.$nextEscalationAt, to: next).update()
+        }
+        return count
+    }
+
+    /// No answer from the reporter within 5 days, or from the external party within 14: the system moves on.
+    static func timeouts(municipality: UUID, now: Date, on db: any Database, mailer: SignalMailer) async throws -> Int {
+        var count = 0
+        for state in SignalState.allCases {
+            guard let timeout = state.timeout else { continue }
+            let limit = now.addingTimeInterval(-Double(timeout.days) * 86_400)
+            let waiting = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
+                .filter(\.$stateRaw == state.rawValue).filter(\.$stateChangedAt < limit).all()
+            for signal in waiting {
+                do {
+                    try await SignalService.change(signal, expectedVersion: signal.version, to: timeout.to, publicText: nil,
+                                                   note: "automatisch na \(timeout.days) dagen", user: nil, initiator: .system,
+                                                   at: now, on: db, mailer: mailer)
+                    count += 1
+                } catch is SignalConflict {
+                    continue
+                }
+            }
+        }
+        return count
+    }
+
+    /// Removes the reporter's e-mail and phone a retention period after closing; the signal and its history stay.
+    static func removeContacts(municipality: UUID, retentionDays: Int, now: Date, on db: any Database) async throws -> Int {
+        let limit = now.addingTimeInterval(-Double(retentionDays) * 86_400)
+        let expired = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
+            .filter(\.$stateRaw ~~ [SignalState.afgehandeld.rawValue, SignalState.geannuleerd.rawValue])
+            .filter(\.$closedAt < limit).filter(\.$contactRemovedAt == nil).all()
+        var count = 0
+        for signal in expired where signal.hasContact || signal.feedbackText != nil {
+            try await Signal.query(on: db).filter(\.$id == signal.requireID())
+                .set(\.$reporterEmail, to: nil).set(\.$reporterPhone, to: nil).set(\.$feedbackText, to: nil)
+                .set(\.$contactRemovedAt, to: now).update()
+            count += 1
+        }
+        return count
+    }
+}

@@ -1,0 +1,68 @@
+import Vapor
+import Fluent
+import Domain
+
+/// The mail a signal causes: the reporter's confirmation and status updates (in their language, at the states
+/// the municipality chose), and notices to the people a signal is escalated to. Everything goes through the outbox.
+struct SignalMailer: Sendable {
+    var localizer: Localizer
+    var publicURL: String
+
+    init(_ app: Application) {
+        localizer = app.localizer
+        publicURL = app.config.publicURL
+    }
+
+    private func t(_ key: String, _ language: Language, _ args: String...) -> String { localizer.text(key, language, args) }
+
+    func trackingLink(_ signal: Signal) -> String { "\(publicURL)/melding/\(signal.trackingCode)" }
+
+    func confirmation(_ signal: Signal, category: SignalCategory, to email: String, at now: Date, on db: any Database) async throws {
+        let lang = Language(rawValue: signal.language) ?? .nl
+        let deadline = signal.deadline.map { Format.day($0, lang) } ?? "–"
+        try await Outbox.enqueue(to: email, subject: t("signal.mail.confirmation.subject", lang, signal.trackingCode),
+                                 body: t("signal.mail.confirmation.body", lang, signal.trackingCode, category.name(lang), deadline, trackingLink(signal)),
+                                 at: now, on: db)
+    }
+
+    func stateChanged(_ signal: Signal, to state: SignalState, publicText: String?, at now: Date, on db: any Database) async throws {
+        guard let email = signal.reporterEmail else { return }
+        let settings = try await SignalSettings.query(on: db).filter(\.$municipality.$id == signal.$municipality.id).first()
+        let states = settings?.mailedStates ?? Set(SignalSettings.defaultMailStates)
+        guard states.contains(state) else { return }
+        let lang = Language(rawValue: signal.language) ?? .nl
+        var body = t("signal.mail.state.body", lang, signal.trackingCode, t("signal.state.\(state.rawValue)", lang))
+        if let publicText, !publicText.isEmpty { body += "\n\n" + publicText }
+        if state == .afgehandeld { body += "\n\n" + t("signal.mail.state.feedback", lang, trackingLink(signal)) }
+        body += "\n\n" + trackingLink(signal)
+        try await Outbox.enqueue(to: email, subject: t("signal.mail.state.subject", lang, signal.trackingCode), body: body, at: now, on: db)
+    }
+
+    /// Notifies everyone with the role in the signal's scope (area, department or municipality).
+    func escalated(_ signal: Signal, role: Role, reason: String?, at now: Date, on db: any Database) async throws {
+        for user in try await SignalScope.people(with: role, for: signal, on: db) {
+            var body = t("signal.mail.escalated.body", .nl, signal.trackingCode, signal.deadline.map { Format.day($0, .nl) } ?? "–",
+                         "\(publicURL)/werk/meldingen/\(signal.trackingCode)")
+            if let reason { body += "\n\n" + reason }
+            try await Outbox.enqueue(to: user.email, subject: t("signal.mail.escalated.subject", .nl, signal.trackingCode), body: body, at: now, on: db)
+        }
+    }
+}
+
+/// Who is responsible for a signal in a role.
+enum SignalScope {
+    static func people(with role: Role, for signal: Signal, on db: any Database) async throws -> [User] {
+        let base = User.query(on: db).filter(\.$role == role).filter(\.$active == true).filter(\.$municipality.$id == signal.$municipality.id)
+        switch role.scopeKind {
+        case .areas:
+            guard let area = signal.areaID else { return [] }
+            let ids = try await UserArea.query(on: db).filter(\.$area.$id == area).all().map(\.$user.id)
+            return ids.isEmpty ? [] : try await base.filter(\.$id ~~ ids).all()
+        case .department:
+            guard let department = signal.departmentID else { return [] }
+            return try await base.filter(\.$department.$id == department).all()
+        case .municipality:
+            return try await base.all()
+        }
+    }
+}

@@ -1,0 +1,346 @@
+import Vapor
+import Fluent
+import SQLKit
+import Domain
+
+/// A signal category of a municipality: main categories hold sub categories; a signal always has a sub
+/// category (or a main category without subs). The code is the Open311 `service_code`.
+final class SignalCategory: Model, @unchecked Sendable {
+    static let schema = "signal_categories"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @OptionalField(key: "parent_id") var parentID: UUID?
+    @Field(key: "code") var code: String
+    @Field(key: "name_nl") var nameNL: String
+    @Field(key: "name_en") var nameEN: String
+    @Field(key: "term_days") var termDays: Int
+    @Field(key: "term_unit") var termUnit: String
+    /// Signals of a public category appear (without personal data) on the public area map.
+    @Field(key: "is_public") var isPublic: Bool
+    /// Extra questions as JSON (`[CategoryQuestion]`).
+    @Field(key: "questions") var questionsJSON: String
+    @Field(key: "position") var position: Int
+    @Field(key: "active") var active: Bool
+    init() {}
+
+    func name(_ language: Language) -> String { language == .nl ? nameNL : nameEN }
+    var term: HandlingTerm { HandlingTerm(days: termDays, unit: HandlingTerm.Unit(rawValue: termUnit) ?? .workingDays) }
+    var questions: [CategoryQuestion] { (try? JSONDecoder().decode([CategoryQuestion].self, from: Data(questionsJSON.utf8))) ?? [] }
+}
+
+/// An extra question of a category ("Brandt de lamp helemaal niet?"): free text or a choice.
+struct CategoryQuestion: Codable, Sendable, Equatable {
+    var key: String
+    var labelNL: String
+    var labelEN: String
+    var required: Bool
+    var options: [String]?
+    func label(_ language: Language) -> String { language == .nl ? labelNL : labelEN }
+}
+
+/// Per municipality: the holiday calendar, retention, the Open311 jurisdiction and which states mail the reporter.
+final class SignalSettings: Model, @unchecked Sendable {
+    static let schema = "signal_settings"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Field(key: "jurisdiction") var jurisdiction: String
+    @Field(key: "good_friday") var goodFriday: Bool
+    @Field(key: "liberation_day") var liberationDay: String
+    @Field(key: "retention_days") var retentionDays: Int
+    /// Comma-separated states whose change sends the reporter an e-mail.
+    @Field(key: "mail_states") var mailStates: String
+    init() {}
+
+    var holidays: DutchHolidays {
+        DutchHolidays(goodFriday: goodFriday, liberationDay: DutchHolidays.LiberationDay(rawValue: liberationDay) ?? .everyFifthYear)
+    }
+    var mailedStates: Set<SignalState> { Set(mailStates.split(separator: ",").compactMap { SignalState(rawValue: String($0)) }) }
+
+    static let defaultMailStates: [SignalState] = [.inBehandeling, .ingepland, .reactieGevraagd, .afgehandeld, .heropend]
+}
+
+final class EscalationStepRecord: Model, @unchecked Sendable {
+    static let schema = "escalation_steps"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Field(key: "level") var level: Int
+    @Field(key: "working_days") var workingDays: Int
+    @Enum(key: "role") var role: Role
+    init() {}
+    var step: EscalationStep { EscalationStep(level: level, workingDaysAfterDeadline: workingDays, role: role) }
+}
+
+final class RoutingRuleRecord: Model, @unchecked Sendable {
+    static let schema = "routing_rules"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Field(key: "position") var position: Int
+    @OptionalField(key: "category_id") var categoryID: UUID?
+    @OptionalField(key: "area_id") var areaID: UUID?
+    /// Comma-separated weekdays (1 = Sunday … 7 = Saturday); empty = every day.
+    @Field(key: "weekdays") var weekdays: String
+    @OptionalField(key: "from_minute") var fromMinute: Int?
+    @OptionalField(key: "to_minute") var toMinute: Int?
+    @Parent(key: "department_id") var department: Department
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    init() {}
+
+    var rule: RoutingRule {
+        RoutingRule(id: id ?? UUID(), position: position, categoryID: categoryID, areaID: areaID,
+                    weekdays: Set(weekdays.split(separator: ",").compactMap { Int($0) }), fromMinute: fromMinute, toMinute: toMinute,
+                    departmentID: $department.id, assigneeID: assigneeID)
+    }
+}
+
+/// A signal. The reporter's contact details live here only until the retention job removes them.
+final class Signal: Model, @unchecked Sendable {
+    static let schema = "signals"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Field(key: "tracking_code") var trackingCode: String
+    @Parent(key: "category_id") var category: SignalCategory
+    @OptionalField(key: "area_id") var areaID: UUID?
+    @OptionalField(key: "neighbourhood_id") var neighbourhoodID: UUID?
+    @Field(key: "description") var text: String
+    @OptionalField(key: "place") var place: String?
+    @OptionalField(key: "lat") var lat: Double?
+    @OptionalField(key: "lon") var lon: Double?
+    /// Answers to the category's extra questions, as JSON `{key: answer}`.
+    @Field(key: "answers") var answersJSON: String
+    @Field(key: "state") var stateRaw: String
+    @OptionalField(key: "department_id") var departmentID: UUID?
+    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    @OptionalField(key: "deadline") var deadline: Date?
+    @Field(key: "reported_at") var reportedAt: Date
+    @OptionalField(key: "closed_at") var closedAt: Date?
+    @Field(key: "state_changed_at") var stateChangedAt: Date
+    @OptionalField(key: "main_signal_id") var mainSignalID: UUID?
+    @Field(key: "source") var source: String
+    @OptionalField(key: "reporter_email") var reporterEmail: String?
+    @OptionalField(key: "reporter_phone") var reporterPhone: String?
+    @OptionalField(key: "contact_removed_at") var contactRemovedAt: Date?
+    @Field(key: "escalation_level") var escalationLevel: Int
+    /// When the escalation job must look at this signal next (a prefilter; the ladder decides).
+    @OptionalField(key: "next_escalation_at") var nextEscalationAt: Date?
+    @Field(key: "version") var version: Int
+    @Field(key: "demo") var demo: Bool
+    @OptionalField(key: "feedback_satisfied") var feedbackSatisfied: Bool?
+    @OptionalField(key: "feedback_text") var feedbackText: String?
+    @OptionalField(key: "feedback_at") var feedbackAt: Date?
+    @Field(key: "has_photo") var hasPhoto: Bool
+    /// The language the reporter used, for their mail.
+    @Field(key: "language") var language: String
+    init() {}
+
+    var state: SignalState {
+        get { SignalState(rawValue: stateRaw) ?? .gemeld }
+        set { stateRaw = newValue.rawValue }
+    }
+    var position: Position? { lat.flatMap { la in lon.map { Position(lon: $0, lat: la) } } }
+    var answers: [String: String] { (try? JSONDecoder().decode([String: String].self, from: Data(answersJSON.utf8))) ?? [:] }
+    var hasContact: Bool { reporterEmail != nil || reporterPhone != nil }
+}
+
+/// One entry of a signal's history: a state change, routing, an escalation, a link, a note.
+final class SignalEvent: Model, @unchecked Sendable {
+    static let schema = "signal_events"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "signal_id") var signal: Signal
+    @Field(key: "at") var at: Date
+    @Field(key: "kind") var kind: String
+    @OptionalField(key: "user_id") var userID: UUID?
+    /// The actor as shown to staff ("Anne de Vries", "systeem"); never shown publicly.
+    @Field(key: "actor") var actor: String
+    @OptionalField(key: "from_state") var fromState: String?
+    @OptionalField(key: "to_state") var toState: String?
+    @OptionalField(key: "public_text") var publicText: String?
+    @OptionalField(key: "internal_note") var internalNote: String?
+    init() {}
+
+    static let kinds = ["created", "state", "routed", "escalated", "linked", "note", "feedback", "category", "placed"]
+}
+
+/// An escalation of a signal: one per ladder level (unique), or a manual one by a council member.
+final class SignalEscalation: Model, @unchecked Sendable {
+    static let schema = "signal_escalations"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "signal_id") var signal: Signal
+    @OptionalField(key: "level") var level: Int?
+    @Enum(key: "role") var role: Role
+    @Field(key: "at") var at: Date
+    @OptionalField(key: "reason") var reason: String?
+    @OptionalField(key: "by_user_id") var byUserID: UUID?
+    init() {}
+}
+
+final class SignalPhoto: Model, @unchecked Sendable {
+    static let schema = "signal_photos"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "signal_id") var signal: Signal
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "data") var data: Data
+    init() {}
+}
+
+/// Mail waiting to be sent (architecture: an outbox table, delivered by a job; nothing is lost when mail is down).
+final class OutgoingMail: Model, @unchecked Sendable {
+    static let schema = "mail_outbox"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @Field(key: "attempts") var attempts: Int
+    @OptionalField(key: "last_error") var lastError: String?
+    init() {}
+}
+
+struct CreateSignalTables: AsyncMigration {
+    var name: String { "2026-11-23-08-create-signal-tables" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(SignalCategory.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("parent_id", .uuid, .references(SignalCategory.schema, "id", onDelete: .cascade))
+            .field("code", .string, .required)
+            .field("name_nl", .string, .required)
+            .field("name_en", .string, .required)
+            .field("term_days", .int, .required)
+            .field("term_unit", .string, .required)
+            .field("is_public", .bool, .required)
+            .field("questions", .string, .required)
+            .field("position", .int, .required)
+            .field("active", .bool, .required)
+            .unique(on: "municipality_id", "code")
+            .create()
+        try await db.schema(SignalSettings.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("jurisdiction", .string, .required)
+            .field("good_friday", .bool, .required)
+            .field("liberation_day", .string, .required)
+            .field("retention_days", .int, .required)
+            .field("mail_states", .string, .required)
+            .unique(on: "municipality_id")
+            .unique(on: "jurisdiction")
+            .create()
+        try await db.schema(EscalationStepRecord.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("level", .int, .required)
+            .field("working_days", .int, .required)
+            .field("role", .string, .required)
+            .unique(on: "municipality_id", "level")
+            .create()
+        try await db.schema(RoutingRuleRecord.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required)
+            .field("category_id", .uuid, .references(SignalCategory.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .references(Area.schema, "id", onDelete: .cascade))
+            .field("weekdays", .string, .required)
+            .field("from_minute", .int)
+            .field("to_minute", .int)
+            .field("department_id", .uuid, .required, .references(Department.schema, "id", onDelete: .cascade))
+            .field("assignee_id", .uuid, .references(User.schema, "id", onDelete: .setNull))
+            .create()
+        try await db.schema(Signal.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("tracking_code", .string, .required)
+            .field("category_id", .uuid, .required, .references(SignalCategory.schema, "id"))
+            .field("area_id", .uuid, .references(Area.schema, "id", onDelete: .setNull))
+            .field("neighbourhood_id", .uuid, .references(Neighbourhood.schema, "id", onDelete: .setNull))
+            .field("description", .string, .required)
+            .field("place", .string)
+            .field("lat", .double)
+            .field("lon", .double)
+            .field("answers", .string, .required)
+            .field("state", .string, .required)
+            .field("department_id", .uuid, .references(Department.schema, "id", onDelete: .setNull))
+            .field("assignee_id", .uuid, .references(User.schema, "id", onDelete: .setNull))
+            .field("deadline", .datetime)
+            .field("reported_at", .datetime, .required)
+            .field("closed_at", .datetime)
+            .field("state_changed_at", .datetime, .required)
+            .field("main_signal_id", .uuid, .references(Signal.schema, "id", onDelete: .setNull))
+            .field("source", .string, .required)
+            .field("reporter_email", .string)
+            .field("reporter_phone", .string)
+            .field("contact_removed_at", .datetime)
+            .field("escalation_level", .int, .required)
+            .field("next_escalation_at", .datetime)
+            .field("version", .int, .required)
+            .field("demo", .bool, .required)
+            .field("feedback_satisfied", .bool)
+            .field("feedback_text", .string)
+            .field("feedback_at", .datetime)
+            .field("has_photo", .bool, .required)
+            .field("language", .string, .required)
+            .unique(on: "tracking_code")
+            .create()
+        try await db.schema(SignalEvent.schema)
+            .id()
+            .field("signal_id", .uuid, .required, .references(Signal.schema, "id", onDelete: .cascade))
+            .field("at", .datetime, .required)
+            .field("kind", .string, .required)
+            .field("user_id", .uuid, .references(User.schema, "id", onDelete: .setNull))
+            .field("actor", .string, .required)
+            .field("from_state", .string)
+            .field("to_state", .string)
+            .field("public_text", .string)
+            .field("internal_note", .string)
+            .create()
+        try await db.schema(SignalEscalation.schema)
+            .id()
+            .field("signal_id", .uuid, .required, .references(Signal.schema, "id", onDelete: .cascade))
+            .field("level", .int)
+            .field("role", .string, .required)
+            .field("at", .datetime, .required)
+            .field("reason", .string)
+            .field("by_user_id", .uuid, .references(User.schema, "id", onDelete: .setNull))
+            .unique(on: "signal_id", "level")
+            .create()
+        try await db.schema(SignalPhoto.schema)
+            .id()
+            .field("signal_id", .uuid, .required, .references(Signal.schema, "id", onDelete: .cascade))
+            .field("content_type", .string, .required)
+            .field("data", .data, .required)
+            .create()
+        try await db.schema(OutgoingMail.schema)
+            .id()
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .field("attempts", .int, .required)
+            .field("last_error", .string)
+            .create()
+        if let sql = db as? any SQLDatabase {
+            for statement in [
+                "CREATE INDEX IF NOT EXISTS signals_municipality_state ON signals (municipality_id, state)",
+                "CREATE INDEX IF NOT EXISTS signals_area_state ON signals (area_id, state)",
+                "CREATE INDEX IF NOT EXISTS signals_department_state ON signals (department_id, state)",
+                "CREATE INDEX IF NOT EXISTS signals_deadline ON signals (deadline)",
+                "CREATE INDEX IF NOT EXISTS signals_next_escalation ON signals (next_escalation_at)",
+                "CREATE INDEX IF NOT EXISTS signals_category_reported ON signals (category_id, reported_at)",
+                "CREATE INDEX IF NOT EXISTS signals_main ON signals (main_signal_id)",
+                "CREATE INDEX IF NOT EXISTS signal_events_signal ON signal_events (signal_id, at)",
+                "CREATE INDEX IF NOT EXISTS signal_escalations_signal ON signal_escalations (signal_id)",
+                "CREATE INDEX IF NOT EXISTS signal_photos_signal ON signal_photos (signal_id)",
+                "CREATE INDEX IF NOT EXISTS mail_outbox_unsent ON mail_outbox (sent_at)",
+            ] {
+                try await sql.raw(SQLQueryString(statement)).run()
+            }
+        }
+    }
+
+    func revert(on db: any Database) async throws {
+        for schema in [OutgoingMail.schema, SignalPhoto.schema, SignalEscalation.schema, SignalEvent.schema, Signal.schema,
+                       RoutingRuleRecord.schema, EscalationStepRecord.schema, SignalSettings.schema, SignalCategory.schema] {
+            try await db.schema(schema).delete()
+        }
+    }
+}

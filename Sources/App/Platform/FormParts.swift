@@ -1,0 +1,50 @@
+import Vapor
+import MultipartKit
+
+/// A posted form as named parts, from `application/x-www-form-urlencoded` or `multipart/form-data` (with files),
+/// for forms whose field names are not known in advance (a category's extra questions, `kaart.x`).
+struct FormParts {
+    var values: [String: String] = [:]
+    var files: [String: (filename: String, data: Data)] = [:]
+
+    subscript(_ name: String) -> String? { values[name] }
+
+    static func read(_ req: Request) -> FormParts {
+        var parts = FormParts()
+        guard let contentType = req.headers.contentType else { return parts }
+        if contentType.type == "multipart", let boundary = contentType.parameters["boundary"], let body = req.body.data {
+            let parser = MultipartParser(boundary: boundary)
+            var headers: [String: String] = [:]
+            var data = Data()
+            parser.onHeader = { name, value in headers[name.lowercased()] = value }
+            parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
+            parser.onPartComplete = {
+                let disposition = headers["content-disposition"] ?? ""
+                if let name = Self.parameter("name", in: disposition) {
+                    if let filename = Self.parameter("filename", in: disposition) {
+                        if !data.isEmpty || !filename.isEmpty { parts.files[name] = (filename, data) }
+                    } else {
+                        parts.values[name] = String(decoding: data, as: UTF8.self)
+                    }
+                }
+                headers = [:]
+                data = Data()
+            }
+            do { try parser.execute(body) } catch { return FormParts() }
+        } else if let decoded = try? req.content.decode([String: String].self) {
+            parts.values = decoded
+        }
+        return parts
+    }
+
+    private static func parameter(_ key: String, in header: String) -> String? {
+        for piece in header.split(separator: ";") {
+            let trimmed = piece.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix(key + "=") else { continue }
+            var value = String(trimmed.dropFirst(key.count + 1))
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+}
