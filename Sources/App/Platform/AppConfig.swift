@@ -18,6 +18,8 @@ public struct AppConfig: Sendable {
     public var sendmail: String?
     /// The address residents and staff reach Wijkwerk on, for links in mail.
     public var publicURL: String = "http://localhost:8080"
+    /// How many invented signals the demo gets (WIJKWERK_DEMO_SIGNALS, default 320).
+    public var demoSignals: Int = 320
 
     public struct Invalid: Error, CustomStringConvertible {
         public var problems: [String]
@@ -69,6 +71,9 @@ public struct AppConfig: Sendable {
             } else {
                 problems.append("WIJKWERK_PUBLIC_URL=\(raw) must be an http(s) address such as https://wijkwerk.oss.nl")
             }
+        }
+        if let raw = env["WIJKWERK_DEMO_SIGNALS"], !raw.isEmpty {
+            if let n = Int(raw), (0...100_000).contains(n) { result.demoSignals = n } else { problems.append("WIJKWERK_DEMO_SIGNALS=\(raw) must be a number from 0 to 100000") }
         }
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return result

@@ -36,7 +36,7 @@ enum TestDatabase {
 }
 
 /// A fresh application with a migrated database holding the demo (Oss and Oosterhout), for one test.
-func withApp(now: Date? = nil, demo: Bool = true, _ body: (Application) async throws -> Void) async throws {
+func withApp(now: Date? = nil, demo: Bool = true, demoSignals: Int = 0, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     var database: String? = nil
     let folder = NSTemporaryDirectory() + "wijkwerk-test-" + UUID().uuidString
@@ -48,7 +48,8 @@ func withApp(now: Date? = nil, demo: Bool = true, _ body: (Application) async th
             database = name
             dbConfig = .postgres(TestDatabase.url(base, database: name))
         }
-        let config = AppConfig(database: dbConfig, dataDirectory: folder, loadDemo: demo, secureCookies: false, runScheduler: false, mailDirectory: folder + "/mail", sendmail: nil)
+        var config = AppConfig(database: dbConfig, dataDirectory: folder, loadDemo: demo, secureCookies: false, runScheduler: false, mailDirectory: folder + "/mail", sendmail: nil)
+        config.demoSignals = demoSignals
         try await configure(app, config: config)
         app.passwords.use(.bcrypt(cost: 4))
         if let now { app.clock = .fixed(now) }

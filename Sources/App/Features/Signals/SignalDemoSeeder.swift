@@ -125,7 +125,7 @@ struct SignalDemoSeeder {
     /// A few hundred invented signals in Oss over the last four months, in every state, then the escalation job.
     func seed(app: Application, now: Date) async throws {
         let db = app.db
-        guard try await Signal.query(on: db).count() == 0,
+        guard app.config.demoSignals > 0, try await Signal.query(on: db).count() == 0,
               let oss = try await Municipality.query(on: db).filter(\.$code == "GM0828").first() else { return }
         let snapshot = try await app.areaDirectory.snapshot(for: oss, on: db)
         let categories = try await SignalCategory.query(on: db).filter(\.$municipality.$id == oss.requireID()).filter(\.$parentID != nil).sort(\.$position).all()
@@ -134,7 +134,7 @@ struct SignalDemoSeeder {
         var random = SeededRandom(seed: 828)
         let mailer = SignalMailer(app)
         let day = 86_400.0
-        for index in 0..<320 {
+        for index in 0..<app.config.demoSignals {
             let category = categories[Int.random(in: 0..<categories.count, using: &random)]
             let place = places[Int.random(in: 0..<places.count, using: &random)]
             var point: Position? = nil

@@ -80,6 +80,9 @@ struct StaffSignalsController: RouteCollection {
         let sort = q[String.self, at: "sorteer"] ?? "termijn"
         let pageNumber = max(1, q[Int.self, at: "pagina"] ?? 1)
 
+        // An alderman's list: only what was escalated to the alderman (the "laatste redmiddel").
+        let aldermanSignals = actor.role == .areaAlderman
+            ? try await SignalEscalation.query(on: req.db).filter(\.$role == .areaAlderman).all(\.$signal.$id) : []
         func filtered() -> QueryBuilder<Signal> {
             let b = Self.scoped(actor, municipality: mid, on: req.db)
             if let areaFilter { b.filter(\.$areaID == areaFilter) }
@@ -90,7 +93,7 @@ struct StaffSignalsController: RouteCollection {
             if let departmentFilter { b.filter(\.$departmentID == departmentFilter) }
             if let stateFilter { b.filter(\.$stateRaw == stateFilter.rawValue) } else if openOnly || overdueOnly { b.filter(\.$stateRaw ~~ SignalJobs.openStates) }
             if overdueOnly { b.filter(\.$deadline < now) }
-            if actor.role == .areaAlderman { b.filter(\.$escalationLevel > 0) }
+            if actor.role == .areaAlderman { b.filter(\.$id ~~ aldermanSignals) }
             return b
         }
         let total = try await filtered().count()
@@ -113,17 +116,17 @@ struct StaffSignalsController: RouteCollection {
                           reported: Format.day(s.reportedAt, lang), deadline: s.deadline.map { Format.day($0, lang) } ?? "–",
                           overdue: EscalationLadder.isOverdue(deadline: s.deadline, state: s.state, now: now), escalation: s.escalationLevel)
         }
-        // The escalations addressed to this user's role, in their scope.
-        let scopedIDs = try await Self.scoped(actor, municipality: mid, on: req.db).filter(\.$escalationLevel > 0).filter(\.$stateRaw ~~ SignalJobs.openStates).all(\.$id)
-        var escalations: [InboxPage.Escalated] = []
-        if !scopedIDs.isEmpty {
-            let mine = try await SignalEscalation.query(on: req.db).filter(\.$signal.$id ~~ scopedIDs).filter(\.$role == user.role).with(\.$signal).sort(\.$at, .descending).limit(50).all()
-            escalations = mine.map { e in
-                InboxPage.Escalated(code: e.signal.trackingCode, href: "/werk/meldingen/\(e.signal.trackingCode)",
-                                    level: e.level.map { req.t("signal.escalation.level", String($0)) } ?? req.t("signal.escalation.manual"),
-                                    at: Format.dateTime(e.at, lang), reason: e.reason)
-            }
-        }
+        // The escalations addressed to this user's role, in their scope, on signals still open.
+        let mine = try await SignalEscalation.query(on: req.db).filter(\.$role == user.role).join(Signal.self, on: \SignalEscalation.$signal.$id == \Signal.$id)
+            .filter(Signal.self, \.$municipality.$id == mid).filter(Signal.self, \.$stateRaw ~~ SignalJobs.openStates)
+            .sort(\.$at, .descending).limit(200).all()
+        let escalations = try mine.compactMap { e -> InboxPage.Escalated? in
+            let s = try e.joined(Signal.self)
+            guard Permissions.allows(actor, .viewSignal(municipality: mid, area: s.areaID, department: s.departmentID)) else { return nil }
+            return InboxPage.Escalated(code: s.trackingCode, href: "/werk/meldingen/\(s.trackingCode)",
+                                       level: e.level.map { req.t("signal.escalation.level", String($0)) } ?? req.t("signal.escalation.manual"),
+                                       at: Format.dateTime(e.at, lang), reason: e.reason)
+        }.prefix(50)
         let stateOptions = [(value: "", label: req.t("signal.filter.anyState"))] + SignalState.allCases.map { (value: $0.rawValue, label: req.t("signal.state." + $0.rawValue)) }
         let filters = [
             FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: areaFilter?.uuidString ?? "", optional: true,
@@ -149,7 +152,7 @@ struct StaffSignalsController: RouteCollection {
         let heading = req.t("signal.staff.inboxHeading")
         return try await req.view.render("Signals/inbox", InboxPage(
             page: req.page(heading, municipality: m.name), heading: heading, municipality: m.name, rows: rows, total: total, overdueCount: overdueCount,
-            filters: filters, escalations: escalations, previous: pageNumber > 1 ? pageLink(pageNumber - 1) : nil,
+            filters: filters, escalations: Array(escalations), previous: pageNumber > 1 ? pageLink(pageNumber - 1) : nil,
             next: pageNumber < pages ? pageLink(pageNumber + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(pageNumber), String(pages))))
     }
 
