@@ -128,7 +128,7 @@ struct StaffSignalsController: RouteCollection {
                                        at: Format.dateTime(e.at, lang), reason: e.reason)
         }.prefix(50)
         let stateOptions = [(value: "", label: req.t("signal.filter.anyState"))] + SignalState.allCases.map { (value: $0.rawValue, label: req.t("signal.state." + $0.rawValue)) }
-        let filters = [
+        var filters = [
             FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: areaFilter?.uuidString ?? "", optional: true,
                       options: [(value: "", label: req.t("signal.filter.all"))] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }),
             FieldView(req, name: "categorie", label: req.t("signal.filter.category"), type: "select", value: categoryFilter?.uuidString ?? "", optional: true,
@@ -141,6 +141,7 @@ struct StaffSignalsController: RouteCollection {
             FieldView(req, name: "sorteer", label: req.t("signal.filter.sort"), type: "select", value: sort, optional: true,
                       options: [(value: "termijn", label: req.t("signal.sort.deadline")), (value: "nieuw", label: req.t("signal.sort.newest")), (value: "oud", label: req.t("signal.sort.oldest"))]),
         ]
+        if user.$municipality.id == nil { filters.append(FieldView(req, name: "gemeente", label: "", type: "hidden", value: m.slug)) }
         func pageLink(_ n: Int) -> String {
             var components = URLComponents(string: req.url.string) ?? URLComponents()
             var items = (components.queryItems ?? []).filter { $0.name != "pagina" }
