@@ -108,6 +108,14 @@ struct PublicAreasController: RouteCollection {
         var council: CouncilSummary?
         var calendarHref: String
         var reportHref: String
+        var signals: SignalStatistics.Line?
+    }
+
+    /// The area's signals of the last twelve months, as counts and handling time (no personal data).
+    static func signalFigures(area: UUID, req: Request) async throws -> SignalStatistics.Line? {
+        let now = req.application.clock()
+        let rows = try await SignalStatistics.rows(Signal.query(on: req.db).filter(\.$areaID == area), since: now.addingTimeInterval(-365 * 86_400))
+        return rows.isEmpty ? nil : SignalStatistics.line("", rows, now: now, language: req.language)
     }
 
     func area(req: Request) async throws -> View {
@@ -148,7 +156,8 @@ struct PublicAreasController: RouteCollection {
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug)
+            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
+            signals: try await Self.signalFigures(area: a.id, req: req))
         return try await req.view.render("Areas/area", context)
     }
 }

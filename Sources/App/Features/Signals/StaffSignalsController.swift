@@ -8,6 +8,7 @@ struct StaffSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let work = routes.grouped("werk", "meldingen")
         work.get(use: inbox)
+        work.get("overzicht", use: dashboard)
         work.get(":code", use: show)
         work.get(":code", "foto", use: photo)
         work.post(":code", "status", use: changeState)
@@ -155,6 +156,53 @@ struct StaffSignalsController: RouteCollection {
             page: req.page(heading, municipality: m.name), heading: heading, municipality: m.name, rows: rows, total: total, overdueCount: overdueCount,
             filters: filters, escalations: Array(escalations), previous: pageNumber > 1 ? pageLink(pageNumber - 1) : nil,
             next: pageNumber < pages ? pageLink(pageNumber + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(pageNumber), String(pages))))
+    }
+
+    // MARK: Dashboard
+
+    struct DashboardPage: Encodable {
+        var page: PageMeta
+        var heading: String
+        var scope: String
+        var filters: [FieldView]
+        var total: SignalStatistics.Line
+        var categories: [SignalStatistics.Line]
+        var months: [SignalStatistics.Line]
+    }
+
+    /// Per area and per department (by filter, inside the user's scope): open, overdue, escalated, median and p90.
+    func dashboard(req: Request) async throws -> View {
+        let user = try req.requireUser()
+        let actor = try await req.actor()
+        let m = try await municipality(req, user)
+        let mid = try m.requireID()
+        guard [.admin, .areaManager, .executive, .areaCoordinator, .areaAlderman, .departmentOfficer, .teamLead, .councilMember].contains(actor.role) else { throw AppError.forbidden }
+        let now = req.application.clock(), lang = req.language
+        let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()
+        let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
+        let areaFilter = req.query[String.self, at: "gebied"].flatMap(UUID.init(uuidString:))
+        let departmentFilter = req.query[String.self, at: "afdeling"].flatMap(UUID.init(uuidString:))
+        let query = Self.scoped(actor, municipality: mid, on: req.db)
+        if let areaFilter { query.filter(\.$areaID == areaFilter) }
+        if let departmentFilter { query.filter(\.$departmentID == departmentFilter) }
+        let rows = try await SignalStatistics.rows(query, since: now.addingTimeInterval(-365 * 86_400))
+        var filters = [
+            FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: areaFilter?.uuidString ?? "", optional: true,
+                      options: [(value: "", label: req.t("signal.filter.all"))] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }),
+            FieldView(req, name: "afdeling", label: req.t("signal.filter.department"), type: "select", value: departmentFilter?.uuidString ?? "", optional: true,
+                      options: [(value: "", label: req.t("signal.filter.all"))] + departments.map { (value: $0.id!.uuidString, label: $0.name) }),
+        ]
+        if user.$municipality.id == nil { filters.append(FieldView(req, name: "gemeente", label: "", type: "hidden", value: m.slug)) }
+        let scope = [areaFilter.flatMap { id in snapshot.areas.first { $0.id == id }?.name }, departmentFilter.flatMap { id in departments.first { $0.id == id }?.name }]
+            .compactMap { $0 }.joined(separator: ", ")
+        let heading = req.t("signal.dashboard.heading")
+        return try await req.view.render("Signals/dashboard", DashboardPage(
+            page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), "/werk/meldingen")]), heading: heading,
+            scope: scope.isEmpty ? m.name : scope, filters: filters,
+            total: SignalStatistics.line(req.t("signal.dashboard.total"), rows, now: now, language: lang),
+            categories: SignalStatistics.perCategory(rows, categories: categories, now: now, language: lang),
+            months: SignalStatistics.perMonth(rows, now: now, language: lang)))
     }
 
     // MARK: One signal
