@@ -98,6 +98,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SeedCommand(), as: "seed")
     app.asyncCommands.use(SyntheticSeedCommand(), as: "seed-synthetic")
     app.asyncCommands.use(JobsCommand(), as: "jobs")
+    app.asyncCommands.use(SignalSeedCommand(), as: "seed-signals")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).
