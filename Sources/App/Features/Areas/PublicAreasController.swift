@@ -112,9 +112,11 @@ struct PublicAreasController: RouteCollection {
     }
 
     /// The area's signals of the last twelve months, as counts and handling time (no personal data).
-    static func signalFigures(area: UUID, req: Request) async throws -> SignalStatistics.Line? {
+    static func signalFigures(area: UUID, municipality: UUID, req: Request) async throws -> SignalStatistics.Line? {
         let now = req.application.clock()
-        let rows = try await SignalStatistics.rows(Signal.query(on: req.db).filter(\.$areaID == area), since: now.addingTimeInterval(-365 * 86_400))
+        var filter = SignalFilter(municipality: municipality)
+        filter.area = area
+        let rows = try await SignalStatistics.rows(filter, since: now.addingTimeInterval(-365 * 86_400), on: req.db)
         return rows.isEmpty ? nil : SignalStatistics.line("", rows, now: now, language: req.language)
     }
 
@@ -157,7 +159,7 @@ struct PublicAreasController: RouteCollection {
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
             calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
-            signals: try await Self.signalFigures(area: a.id, req: req))
+            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req))
         return try await req.view.render("Areas/area", context)
     }
 }

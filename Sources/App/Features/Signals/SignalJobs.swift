@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import Domain
 
 /// The signals' background work: the escalation ladder, the system's time-outs and the removal of reporters'
@@ -39,32 +40,46 @@ enum SignalJobs {
             }
         }
         var count = 0
-        for signal in candidates {
-            let id = try signal.requireID()
-            var recorded = done[id] ?? []
-            let due = EscalationLadder.dueSteps(config.ladder, deadline: signal.deadline, state: signal.state, now: now,
-                                                alreadyEscalated: recorded, holidays: config.settings.holidays)
-            for step in due {
-                do {
-                    try await db.transaction { db in
-                        let e = SignalEscalation()
-                        e.$signal.id = id
-                        e.level = step.level
-                        e.role = step.role
-                        e.at = now
-                        try await e.create(on: db)
-                        try await SignalService.event(signal, kind: "escalated", user: nil, note: "\(step.level)|\(step.role.rawValue)", at: now, on: db)
-                        try await mailer.escalated(signal, role: step.role, reason: nil, at: now, on: db)
-                    }
-                    count += 1
-                } catch let error as any DatabaseError where error.isConstraintFailure {
-                    // another instance recorded this level first
+        var people: [String: [User]] = [:]
+        // A few hundred signals per transaction; an escalation another instance recorded first is skipped by
+        // ON CONFLICT DO NOTHING (the unique (signal, level) index), so a batch never fails on it.
+        for batch in stride(from: 0, to: candidates.count, by: 200).map({ Array(candidates[$0..<min($0 + 200, candidates.count)]) }) {
+            var plans: [(Signal, [EscalationStep], Set<Int>)] = []
+            for signal in batch {
+                let recorded = done[try signal.requireID()] ?? []
+                let due = EscalationLadder.dueSteps(config.ladder, deadline: signal.deadline, state: signal.state, now: now,
+                                                    alreadyEscalated: recorded, holidays: config.settings.holidays)
+                for step in due {
+                    let key = SignalScope.key(step.role, for: signal)
+                    if people[key] == nil { people[key] = try await SignalScope.people(with: step.role, for: signal, on: db) }
                 }
-                recorded.insert(step.level)
+                plans.append((signal, due, recorded))
             }
-            let next = config.ladder.filter { !recorded.contains($0.level) }.map { EscalationLadder.moment(of: $0, deadline: signal.deadline ?? now, holidays: config.settings.holidays) }.min()
-            try await Signal.query(on: db).filter(\.$id == id)
-                .set(\.$escalationLevel, to: recorded.max() ?? 0).set(\.$nextEscalationAt, to: next).update()
+            let cache = people, work = plans
+            count += try await db.transaction { db in
+                guard let sql = db as? any SQLDatabase else { return 0 }
+                var inserted = 0
+                for (signal, due, before) in work {
+                    let id = try signal.requireID()
+                    var recorded = before
+                    for step in due {
+                        let rows = try await sql.raw("""
+                            INSERT INTO signal_escalations (id, signal_id, level, role, at) VALUES (\(bind: UUID()), \(bind: id), \(bind: step.level), \(bind: step.role.rawValue), \(bind: now))
+                            ON CONFLICT (signal_id, level) DO NOTHING RETURNING id
+                            """).all()
+                        recorded.insert(step.level)
+                        guard rows.count == 1 else { continue }
+                        inserted += 1
+                        try await SignalService.event(signal, kind: "escalated", user: nil, note: "\(step.level)|\(step.role.rawValue)", at: now, on: db)
+                        try await mailer.escalated(signal, role: step.role, reason: nil, at: now, on: db, people: cache[SignalScope.key(step.role, for: signal)] ?? [])
+                    }
+                    let next = config.ladder.filter { !recorded.contains($0.level) }
+                        .map { EscalationLadder.moment(of: $0, deadline: signal.deadline ?? now, holidays: config.settings.holidays) }.min()
+                    try await Signal.query(on: db).filter(\.$id == id)
+                        .set(\.$escalationLevel, to: recorded.max() ?? 0).set(\.$nextEscalationAt, to: next).update()
+                }
+                return inserted
+            }
         }
         return count
     }

@@ -39,8 +39,10 @@ struct SignalMailer: Sendable {
     }
 
     /// Notifies everyone with the role in the signal's scope (area, department or municipality).
-    func escalated(_ signal: Signal, role: Role, reason: String?, at now: Date, on db: any Database) async throws {
-        for user in try await SignalScope.people(with: role, for: signal, on: db) {
+    func escalated(_ signal: Signal, role: Role, reason: String?, at now: Date, on db: any Database, people: [User]? = nil) async throws {
+        let recipients: [User]
+        if let people { recipients = people } else { recipients = try await SignalScope.people(with: role, for: signal, on: db) }
+        for user in recipients {
             var body = t("signal.mail.escalated.body", .nl, signal.trackingCode, signal.deadline.map { Format.day($0, .nl) } ?? "–",
                          "\(publicURL)/werk/meldingen/\(signal.trackingCode)")
             if let reason { body += "\n\n" + reason }
@@ -51,6 +53,15 @@ struct SignalMailer: Sendable {
 
 /// Who is responsible for a signal in a role.
 enum SignalScope {
+    /// The key under which `people(with:for:)` gives the same answer (for caching within a job run).
+    static func key(_ role: Role, for signal: Signal) -> String {
+        switch role.scopeKind {
+        case .areas: return "\(role.rawValue)|a|\(signal.areaID?.uuidString ?? "-")"
+        case .department: return "\(role.rawValue)|d|\(signal.departmentID?.uuidString ?? "-")"
+        case .municipality: return "\(role.rawValue)|m|\(signal.$municipality.id)"
+        }
+    }
+
     static func people(with role: Role, for signal: Signal, on db: any Database) async throws -> [User] {
         let base = User.query(on: db).filter(\.$role == role).filter(\.$active == true).filter(\.$municipality.$id == signal.$municipality.id)
         switch role.scopeKind {

@@ -56,8 +56,12 @@ struct SignalSeedCommand: AsyncCommand {
             s.closedAt = state.isClosed ? min(now, reported.addingTimeInterval(Double.random(in: 3600...(30 * 86_400), using: &random))) : nil
             s.stateChangedAt = s.closedAt ?? reported
             s.source = "demo"
-            s.escalationLevel = 0
-            s.nextEscalationAt = s.deadline
+            // As in a running system where the job keeps up: levels already passed count as done, the job
+            // looks at the signal again at its next step.
+            let passed = EscalationLadder.dueSteps(config.ladder, deadline: s.deadline, state: state, now: now, alreadyEscalated: [], holidays: config.settings.holidays)
+            s.escalationLevel = passed.map(\.level).max() ?? 0
+            s.nextEscalationAt = state.isClosed ? nil : config.ladder.filter { step in !passed.contains { $0.level == step.level } }
+                .map { EscalationLadder.moment(of: $0, deadline: s.deadline!, holidays: config.settings.holidays) }.min()
             s.version = 1
             s.demo = true
             s.hasPhoto = false

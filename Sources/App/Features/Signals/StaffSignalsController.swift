@@ -42,15 +42,7 @@ struct StaffSignalsController: RouteCollection {
 
     /// The signals this actor may see, as a query.
     static func scoped(_ actor: Actor, municipality: UUID, on db: any Database) -> QueryBuilder<Signal> {
-        let q = Signal.query(on: db).filter(\.$municipality.$id == municipality)
-        switch actor.role {
-        case .admin, .areaManager, .executive: return q
-        case .areaCoordinator, .councilMember, .areaAlderman: return q.filter(\.$areaID ~~ Array(actor.areaIDs))
-        case .departmentOfficer, .teamLead:
-            guard let d = actor.departmentID else { return q.filter(\.$id == UUID()) }
-            return q.filter(\.$departmentID == d)
-        case .municipalCouncil, .partner: return q.filter(\.$id == UUID())
-        }
+        SignalFilter.scope(of: actor, municipality: municipality).apply(to: Signal.query(on: db))
     }
 
     private func municipality(_ req: Request, _ user: User) async throws -> Municipality {
@@ -183,10 +175,10 @@ struct StaffSignalsController: RouteCollection {
         let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
         let areaFilter = req.query[String.self, at: "gebied"].flatMap(UUID.init(uuidString:))
         let departmentFilter = req.query[String.self, at: "afdeling"].flatMap(UUID.init(uuidString:))
-        let query = Self.scoped(actor, municipality: mid, on: req.db)
-        if let areaFilter { query.filter(\.$areaID == areaFilter) }
-        if let departmentFilter { query.filter(\.$departmentID == departmentFilter) }
-        let rows = try await SignalStatistics.rows(query, since: now.addingTimeInterval(-365 * 86_400))
+        var filter = SignalFilter.scope(of: actor, municipality: mid)
+        filter.area = areaFilter
+        filter.department = departmentFilter
+        let rows = try await SignalStatistics.rows(filter, since: now.addingTimeInterval(-365 * 86_400), on: req.db)
         var filters = [
             FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: areaFilter?.uuidString ?? "", optional: true,
                       options: [(value: "", label: req.t("signal.filter.all"))] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }),
