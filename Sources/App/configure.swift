@@ -99,6 +99,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SyntheticSeedCommand(), as: "seed-synthetic")
     app.asyncCommands.use(JobsCommand(), as: "jobs")
     app.asyncCommands.use(SignalSeedCommand(), as: "seed-signals")
+    app.asyncCommands.use(Open311KeyCommand(), as: "open311-key")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

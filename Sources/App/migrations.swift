@@ -12,4 +12,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCouncilTables())
     app.migrations.add(CreateCouncilAdvice())
     app.migrations.add(CreateSignalTables())
+    app.migrations.add(CreateOpen311Keys())
 }

@@ -17,4 +17,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdviceActionsController())
     try app.register(collection: PublicSignalsController())
     try app.register(collection: StaffSignalsController())
+    try app.register(collection: Open311Controller())
 }

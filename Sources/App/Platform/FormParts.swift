@@ -31,10 +31,21 @@ struct FormParts {
                 data = Data()
             }
             do { try parser.execute(body) } catch { return FormParts() }
-        } else if let decoded = try? req.content.decode([String: String].self) {
-            parts.values = decoded
+        } else if contentType == .urlEncodedForm, let body = req.body.string {
+            parts.values = urlEncoded(body)
         }
         return parts
+    }
+
+    /// `a=1&b%5Bx%5D=2` as flat names (brackets are part of the name, not nesting).
+    static func urlEncoded(_ body: String) -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            values[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+        }
+        return values
     }
 
     private static func parameter(_ key: String, in header: String) -> String? {
