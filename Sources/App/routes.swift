@@ -18,4 +18,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicSignalsController())
     try app.register(collection: StaffSignalsController())
     try app.register(collection: Open311Controller())
+    try app.register(collection: SignalsAdminController())
 }

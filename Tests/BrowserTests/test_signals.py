@@ -18,7 +18,7 @@ ALDERMAN = os.environ.get("WIJKWERK_ALDERMAN_EMAIL", "wethouder@wijkwerk.test")
 
 
 def submit(driver, form_action_part: str = "") -> None:
-    selector = f'form[action*="{form_action_part}"] button[type=submit]' if form_action_part else "form#formulier button[type=submit]"
+    selector = f'form[action$="{form_action_part}"] button[type=submit]' if form_action_part else "form#formulier button[type=submit]"
     follow(driver, driver.find_element(By.CSS_SELECTOR, selector))
 
 
@@ -130,3 +130,21 @@ def test_an_escalation_reaches_the_alderman(driver, base_url, admin_email, admin
     text = main_text(driver)
     assert "Escalaties voor u" in text and code in text and "derde melding" in text
     axe_check(driver, "wethouder-escalaties")
+
+
+def test_admin_sets_routing_ladder_and_open311_keys(driver, base_url, admin_email, admin_password):
+    login(driver, base_url, admin_email, admin_password)
+    open_page(driver, base_url + "/beheer/gemeenten/oss/meldingen")
+    axe_check(driver, "beheer-meldingen")
+    # A time window with only a start: the page comes back with the error, axe-clean.
+    driver.find_element(By.ID, "from").send_keys("1700")
+    Select(driver.find_element(By.ID, "department")).select_by_visible_text("Openbare ruimte")
+    submit(driver, "/regels")
+    assert "Vul zowel" in main_text(driver)
+    axe_check(driver, "beheer-meldingen-fout")
+    # A key for an app: shown once.
+    field = driver.find_element(By.ID, "name")
+    field.send_keys("Testapp")
+    submit(driver, "/open311")
+    assert re.search(r"ww311_[A-Za-z0-9]+", main_text(driver))
+    axe_check(driver, "beheer-meldingen-sleutel")

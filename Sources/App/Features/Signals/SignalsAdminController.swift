@@ -1,0 +1,390 @@
+import Vapor
+import Fluent
+import SQLKit
+import Domain
+
+/// Admin pages for signals: routing rules (ordered, first match wins), the escalation ladder, the
+/// categories' deadlines, the settings (holidays, retention, mail moments) and Open311 API keys.
+struct SignalsAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let s = routes.grouped("beheer", "gemeenten", ":municipality", "meldingen")
+        s.get(use: overview)
+        s.post("regels", use: addRule)
+        s.post("regels", ":rule", "verwijderen", use: deleteRule)
+        s.post("escalatie", use: saveLadder)
+        s.post("instellingen", use: saveSettings)
+        s.get("onderwerpen", ":category", use: editCategory)
+        s.post("onderwerpen", ":category", use: saveCategory)
+        s.post("open311", use: createKey)
+        s.post("open311", ":key", "intrekken", use: revokeKey)
+    }
+
+    static func path(_ m: Municipality) -> String { "/beheer/gemeenten/\(m.slug)/meldingen" }
+
+    struct Page: Encodable {
+        struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var delete: String }
+        struct Category: Encodable { var name: String; var term: String; var isPublic: String; var edit: String }
+        struct Key: Encodable { var name: String; var prefix: String; var created: String; var active: Bool; var revoke: String }
+        var page: PageMeta
+        var heading: String
+        var rules: [Rule]
+        var ruleForm: [FormView]
+        var ladderForm: [FormView]
+        var settingsForm: [FormView]
+        var categories: [Category]
+        var keys: [Key]
+        var keyForm: [FormView]
+        var newKey: String?
+        var csrf: String
+    }
+
+    struct RuleForm: Content { var csrf: String?; var position: String?; var category: String?; var area: String?; var weekdays: [String]?; var from: String?; var to: String?; var department: String? }
+    struct LadderForm: Content { var csrf: String?; var days: [String]?; var role: [String]? }
+    struct SettingsForm: Content { var csrf: String?; var jurisdiction: String?; var goodFriday: String?; var liberationDay: String?; var retentionDays: String?; var mailStates: [String]? }
+    struct KeyForm: Content { var csrf: String?; var name: String? }
+
+    static let weekdayKeys = [2, 3, 4, 5, 6, 7, 1]
+
+    private func load(_ req: Request) async throws -> (Municipality, UUID) {
+        let m = try await AreasAdminController.municipality(req)
+        return (m, try m.requireID())
+    }
+
+    static func minutes(_ text: String?) -> Int?? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .some(nil) }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0...59).contains(m), h * 60 + m <= 1440 else { return nil }
+        return .some(h * 60 + m)
+    }
+
+    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+
+    private func page(_ req: Request, _ m: Municipality, rule: RuleForm = .init(), ladder: LadderForm? = nil, settings: SettingsForm? = nil, key: KeyForm = .init(),
+                      errors: [FieldError] = [], newKey: String? = nil) async throws -> Page {
+        let mid = try m.requireID(), lang = req.language
+        let config = try await SignalConfiguration.load(mid, on: req.db)
+        let stored = try await SignalSettings.query(on: req.db).filter(\.$municipality.$id == mid).first() ?? config.settings
+        let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()
+        let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+        let records = try await RoutingRuleRecord.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
+        let categoryName = Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c.name(lang)) } })
+        let departmentName = Dictionary(uniqueKeysWithValues: departments.compactMap { d in d.id.map { ($0, d.name) } })
+        let dayName = { (d: Int) in req.t("weekday.\(d)") }
+        let rules = records.map { r -> Page.Rule in
+            let rr = r.rule
+            var when = rr.weekdays.isEmpty ? req.t("admin.signals.everyDay") : Self.weekdayKeys.filter { rr.weekdays.contains($0) }.map(dayName).joined(separator: ", ")
+            if let f = rr.fromMinute, let t = rr.toMinute { when += ", \(Self.clock(f))–\(Self.clock(t))" }
+            return .init(position: r.position, category: r.categoryID.flatMap { categoryName[$0] } ?? req.t("admin.signals.any"),
+                         area: r.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("admin.signals.any"),
+                         when: when, department: departmentName[r.$department.id] ?? "", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen")
+        }
+        let any = (value: "", label: req.t("admin.signals.any"))
+        let ruleFields = [
+            FieldView(req, name: "position", label: req.t("admin.signals.position"), type: "number", value: rule.position ?? String((records.map(\.position).max() ?? 0) + 10),
+                      description: req.t("admin.signals.positionHelp"), errors: errors),
+            FieldView(req, name: "category", label: req.t("signal.filter.category"), type: "select", value: rule.category ?? "", optional: true,
+                      options: [any] + categories.map { c in (value: c.id!.uuidString, label: (c.parentID == nil ? "" : "– ") + c.name(lang)) }, errors: errors),
+            FieldView(req, name: "area", label: req.t("signal.filter.area"), type: "select", value: rule.area ?? "", optional: true,
+                      options: [any] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }, errors: errors),
+            FieldView(req, name: "weekdays", label: req.t("admin.signals.weekdays"), type: "checkboxes", description: req.t("admin.signals.weekdaysHelp"), optional: true,
+                      options: Self.weekdayKeys.map { (value: String($0), label: dayName($0)) }, selected: Set(rule.weekdays ?? []), errors: errors),
+            FieldView(req, name: "from", label: req.t("admin.signals.from"), type: "time", value: rule.from ?? "", description: req.t("admin.signals.timeHelp"), optional: true, errors: errors),
+            FieldView(req, name: "to", label: req.t("admin.signals.to"), type: "time", value: rule.to ?? "", optional: true, errors: errors),
+            FieldView(req, name: "department", label: req.t("signal.filter.department"), type: "select", value: rule.department ?? "",
+                      options: [(value: "", label: req.t("admin.department.chooseDepartment"))] + departments.map { (value: $0.id!.uuidString, label: $0.name) }, errors: errors),
+        ]
+        let roles = EscalationLadder.roles.map { (value: $0.rawValue, label: req.t("role." + $0.rawValue)) }
+        var ladderFields: [FieldView] = []
+        for i in 0..<6 {
+            let step = i < config.ladder.count ? config.ladder[i] : nil
+            ladderFields.append(FieldView(req, name: "days\(i)", label: req.t("admin.signals.ladderDays", String(i + 1)), type: "number",
+                                          value: ladder?.days?[safe: i] ?? step.map { String($0.workingDaysAfterDeadline) } ?? "", optional: true, errors: errors))
+            ladderFields.append(FieldView(req, name: "role\(i)", label: req.t("admin.signals.ladderRole", String(i + 1)), type: "select",
+                                          value: ladder?.role?[safe: i] ?? step?.role.rawValue ?? "", optional: true,
+                                          options: [(value: "", label: req.t("admin.signals.noStep"))] + roles, errors: errors))
+        }
+        let settingsFields = [
+            FieldView(req, name: "jurisdiction", label: req.t("admin.signals.jurisdiction"), value: settings?.jurisdiction ?? stored.jurisdiction,
+                      description: req.t("admin.signals.jurisdictionHelp"), errors: errors),
+            FieldView(req, name: "goodFriday", label: req.t("admin.signals.goodFriday"), type: "checkbox", value: settings.map { $0.goodFriday ?? "" } ?? (stored.goodFriday ? "ja" : "")),
+            FieldView(req, name: "liberationDay", label: req.t("admin.signals.liberationDay"), type: "radios", value: settings?.liberationDay ?? stored.liberationDay,
+                      options: DutchHolidays.LiberationDay.allCases.map { (value: $0.rawValue, label: req.t("admin.signals.liberation.\($0.rawValue)")) }, errors: errors),
+            FieldView(req, name: "retentionDays", label: req.t("admin.signals.retention"), type: "number", value: settings?.retentionDays ?? String(stored.retentionDays),
+                      description: req.t("admin.signals.retentionHelp"), errors: errors),
+            FieldView(req, name: "mailStates", label: req.t("admin.signals.mailStates"), type: "checkboxes", optional: true,
+                      options: SignalState.allCases.map { (value: $0.rawValue, label: req.t("signal.state." + $0.rawValue)) },
+                      selected: Set(settings?.mailStates ?? stored.mailedStates.map(\.rawValue)), errors: errors),
+        ]
+        let keys = try await Open311Key.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$createdAt).all().map { k in
+            Page.Key(name: k.name, prefix: k.prefix, created: Format.day(k.createdAt, lang), active: k.revokedAt == nil, revoke: Self.path(m) + "/open311/\(k.id!)/intrekken")
+        }
+        let parents = Set(categories.compactMap(\.parentID))
+        let csrf = req.csrfToken()
+        let heading = req.t("admin.signals.title", m.name)
+        return Page(
+            page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()), heading: heading, rules: rules,
+            ruleForm: [FormView(action: Self.path(m) + "/regels", submitLabel: req.t("admin.signals.addRule"), fields: ruleFields, csrf: csrf, showRequiredNote: false)],
+            ladderForm: [FormView(action: Self.path(m) + "/escalatie", submitLabel: req.t("admin.signals.saveLadder"), fields: ladderFields, csrf: csrf, showRequiredNote: false)],
+            settingsForm: [FormView(action: Self.path(m) + "/instellingen", submitLabel: req.t("admin.signals.saveSettings"), fields: settingsFields, csrf: csrf, showRequiredNote: false)],
+            categories: categories.filter { !parents.contains($0.id!) }.map { c in
+                .init(name: c.name(lang), term: req.t("open311.term.\(c.termUnit)", String(c.termDays)), isPublic: req.t(c.isPublic ? "admin.signals.yes" : "admin.signals.no"),
+                      edit: Self.path(m) + "/onderwerpen/\(c.id!)")
+            },
+            keys: keys,
+            keyForm: [FormView(action: Self.path(m) + "/open311", submitLabel: req.t("admin.signals.createKey"), fields: [
+                FieldView(req, name: "name", label: req.t("admin.signals.keyName"), value: key.name ?? "", description: req.t("admin.signals.keyNameHelp"), errors: errors),
+            ], csrf: csrf, showRequiredNote: false)],
+            newKey: newKey, csrf: csrf)
+    }
+
+    func overview(req: Request) async throws -> View {
+        let (m, _) = try await load(req)
+        return try await req.view.render("Admin/signals", try await page(req, m))
+    }
+
+    private func redisplay(_ req: Request, _ m: Municipality, _ failure: ValidationFailure, rule: RuleForm = .init(), ladder: LadderForm? = nil,
+                           settings: SettingsForm? = nil, key: KeyForm = .init()) async throws -> Response {
+        try await req.render("Admin/signals", try await page(req, m, rule: rule, ladder: ladder, settings: settings, key: key, errors: failure.errors), status: failure.status)
+    }
+
+    func addRule(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let form = req.form(RuleForm())
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            let position = Int(form.position ?? "")
+            if position == nil { errors.append(FieldError("position", "admin.signals.positionInvalid")) }
+            let category = (form.category ?? "").isEmpty ? nil : UUID(uuidString: form.category!)
+            if let c = category, try await SignalCategory.query(on: req.db).filter(\.$id == c).filter(\.$municipality.$id == mid).count() == 0 { errors.append(FieldError("category", "signal.category.unknown")) }
+            if !(form.category ?? "").isEmpty && category == nil { errors.append(FieldError("category", "signal.category.unknown")) }
+            let area = (form.area ?? "").isEmpty ? nil : UUID(uuidString: form.area!)
+            let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+            if !(form.area ?? "").isEmpty && !(area.map { id in snapshot.areas.contains { $0.id == id } } ?? false) { errors.append(FieldError("area", "admin.signals.areaUnknown")) }
+            let department = UUID(uuidString: form.department ?? "")
+            var departmentKnown = false
+            if let department { departmentKnown = try await Department.query(on: req.db).filter(\.$id == department).filter(\.$municipality.$id == mid).count() == 1 }
+            if !departmentKnown { errors.append(FieldError("department", "signal.department.unknown")) }
+            let from = Self.minutes(form.from), to = Self.minutes(form.to)
+            if from == nil { errors.append(FieldError("from", "admin.signals.timeInvalid")) }
+            if to == nil { errors.append(FieldError("to", "admin.signals.timeInvalid")) }
+            let weekdays = Set((form.weekdays ?? []).compactMap(Int.init))
+            if let from, let to {
+                let rule = RoutingRule(position: position ?? 0, categoryID: category, areaID: area, weekdays: weekdays, fromMinute: from, toMinute: to, departmentID: department ?? UUID())
+                for problem in rule.problems() { errors.append(FieldError(problem == .weekdayOutOfRange ? "weekdays" : "from", "admin.signals.rule.\(problem.rawValue)")) }
+            }
+            guard errors.isEmpty, let position, let department else { throw ValidationFailure(errors) }
+            let record = RoutingRuleRecord()
+            record.$municipality.id = mid
+            record.position = position
+            record.categoryID = category
+            record.areaID = area
+            record.weekdays = weekdays.sorted().map(String.init).joined(separator: ",")
+            record.fromMinute = from ?? nil
+            record.toMinute = to ?? nil
+            record.$department.id = department
+            try await req.db.transaction { db in
+                try await record.create(on: db)
+                try await req.audit("signals.rule.create", .init(type: "routingRule", id: record.id?.uuidString, summary: "#\(position)", municipalityID: mid),
+                                    after: ["position": String(position), "department": department.uuidString], on: db)
+            }
+            req.flash(req.t("admin.signals.ruleAdded"))
+            return req.redirect(to: Self.path(m))
+        } catch let failure as ValidationFailure {
+            return try await redisplay(req, m, failure, rule: form)
+        }
+    }
+
+    func deleteRule(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let form = req.form(KeyForm())
+        do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await redisplay(req, m, failure) }
+        guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
+        try await req.db.transaction { db in
+            try await rule.delete(on: db)
+            try await req.audit("signals.rule.delete", .init(type: "routingRule", id: id.uuidString, summary: "#\(rule.position)", municipalityID: mid), on: db)
+        }
+        req.flash(req.t("admin.signals.ruleDeleted"))
+        return req.redirect(to: Self.path(m))
+    }
+
+    func saveLadder(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let values = FormParts.read(req).values
+        let form = LadderForm(csrf: values["csrf"], days: (0..<6).map { values["days\($0)"] ?? "" }, role: (0..<6).map { values["role\($0)"] ?? "" })
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            var steps: [EscalationStep] = []
+            for i in 0..<6 {
+                let days = (form.days?[i] ?? "").trimmingCharacters(in: .whitespaces), role = form.role?[i] ?? ""
+                if days.isEmpty && role.isEmpty { continue }
+                guard let d = Int(days), d >= 0 else { errors.append(FieldError("days\(i)", "admin.signals.daysInvalid")); continue }
+                guard let r = Role(rawValue: role) else { errors.append(FieldError("role\(i)", "admin.signals.roleMissing")); continue }
+                steps.append(EscalationStep(level: steps.count + 1, workingDaysAfterDeadline: d, role: r))
+            }
+            if errors.isEmpty { for problem in EscalationLadder.validate(steps) { errors.append(FieldError("days0", "admin.signals.ladder.\(problem.rawValue)")) } }
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
+            let ladder = steps
+            try await req.db.transaction { db in
+                try await EscalationStepRecord.query(on: db).filter(\.$municipality.$id == mid).delete()
+                for step in ladder {
+                    let r = EscalationStepRecord()
+                    r.$municipality.id = mid
+                    r.level = step.level
+                    r.workingDays = step.workingDaysAfterDeadline
+                    r.role = step.role
+                    try await r.create(on: db)
+                }
+                // Open signals are looked at again by the next job run against the new ladder.
+                guard let sql = db as? any SQLDatabase else { return }
+                try await sql.raw("UPDATE signals SET next_escalation_at = deadline WHERE municipality_id = \(bind: mid) AND state IN (\(binds: SignalJobs.openStates))").run()
+                try await req.audit("signals.ladder.update", .init(type: "escalationLadder", id: nil, summary: m.name, municipalityID: mid),
+                                    after: ladder.map { "\($0.level): +\($0.workingDaysAfterDeadline) \($0.role.rawValue)" }, on: db)
+            }
+            req.flash(req.t("admin.signals.ladderSaved"))
+            return req.redirect(to: Self.path(m))
+        } catch let failure as ValidationFailure {
+            return try await redisplay(req, m, failure, ladder: form)
+        }
+    }
+
+    func saveSettings(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let form = req.form(SettingsForm())
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            let jurisdiction = (form.jurisdiction ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            if jurisdiction.isEmpty || jurisdiction.count > 100 || !jurisdiction.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) {
+                errors.append(FieldError("jurisdiction", "admin.signals.jurisdictionInvalid"))
+            } else if try await SignalSettings.query(on: req.db).filter(\.$jurisdiction == jurisdiction).filter(\.$municipality.$id != mid).count() > 0 {
+                errors.append(FieldError("jurisdiction", "admin.signals.jurisdictionTaken"))
+            }
+            let liberation = DutchHolidays.LiberationDay(rawValue: form.liberationDay ?? "")
+            if liberation == nil { errors.append(FieldError("liberationDay", "admin.signals.liberationMissing")) }
+            let retention = Int(form.retentionDays ?? "")
+            if retention == nil || !(30...3650).contains(retention!) { errors.append(FieldError("retentionDays", "admin.signals.retentionInvalid")) }
+            let states = (form.mailStates ?? []).compactMap(SignalState.init(rawValue:))
+            guard errors.isEmpty, let liberation, let retention else { throw ValidationFailure(errors) }
+            let settings = try await SignalSettings.query(on: req.db).filter(\.$municipality.$id == mid).first() ?? SignalSettings.defaults(mid)
+            let before = [settings.jurisdiction, String(settings.goodFriday), settings.liberationDay, String(settings.retentionDays), settings.mailStates]
+            settings.jurisdiction = jurisdiction
+            settings.goodFriday = form.goodFriday == "ja"
+            settings.liberationDay = liberation.rawValue
+            settings.retentionDays = retention
+            settings.mailStates = states.map(\.rawValue).joined(separator: ",")
+            try await req.db.transaction { db in
+                try await settings.save(on: db)
+                try await req.audit("signals.settings.update", .init(type: "signalSettings", id: settings.id?.uuidString, summary: m.name, municipalityID: mid), before: before,
+                                    after: [settings.jurisdiction, String(settings.goodFriday), settings.liberationDay, String(settings.retentionDays), settings.mailStates], on: db)
+            }
+            req.flash(req.t("admin.signals.settingsSaved"))
+            return req.redirect(to: Self.path(m))
+        } catch let failure as ValidationFailure {
+            return try await redisplay(req, m, failure, settings: form)
+        }
+    }
+
+    // MARK: Categories
+
+    struct CategoryForm: Content { var csrf: String?; var termDays: String?; var termUnit: String?; var isPublic: String?; var active: String? }
+    struct CategoryPage: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
+
+    private func category(_ req: Request, _ mid: UUID) async throws -> SignalCategory {
+        guard let id = req.parameters.get("category", as: UUID.self), let c = try await SignalCategory.find(id, on: req.db), c.$municipality.id == mid else { throw AppError.notFound() }
+        return c
+    }
+
+    private func categoryPage(_ req: Request, _ m: Municipality, _ c: SignalCategory, form: CategoryForm, errors: [FieldError] = []) -> CategoryPage {
+        let heading = req.t("admin.signals.categoryTitle", c.name(req.language))
+        return CategoryPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.signals.title", m.name), Self.path(m))], errors: errors), heading: heading,
+                            form: FormView(action: Self.path(m) + "/onderwerpen/\(c.id!)", submitLabel: req.t("admin.department.save"), fields: [
+                                FieldView(req, name: "termDays", label: req.t("admin.signals.termDays"), type: "number", value: form.termDays ?? "", errors: errors),
+                                FieldView(req, name: "termUnit", label: req.t("admin.signals.termUnit"), type: "radios", value: form.termUnit ?? "",
+                                          options: HandlingTerm.Unit.allCases.map { (value: $0.rawValue, label: req.t("admin.signals.unit.\($0.rawValue)")) }, errors: errors),
+                                FieldView(req, name: "isPublic", label: req.t("admin.signals.isPublic"), type: "checkbox", value: form.isPublic ?? "",
+                                          description: req.t("admin.signals.isPublicHelp")),
+                                FieldView(req, name: "active", label: req.t("admin.signals.active"), type: "checkbox", value: form.active ?? ""),
+                            ], csrf: req.csrfToken(), showRequiredNote: true), back: Self.path(m))
+    }
+
+    func editCategory(req: Request) async throws -> View {
+        let (m, mid) = try await load(req)
+        let c = try await category(req, mid)
+        return try await req.view.render("Admin/form-page", categoryPage(req, m, c, form: .init(termDays: String(c.termDays), termUnit: c.termUnit,
+                                                                                                isPublic: c.isPublic ? "ja" : "", active: c.active ? "ja" : "")))
+    }
+
+    func saveCategory(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let c = try await category(req, mid)
+        let form = req.form(CategoryForm())
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            let days = Int(form.termDays ?? "")
+            if days == nil || !(0...365).contains(days!) { errors.append(FieldError("termDays", "admin.signals.termInvalid")) }
+            let unit = HandlingTerm.Unit(rawValue: form.termUnit ?? "")
+            if unit == nil { errors.append(FieldError("termUnit", "admin.signals.unitMissing")) }
+            guard errors.isEmpty, let days, let unit else { throw ValidationFailure(errors) }
+            let before = [String(c.termDays), c.termUnit, String(c.isPublic), String(c.active)]
+            c.termDays = days
+            c.termUnit = unit.rawValue
+            c.isPublic = form.isPublic == "ja"
+            c.active = form.active == "ja"
+            try await req.db.transaction { db in
+                try await c.update(on: db)
+                try await req.audit("signals.category.update", .init(type: "signalCategory", id: c.id?.uuidString, summary: c.nameNL, municipalityID: mid), before: before,
+                                    after: [String(c.termDays), c.termUnit, String(c.isPublic), String(c.active)], on: db)
+            }
+            req.flash(req.t("admin.signals.categorySaved", c.name(req.language)))
+            return req.redirect(to: Self.path(m))
+        } catch let failure as ValidationFailure {
+            return try await req.render("Admin/form-page", categoryPage(req, m, c, form: form, errors: failure.errors), status: failure.status)
+        }
+    }
+
+    // MARK: Open311 keys
+
+    func createKey(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let form = req.form(KeyForm())
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            let name = Input.text(form.name, field: "name", max: 120).collect(into: &errors)
+            guard errors.isEmpty, let name else { throw ValidationFailure(errors) }
+            let plain = try await req.db.transaction { db in
+                let (key, plain) = try await Open311Key.issue(municipality: mid, name: name, at: req.application.clock(), on: db)
+                try await req.audit("open311.key.create", .init(type: "open311Key", id: key.id?.uuidString, summary: name, municipalityID: mid), on: db)
+                return plain
+            }
+            // Shown once, on this answer only (not stored in the session or anywhere else).
+            return try await req.render("Admin/signals", try await page(req, m, newKey: plain), status: .created)
+        } catch let failure as ValidationFailure {
+            return try await redisplay(req, m, failure, key: form)
+        }
+    }
+
+    func revokeKey(req: Request) async throws -> Response {
+        let (m, mid) = try await load(req)
+        let form = req.form(KeyForm())
+        do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await redisplay(req, m, failure) }
+        guard let id = req.parameters.get("key", as: UUID.self), let key = try await Open311Key.find(id, on: req.db), key.$municipality.id == mid else { throw AppError.notFound() }
+        if key.revokedAt == nil {
+            key.revokedAt = req.application.clock()
+            try await req.db.transaction { db in
+                try await key.update(on: db)
+                try await req.audit("open311.key.revoke", .init(type: "open311Key", id: id.uuidString, summary: key.name, municipalityID: mid), on: db)
+            }
+        }
+        req.flash(req.t("admin.signals.keyRevoked", key.name))
+        return req.redirect(to: Self.path(m))
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
