@@ -211,6 +211,41 @@ struct SignalTests {
         }
     }
 
+    @Test func theReporterAnswersAQuestionAndStaffPlaceASignal() async throws {
+        try await withApp(now: monday) { app in
+            // Reported from the municipality's page with only a description of the place: no area yet.
+            let resident = TestBrowser(app)
+            let response = try await resident.submit("/gemeenten/oss/melden/formulier?categorie=zwerfafval", to: "/gemeenten/oss/melden/formulier",
+                                                     [("categorie", "zwerfafval"), ("omschrijving", "Rommel"), ("plaats", "Achter de sporthal")])
+            #expect(response.status == .seeOther)
+            let signal = try #require(try await Signal.query(on: app.db).first())
+            #expect(signal.areaID == nil && signal.source == "web")
+            let officer = try await loggedIn(app, "or@oss.test", .departmentOfficer, department: "Openbare ruimte")
+            let path = "/werk/meldingen/\(signal.trackingCode)"
+            let ruwaard = try await Fixture.area(app, "ruwaard")
+            #expect(try await officer.submit(path, to: path + "/gebied", [("gebied", UUID().uuidString)]).status == .unprocessableEntity)
+            #expect(try await officer.submit(path, to: path + "/gebied", [("gebied", ruwaard.id!.uuidString)]).status == .seeOther)
+            #expect(try await Signal.find(signal.id, on: app.db)?.areaID == ruwaard.id)
+
+            // The officer asks a question; the reporter answers on the tracking page.
+            #expect(try await officer.submit(path, to: path + "/status", [("status", "reactie_gevraagd"), ("publieke_tekst", "Aan welke kant van de sporthal?")]).status == .seeOther)
+            let page = "/melding/\(signal.trackingCode)"
+            let shown = try await resident.get(page).text
+            #expect(shown.contains("Aan welke kant van de sporthal?") && shown.contains("name=\"antwoord\""))
+            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "")]).status == .unprocessableEntity)
+            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "Bij de fietsenstalling, naast mijn huis op nummer 3")]).status == .seeOther)
+            #expect(try await Signal.find(signal.id, on: app.db)?.state == .reactieOntvangen)
+            #expect(!(try await resident.get(page).text.contains("nummer 3")), "the answer is for staff only")
+            #expect(try await officer.get(path).text.contains("nummer 3"))
+
+            // Staff reporting for a resident through the same form are recorded as such.
+            let staffReport = try await officer.submit("/gemeenten/oss/melden/formulier?categorie=zwerfafval", to: "/gemeenten/oss/melden/formulier",
+                                                       [("categorie", "zwerfafval"), ("omschrijving", "Telefonisch gemeld"), ("plaats", "Markt")])
+            #expect(staffReport.status == .seeOther)
+            #expect(try await Signal.query(on: app.db).filter(\.$source == "staff").count() == 1)
+        }
+    }
+
     @Test func negativeFeedbackWithinTwoWeeksAsksToReopen() async throws {
         try await withApp(now: monday) { app in
             let signal = try await validReport(TestBrowser(app))
@@ -335,6 +370,12 @@ struct SignalTests {
             let page = try await TestBrowser(app).get("/gemeenten/oss/gebieden/\(area.slug)").text
             #expect(page.contains("Meldingen in dit gebied") && page.contains("<dd>\(expected)</dd>"))
             #expect(!page.contains("@"), "no e-mail addresses on public pages")
+            // Open signals in public subjects are dots on some area's map.
+            var dots = false
+            for slug in try await Area.query(on: app.db).all().map(\.slug) where !dots {
+                dots = try await TestBrowser(app).get("/gemeenten/oss/gebieden/\(slug)").text.contains("ww-map__signal")
+            }
+            #expect(dots)
         }
     }
 }

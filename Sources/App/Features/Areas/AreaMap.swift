@@ -47,6 +47,17 @@ enum AreaMap {
         return out + "</svg>"
     }
 
+    /// Signals as dots on a map drawn with `svg(…bounds:)` (same projection), decorative: the page states the counts.
+    static func dots(_ positions: [Position], bounds: BoundingBox) -> String {
+        guard !positions.isEmpty else { return "" }
+        let projection = MapProjection(fitting: bounds)
+        let radius = max(4, projection.width / 160)
+        return "<g class=\"ww-map__signals\" aria-hidden=\"true\">" + positions.map { p in
+            let (x, y) = projection.point(p)
+            return "<circle class=\"ww-map__signal\" cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"\(Int(radius))\"/>"
+        }.joined() + "</g>"
+    }
+
     struct PlacedLabel { var text: String; var x: Double; var y: Double; var size: Double }
 
     /// Places labels biggest shape first, shrinking or shifting a label that would cover one already placed;

@@ -109,6 +109,7 @@ struct PublicAreasController: RouteCollection {
         var calendarHref: String
         var reportHref: String
         var signals: SignalStatistics.Line?
+        var signalDots: Int
     }
 
     /// The area's signals of the last twelve months, as counts and handling time (no personal data).
@@ -125,7 +126,7 @@ struct PublicAreasController: RouteCollection {
         guard let a = s.area(slug: req.parameters.get("area")!) else { throw AppError.notFound("error.areaNotFound") }
         let own = s.neighbourhoods(of: a.id)
         let lang = req.language
-        let map = req.areas.map("a-\(a.id)-\(s.version)-\(lang.rawValue)") {
+        var map = req.areas.map("a-\(a.id)-\(s.version)-\(lang.rawValue)") {
             let colours = MapColouring.colours(own.map(\.geometry))
             let shapes = own.enumerated().map { i, n in
                 AreaMap.Shape(href: nil, label: n.name, accessibleName: n.name, geometry: n.geometry, colour: colours[i])
@@ -135,6 +136,18 @@ struct PublicAreasController: RouteCollection {
                 AreaMap.svg(id: "kaart", title: req.t("map.area.title", a.name),
                             description: req.t("map.area.description", String(own.count)), shapes: shapes, bounds: $0, showLabels: own.count <= 12)
             } ?? ""
+        }
+        // Open signals in public categories of the last 12 weeks, as dots (no personal data, nothing to click).
+        let publicCategories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$isPublic == true).all(\.$id)
+        var signalDots = 0
+        if !publicCategories.isEmpty, let bounds = own.compactMap({ $0.geometry.boundingBox }).reduce(nil as BoundingBox?, { $0?.union($1) ?? $1 }),
+           let end = map.range(of: "</svg>", options: .backwards) {
+            let open = try await Signal.query(on: req.db).filter(\.$areaID == a.id).filter(\.$category.$id ~~ publicCategories)
+                .filter(\.$stateRaw ~~ SignalJobs.openStates).filter(\.$reportedAt >= req.application.clock().addingTimeInterval(-SignalRules.nearbyWindow))
+                .filter(\.$lat != nil).field(\.$lat).field(\.$lon).field(\.$id).limit(500).all()
+            let positions = open.compactMap(\.position)
+            signalDots = positions.count
+            map.insert(contentsOf: AreaMap.dots(positions, bounds: bounds), at: end.lowerBound)
         }
         let districtRows = s.districts.filter { d in d.neighbourhoodCodes.contains(where: a.neighbourhoodCodes.contains) }.map { d in
             AreaPage.DistrictRow(code: d.code, name: d.name, inhabitants: Format.number(d.figures.inhabitants, lang),
@@ -159,7 +172,7 @@ struct PublicAreasController: RouteCollection {
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
             calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
-            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req))
+            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req), signalDots: signalDots)
         return try await req.view.render("Areas/area", context)
     }
 }

@@ -14,6 +14,7 @@ struct PublicSignalsController: RouteCollection {
         routes.get("melding", use: lookup)
         routes.get("melding", ":code", use: track)
         routes.post("melding", ":code", "tevredenheid", use: feedback)
+        routes.post("melding", ":code", "reactie", use: answer)
     }
 
     // MARK: Context
@@ -199,7 +200,9 @@ struct PublicSignalsController: RouteCollection {
                                 lat: values["lat"], lon: values["lon"], answers: answers, email: values["email"], phone: values["telefoon"],
                                 consent: values["toestemming"] == "ja", photo: parts.files["foto"]?.data, keepPhotoLocation: values["foto_locatie"] == "ja")
         let locator = try await req.areas.locator(on: req.db)
-        switch input.validate(municipality: c.snapshot, pageAreaID: c.area?.id, categories: c.categories, source: "web", language: req.language, locator: locator) {
+        // Staff entering a report for a resident (phone, counter, wijkschouw) use the same form; it is marked as theirs.
+        let source = req.authUser == nil ? "web" : "staff"
+        switch input.validate(municipality: c.snapshot, pageAreaID: c.area?.id, categories: c.categories, source: source, language: req.language, locator: locator) {
         case .failure(let failure):
             return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: failure.errors), status: .unprocessableEntity)
         case .success(let intake):
@@ -245,6 +248,7 @@ struct PublicSignalsController: RouteCollection {
         var history: [Entry]
         var form: FormView?
         var feedbackGiven: Bool
+        var question: String?
     }
 
     struct LookupPage: Encodable { var page: PageMeta; var heading: String; var field: FieldView }
@@ -284,7 +288,14 @@ struct PublicSignalsController: RouteCollection {
         }
         let answer = signal.state.isClosed ? events.last { $0.toState == signal.stateRaw }?.publicText : nil
         var feedbackForm: FormView? = nil
-        if signal.state == .afgehandeld && signal.feedbackAt == nil {
+        var question: String? = nil
+        if signal.state == .reactieGevraagd {
+            question = events.last { $0.toState == SignalState.reactieGevraagd.rawValue }?.publicText
+            feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/reactie", submitLabel: req.t("signal.answer.submit"), fields: [
+                FieldView(req, name: "antwoord", label: req.t("signal.answer.label"), type: "textarea", value: values["antwoord"] ?? "",
+                          description: req.t("signal.answer.help"), errors: errors),
+            ], csrf: req.csrfToken(), showRequiredNote: false)
+        } else if signal.state == .afgehandeld && signal.feedbackAt == nil {
             feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/tevredenheid", submitLabel: req.t("signal.feedback.submit"), fields: [
                 FieldView(req, name: "tevreden", label: req.t("signal.feedback.question"), type: "radios", value: values["tevreden"] ?? "",
                           options: [(value: "ja", label: req.t("signal.feedback.yes")), (value: "nee", label: req.t("signal.feedback.no"))], errors: errors),
@@ -299,7 +310,30 @@ struct PublicSignalsController: RouteCollection {
             status: req.t("signal.state." + signal.stateRaw), statusClass: signal.state.isClosed ? "success" : "neutral",
             publicStatus: req.t("signal.public." + signal.state.open311Status),
             deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,
-            form: feedbackForm, feedbackGiven: signal.feedbackAt != nil)
+            form: feedbackForm, feedbackGiven: signal.feedbackAt != nil, question: question)
+    }
+
+    /// The reporter answers the municipality's question; the signal moves to "reactie ontvangen".
+    /// The answer is for staff only (it may hold personal details): it is stored as an internal note.
+    func answer(req: Request) async throws -> Response {
+        let signal = try await Self.find(req)
+        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        var errors: [FieldError] = []
+        if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
+        let text = Input.text(values["antwoord"], field: "antwoord", max: SignalRules.descriptionLimit).collect(into: &errors)
+        if signal.state != .reactieGevraagd { throw AppError(status: .conflict, key: "signal.answer.notAsked") }
+        guard errors.isEmpty, let text else {
+            return try await req.render("Signals/track", trackPage(req, signal, values: values, errors: errors),
+                                        status: errors.contains { $0.field == "formulier" } ? .forbidden : .unprocessableEntity)
+        }
+        do {
+            try await SignalService.change(signal, expectedVersion: signal.version, to: .reactieOntvangen, publicText: nil, note: "Antwoord van de melder: " + text,
+                                           user: nil, initiator: .system, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+        } catch is SignalConflict {
+            throw AppError(status: .conflict, key: "signal.conflict")
+        }
+        req.flash(req.t("signal.answer.thanks"))
+        return req.redirect(to: "/melding/\(signal.trackingCode)")
     }
 
     func feedback(req: Request) async throws -> Response {

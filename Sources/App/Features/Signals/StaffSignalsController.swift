@@ -15,6 +15,7 @@ struct StaffSignalsController: RouteCollection {
         work.post(":code", "afdeling", use: reassign)
         work.post(":code", "koppelen", use: link)
         work.post(":code", "escaleren", use: escalate)
+        work.post(":code", "gebied", use: place)
     }
 
     // MARK: Inbox
@@ -277,7 +278,7 @@ struct StaffSignalsController: RouteCollection {
             }
         }
         let version = FieldView(req, name: "versie", label: "", type: "hidden", value: String(signal.version))
-        var form: FormView? = nil, routeForm: FormView? = nil, linkForm: FormView? = nil, escalateForm: FormView? = nil
+        var form: FormView? = nil, routeForm: FormView? = nil, linkForm: FormView? = nil, escalateForm: FormView? = nil, placeForm: FormView? = nil
         let base = "/werk/meldingen/\(signal.trackingCode)"
         if handles {
             let targets = signal.state.staffTargets
@@ -293,6 +294,11 @@ struct StaffSignalsController: RouteCollection {
             routeForm = FormView(action: base + "/afdeling", submitLabel: req.t("signal.staff.reassign"), fields: [
                 FieldView(req, name: "afdeling", label: req.t("signal.filter.department"), type: "select", value: values["afdeling"] ?? signal.departmentID?.uuidString ?? "",
                           options: departments.map { (value: $0.id!.uuidString, label: $0.name) }, errors: errors),
+                version,
+            ], csrf: req.csrfToken(), showRequiredNote: false)
+            placeForm = FormView(action: base + "/gebied", submitLabel: req.t("signal.staff.place"), fields: [
+                FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: values["gebied"] ?? signal.areaID?.uuidString ?? "",
+                          description: req.t("signal.staff.placeHelp"), options: snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }, errors: errors),
                 version,
             ], csrf: req.csrfToken(), showRequiredNote: false)
             linkForm = FormView(action: base + "/koppelen", submitLabel: req.t("signal.staff.link"), fields: [
@@ -322,7 +328,7 @@ struct StaffSignalsController: RouteCollection {
             contact: handles ? [signal.reporterEmail, signal.reporterPhone].compactMap { $0 } : nil, contactRemoved: signal.contactRemovedAt != nil,
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
             feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (signal.feedbackText.map { ": " + $0 } ?? "") },
-            history: history, nearby: nearby, form: form, extraForms: [routeForm, linkForm, escalateForm].compactMap { $0 },
+            history: history, nearby: nearby, form: form, extraForms: [routeForm, placeForm, linkForm, escalateForm].compactMap { $0 },
             publicHref: "/melding/\(signal.trackingCode)", demo: signal.demo)
     }
 
@@ -415,6 +421,28 @@ struct StaffSignalsController: RouteCollection {
                 throw ValidationFailure([FieldError("formulier", "signal.conflict")], status: .conflict)
             }
             return req.t("signal.staff.linked", main.trackingCode)
+        }
+    }
+
+    /// Triage: staff set or correct the area (for a signal reported with only a description of the place).
+    func place(req: Request) async throws -> Response {
+        try await act(req) { signal, user, values in
+            let m = try await signal.$municipality.get(on: req.db)
+            let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+            guard let id = values["gebied"].flatMap(UUID.init(uuidString:)), let area = snapshot.areas.first(where: { $0.id == id }) else {
+                throw ValidationFailure([FieldError("gebied", "admin.signals.areaUnknown")])
+            }
+            do {
+                try await req.db.transaction { db in
+                    try await SignalService.claim(signal, expectedVersion: try expectedVersion(values), on: db)
+                    signal.areaID = area.id
+                    try await signal.update(on: db)
+                    try await SignalService.event(signal, kind: "placed", user: user, note: area.name, at: req.application.clock(), on: db)
+                }
+            } catch is SignalConflict {
+                throw ValidationFailure([FieldError("formulier", "signal.conflict")], status: .conflict)
+            }
+            return req.t("signal.staff.placed", area.name)
         }
     }
 
