@@ -13,4 +13,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCouncilAdvice())
     app.migrations.add(CreateSignalTables())
     app.migrations.add(CreateOpen311Keys())
+    app.migrations.add(CreateCouncilWork())
 }

@@ -19,4 +19,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: StaffSignalsController())
     try app.register(collection: Open311Controller())
     try app.register(collection: SignalsAdminController())
+    try app.register(collection: CouncilWorkController())
+    try app.register(collection: PublicMeetingController())
 }

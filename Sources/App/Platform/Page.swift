@@ -51,6 +51,9 @@ extension Request {
             if ![.municipalCouncil, .partner].contains(user.role) {
                 nav.append(.init(title: t("nav.signals"), href: "/werk/meldingen", current: url.path.hasPrefix("/werk/meldingen")))
             }
+            if [.admin, .areaManager, .areaCoordinator, .areaAlderman, .executive, .councilMember].contains(user.role) {
+                nav.append(.init(title: t("nav.councils"), href: "/werk/raden", current: url.path.hasPrefix("/werk/raden")))
+            }
             if user.role == .admin { nav.append(.init(title: t("nav.admin"), href: "/beheer", current: url.path.hasPrefix("/beheer"))) }
         } else {
             nav.append(.init(title: t("nav.login"), href: "/inloggen", current: url.path == "/inloggen"))
@@ -88,6 +91,8 @@ struct FieldView: Encodable {
     var autocomplete: String?
     var options: [Option]
     var describedBy: String?
+    /// For file inputs: the accepted types (e.g. "application/pdf").
+    var accept: String? = nil
 
     init(_ req: Request, name: String, label: String, type: String = "text", value: String = "", description: String? = nil,
          optional: Bool = false, autocomplete: String? = nil, options: [(value: String, label: String)] = [],

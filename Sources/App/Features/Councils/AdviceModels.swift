@@ -17,6 +17,8 @@ final class CouncilAdvice: Model, @unchecked Sendable {
     @OptionalField(key: "given_on") var givenOn: Date?
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "answered_on") var answeredOn: Date?
+    /// The council's decision that adopted this advice.
+    @OptionalField(key: "decision_id") var decisionID: UUID?
     init() {}
 
     static let kinds = ["requested", "unsolicited"]

@@ -23,6 +23,7 @@ final class CouncilMeeting: Model, @unchecked Sendable {
     @Field(key: "place") var place: String
     @Field(key: "is_public") var isPublic: Bool
     @Field(key: "status") var status: String
+    @OptionalField(key: "minutes") var minutes: String?
     init() {}
 
     var rule: CouncilRules.Meeting {

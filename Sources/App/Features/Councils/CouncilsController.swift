@@ -11,7 +11,7 @@ struct CouncilsController: RouteCollection {
     }
 
     struct CalendarPage: Encodable {
-        struct Row: Encodable { var iso: String; var when: String; var council: String; var councilHref: String; var place: String; var status: String; var statusClass: String }
+        struct Row: Encodable { var iso: String; var when: String; var council: String; var councilHref: String; var place: String; var status: String; var statusClass: String; var href: String }
         var page: PageMeta
         var heading: String
         var feed: String
@@ -40,7 +40,8 @@ struct CouncilsController: RouteCollection {
             CalendarPage.Row(iso: Format.isoDate(meeting.startsAt), when: Format.dateTime(meeting.startsAt, req.language), council: council.name,
                              councilHref: s.areas.first { $0.id == council.$area.id }.map { Paths.area(s.slug, $0.slug) } ?? Paths.municipality(s.slug),
                              place: meeting.place, status: req.t("council.meeting.\(meeting.status)"),
-                             statusClass: meeting.status == "cancelled" ? "danger" : (meeting.status == "held" ? "neutral" : "active"))
+                             statusClass: meeting.status == "cancelled" ? "danger" : (meeting.status == "held" ? "neutral" : "active"),
+                             href: Paths.municipality(s.slug) + "/vergaderingen/\(meeting.id!)")
         }
         let split = all.map { $0.0.startsAt >= now }
         let heading = req.t("council.calendarTitle", m.name)

@@ -152,9 +152,11 @@ struct PublicSignalsController: RouteCollection {
             picker = .init(src: src, width: Int(projection.width), height: Int(projection.height),
                            alt: req.t("signal.map.alt", c.area?.name ?? c.municipality.name), help: req.t("signal.map.help"), chosen: chosen)
         }
+        var photoField = FieldView(req, name: "foto", label: req.t("signal.field.photo"), type: "file",
+                                   description: req.t("signal.field.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)), optional: true, errors: errors)
+        photoField.accept = "image/jpeg,image/png"
         let photo = [
-            FieldView(req, name: "foto", label: req.t("signal.field.photo"), type: "file",
-                      description: req.t("signal.field.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)), optional: true, errors: errors),
+            photoField,
             FieldView(req, name: "foto_locatie", label: req.t("signal.field.photoLocation"), type: "checkbox", value: values["foto_locatie"] ?? "", errors: errors),
         ]
         let contact = [

@@ -1,0 +1,62 @@
+import Vapor
+import Fluent
+import Domain
+
+/// A public meeting as residents see it: agenda, documents, minutes and decisions. Closed meetings show only
+/// that they took place.
+struct PublicMeetingController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", use: show)
+        routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", "documenten", ":document", use: document)
+    }
+
+    private func load(_ req: Request) async throws -> (Municipality, Council, CouncilMeeting) {
+        let m = try await req.municipality(req.parameters.get("municipality") ?? "")
+        guard let id = req.parameters.get("meeting", as: UUID.self), let meeting = try await CouncilMeeting.find(id, on: req.db) else { throw AppError.notFound("council.meetingNotFound") }
+        let council = try await meeting.$council.get(on: req.db)
+        guard council.$municipality.id == m.id else { throw AppError.notFound("council.meetingNotFound") }
+        return (m, council, meeting)
+    }
+
+    struct Page: Encodable {
+        var page: PageMeta
+        var heading: String
+        var when: String
+        var place: String
+        var status: String
+        var isPublic: Bool
+        var minutes: String?
+        var agenda: [CouncilWorkController.MeetingPage.Item]
+        var documents: [CouncilWorkController.MeetingPage.Document]
+        var decisions: [CouncilWorkController.MeetingPage.Decision]
+        var demo: Bool
+    }
+
+    func show(req: Request) async throws -> View {
+        let (m, council, meeting) = try await load(req)
+        let lang = req.language
+        var agenda: [CouncilWorkController.MeetingPage.Item] = [], documents: [CouncilDocument] = [], decisions: [CouncilWorkController.MeetingPage.Decision] = []
+        if meeting.isPublic { (agenda, documents, decisions) = try await CouncilWorkController.details(meeting, req: req) }
+        let heading = req.t("councilWork.meetingTitle", council.name, Format.day(meeting.startsAt, lang))
+        return try await req.view.render("Councils/meeting", Page(
+            page: req.page(heading, municipality: m.name, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),
+                                                                   (req.t("council.calendarTitle", m.name), Paths.municipality(m.slug) + "/vergaderingen")]),
+            heading: heading, when: Format.dateTime(meeting.startsAt, lang), place: meeting.place, status: req.t("council.meeting.\(meeting.status)"),
+            isPublic: meeting.isPublic, minutes: meeting.isPublic ? meeting.minutes : nil, agenda: agenda,
+            documents: documents.map { .init(title: $0.title, href: Paths.municipality(m.slug) + "/vergaderingen/\(meeting.id!)/documenten/\($0.id!)", size: "\(max(1, $0.size / 1024)) kB") },
+            decisions: decisions, demo: council.demo))
+    }
+
+    func document(req: Request) async throws -> Response {
+        let (_, _, meeting) = try await load(req)
+        guard meeting.isPublic || req.authUser != nil,
+              let id = req.parameters.get("document", as: UUID.self), let doc = try await CouncilDocument.find(id, on: req.db), doc.$meeting.id == meeting.id else {
+            throw AppError.notFound("council.documentNotFound")
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        let safe = doc.filename.filter { $0.isLetter || $0.isNumber || "._- ".contains($0) }
+        headers.replaceOrAdd(name: .contentDisposition, value: "inline; filename=\"\(safe.isEmpty ? "document.pdf" : safe)\"")
+        return Response(status: .ok, headers: headers, body: .init(data: doc.data))
+    }
+}
