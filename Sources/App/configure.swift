@@ -80,6 +80,7 @@ extension Application {
             if try await AreaSeeder(seedDirectory: directory.resourcesDirectory + "Seed/").seedIfEmpty(on: db) {
                 try await CouncilDemoSeeder.seed(on: db, now: clock())
                 try await AdviceDemoSeeder.seed(on: db, now: clock())
+                try await MemberDemoSeeder.seed(on: db, now: clock())
                 logger.info("Loaded the demo municipalities from Resources/Seed")
             }
         }

@@ -14,4 +14,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSignalTables())
     app.migrations.add(CreateOpen311Keys())
     app.migrations.add(CreateCouncilWork())
+    app.migrations.add(CreateCouncilMembership())
 }

@@ -21,4 +21,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignalsAdminController())
     try app.register(collection: CouncilWorkController())
     try app.register(collection: PublicMeetingController())
+    try app.register(collection: MembershipController())
 }

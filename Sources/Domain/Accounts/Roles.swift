@@ -68,6 +68,8 @@ public enum Action: Hashable, Sendable {
     case handleSignal(municipality: UUID, area: UUID?, department: UUID?)
     /// Escalating a signal by hand (council members for their area, coordinators).
     case escalateSignal(municipality: UUID, area: UUID?)
+    /// Decisions the college takes for an area, such as appointing council members (the college, the area alderman).
+    case decideForCollege(municipality: UUID, area: UUID)
 }
 
 public enum Permissions {
@@ -99,7 +101,7 @@ public enum Permissions {
         case .giveAdvice(let m, let area):
             guard actor.municipalityID == m else { return false }
             return actor.role == .admin || (actor.role == .councilMember && actor.areaIDs.contains(area))
-        case .answerAdvice(let m, let area):
+        case .answerAdvice(let m, let area), .decideForCollege(let m, let area):
             guard actor.municipalityID == m else { return false }
             return actor.role == .admin || actor.role == .executive || (actor.role == .areaAlderman && actor.areaIDs.contains(area))
         case .viewSignal(let m, let area, let department):

@@ -110,6 +110,8 @@ struct PublicAreasController: RouteCollection {
         var reportHref: String
         var signals: SignalStatistics.Line?
         var signalDots: Int
+        var councilHref: String
+        var alternative: String?
     }
 
     /// The area's signals of the last twelve months, as counts and handling time (no personal data).
@@ -172,7 +174,11 @@ struct PublicAreasController: RouteCollection {
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
             calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
-            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req), signalDots: signalDots)
+            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req), signalDots: signalDots,
+            councilHref: Paths.area(s.slug, a.slug) + "/raad",
+            alternative: try await AlternativeParticipation.query(on: req.db).filter(\.$area.$id == a.id).first().map { alt in
+                req.t("membership.alternativePublic", alt.text, Format.day(alt.since, lang))
+            })
         return try await req.view.render("Areas/area", context)
     }
 }

@@ -10,6 +10,8 @@ final class Council: Model, @unchecked Sendable {
     @Parent(key: "area_id") var area: Area
     @Field(key: "name") var name: String
     @Field(key: "demo") var demo: Bool
+    /// Seats on the council; fewer members means vacancies.
+    @Field(key: "seats") var seats: Int
     init() {}
 }
 
@@ -72,6 +74,7 @@ enum CouncilDemoSeeder {
             council.$area.id = try area.requireID()
             council.name = (area.kind == .village ? "Dorpsraad " : "Wijkraad ") + area.name
             council.demo = true
+            council.seats = 7
             try await council.create(on: db)
             // Every other month on a weekday evening; some councils meet less often, so the six-meetings rule shows.
             let months = index % 4 == 3 ? [1, 4, 7, 10] : [1, 3, 5, 7, 9, 11]

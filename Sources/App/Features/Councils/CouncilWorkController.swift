@@ -31,6 +31,8 @@ struct CouncilWorkController: RouteCollection {
         var rows: [Row]
         var flaggedCount: Int
         var demo: Bool
+        var withoutCouncil: [String]
+        var alternativeForm: [FormView]
     }
 
     private func municipalityID(_ req: Request, _ actor: Actor) async throws -> UUID {
@@ -45,7 +47,7 @@ struct CouncilWorkController: RouteCollection {
         let mid = try await municipalityID(req, actor)
         let councils = try await Council.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()
             .filter { Permissions.allows(actor, .viewAreaWork(municipality: mid, area: $0.$area.id)) && actor.role != .departmentOfficer && actor.role != .teamLead }
-        guard !councils.isEmpty || [.admin, .areaManager, .executive].contains(actor.role) else { throw AppError.forbidden }
+        guard !councils.isEmpty || [.admin, .areaManager, .executive, .areaCoordinator].contains(actor.role) else { throw AppError.forbidden }
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
         let ids = councils.compactMap(\.id)
@@ -59,9 +61,27 @@ struct CouncilWorkController: RouteCollection {
                          status: req.t("councilWork.compliance.\(compliance.status.rawValue)"), statusClass: flagged ? "danger" : (compliance.status == .met ? "success" : "neutral"),
                          flagged: flagged, overdueAnswers: late)
         }.sorted { ($0.flagged ? 0 : 1, $0.name) < ($1.flagged ? 0 : 1, $1.name) }
+        // Areas without a council, and what they do instead (seed 004: decided by the coordinator with the college).
+        let all = try await Council.query(on: req.db).filter(\.$municipality.$id == mid).all().map(\.$area.id)
+        let areas = try await Area.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
+            .filter { !all.contains($0.id!) && Permissions.allows(actor, .coordinateArea(municipality: mid, area: $0.id!)) }
+        let alternatives = try await AlternativeParticipation.query(on: req.db).filter(\.$area.$id ~~ areas.compactMap(\.id)).all()
+        let withoutCouncil = areas.map { a in
+            a.name + (alternatives.first { $0.$area.id == a.id }.map { ": " + $0.text + " (" + req.t("membership.alternativeSince") + " " + Format.day($0.since, req.language) + ")" } ?? "")
+        }
+        var alternativeForm: [FormView] = []
+        if !areas.isEmpty {
+            alternativeForm = [FormView(action: "/werk/raden/alternatief", submitLabel: req.t("membership.recordAlternative"), fields: [
+                FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", options: areas.map { (value: $0.id!.uuidString, label: $0.name) }),
+                FieldView(req, name: "vorm", label: req.t("membership.alternative"), type: "textarea"),
+                FieldView(req, name: "sinds", label: req.t("membership.alternativeSince"), type: "date", value: Format.isoDay(now)),
+                FieldView(req, name: "besluit", label: req.t("membership.alternativeDecided"), type: "date", value: Format.isoDay(now)),
+            ], csrf: req.csrfToken(), showRequiredNote: false)]
+        }
         let heading = req.t("councilWork.title")
-        return try await req.view.render("Councils/work-list", ListPage(page: req.page(heading), heading: heading, year: year, rows: rows,
-                                                                         flaggedCount: rows.filter(\.flagged).count, demo: councils.contains { $0.demo }))
+        return try await req.view.render("Councils/work-list", ListPage(page: req.page(heading, status: req.takeFlash()), heading: heading, year: year, rows: rows,
+                                                                         flaggedCount: rows.filter(\.flagged).count, demo: councils.contains { $0.demo },
+                                                                         withoutCouncil: withoutCouncil, alternativeForm: alternativeForm))
     }
 
     // MARK: One council
@@ -86,6 +106,7 @@ struct CouncilWorkController: RouteCollection {
         var rows: [Row]
         var form: FormView?
         var demo: Bool
+        var membersHref: String
     }
 
     struct MeetingForm: Content { var csrf: String?; var datum: String?; var begin: String?; var eind: String?; var plaats: String?; var openbaar: String? }
@@ -115,7 +136,7 @@ struct CouncilWorkController: RouteCollection {
                       kind: req.t(m.isPublic ? "councilWork.publicMeeting" : "councilWork.closedMeeting"), status: req.t("council.meeting.\(m.status)"),
                       href: "/werk/raden/\(council.id!)/vergaderingen/\(m.id!)")
             },
-            form: meetingForm, demo: council.demo)
+            form: meetingForm, demo: council.demo, membersHref: "/werk/raden/\(council.id!)/leden")
     }
 
     func council(req: Request) async throws -> View {

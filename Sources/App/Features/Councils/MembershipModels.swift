@@ -1,0 +1,168 @@
+import Vapor
+import Fluent
+import Domain
+
+/// Per municipality: when council terms start (with the municipal council), how long the college has to answer
+/// advice, and the weights of a council's and a theme group's advice when they differ.
+final class CouncilSettings: Model, @unchecked Sendable {
+    static let schema = "council_settings"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Field(key: "term_year") var termYear: Int
+    @Field(key: "term_month") var termMonth: Int
+    @Field(key: "term_day") var termDay: Int
+    @Field(key: "answer_days") var answerDays: Int
+    @Field(key: "council_weight") var councilWeight: Int
+    @Field(key: "theme_group_weight") var themeGroupWeight: Int
+    init() {}
+
+    var calendar: CouncilRules.TermCalendar { CouncilRules.TermCalendar(anchorYear: termYear, month: termMonth, day: termDay) }
+
+    static func load(_ municipality: UUID, on db: any Database) async throws -> CouncilSettings {
+        if let s = try await CouncilSettings.query(on: db).filter(\.$municipality.$id == municipality).first() { return s }
+        let s = CouncilSettings()
+        s.$municipality.id = municipality
+        s.termYear = 2026
+        s.termMonth = 5
+        s.termDay = 1
+        s.answerDays = 42
+        s.councilWeight = 2
+        s.themeGroupWeight = 1
+        return s
+    }
+}
+
+/// A member of a council for (part of) a term.
+final class CouncilMember: Model, @unchecked Sendable {
+    static let schema = "council_members"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "council_id") var council: Council
+    @Field(key: "name") var name: String
+    @OptionalField(key: "email") var email: String?
+    @Field(key: "role") var role: String
+    @Field(key: "starts_on") var startsOn: Date
+    @Field(key: "ends_on") var endsOn: Date
+    @OptionalField(key: "resigned_on") var resignedOn: Date?
+    @Field(key: "demo") var demo: Bool
+    init() {}
+
+    static let roles = ["chair", "secretary", "member"]
+    func isActive(at date: Date) -> Bool { startsOn <= date && date < (resignedOn ?? endsOn) }
+}
+
+/// The independent group that nominates candidates for a council's round (term); appointed by the sitting members.
+final class SelectionGroupMember: Model, @unchecked Sendable {
+    static let schema = "council_selection_group"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "council_id") var council: Council
+    @Field(key: "term_start") var termStart: Date
+    @Field(key: "name") var name: String
+    @OptionalField(key: "email") var email: String?
+    init() {}
+}
+
+/// A resident who applied to join a council. Personal details are for the coordinator and the college only.
+final class CouncilCandidate: Model, @unchecked Sendable {
+    static let schema = "council_candidates"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "council_id") var council: Council
+    @Field(key: "term_start") var termStart: Date
+    @Field(key: "name") var name: String
+    @Field(key: "email") var email: String
+    @OptionalField(key: "phone") var phone: String?
+    @OptionalField(key: "neighbourhood_id") var neighbourhoodID: UUID?
+    @OptionalField(key: "address") var address: String?
+    @Field(key: "politically_active") var politicallyActive: Bool
+    @Field(key: "employed") var employed: Bool
+    @Field(key: "motivation") var motivation: String
+    @Field(key: "status") var status: String
+    @Field(key: "reasons") var reasons: String
+    @Field(key: "applied_at") var appliedAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    @OptionalField(key: "decision_date") var decisionDate: Date?
+    init() {}
+
+    var state: Candidacy.Status { Candidacy.Status(rawValue: status) ?? .applied }
+}
+
+/// What an area without a council does instead, decided by the coordinator with the college (seed 004).
+final class AlternativeParticipation: Model, @unchecked Sendable {
+    static let schema = "alternative_participation"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "description") var text: String
+    @Field(key: "since") var since: Date
+    @Field(key: "decided_on") var decidedOn: Date
+    init() {}
+}
+
+struct CreateCouncilMembership: AsyncMigration {
+    var name: String { "2026-11-23-11-create-council-membership" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Council.schema).field("seats", .int, .required, .sql(.default(7))).update()
+        try await db.schema(CouncilSettings.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("term_year", .int, .required).field("term_month", .int, .required).field("term_day", .int, .required)
+            .field("answer_days", .int, .required).field("council_weight", .int, .required).field("theme_group_weight", .int, .required)
+            .unique(on: "municipality_id")
+            .create()
+        try await db.schema(CouncilMember.schema)
+            .id()
+            .field("council_id", .uuid, .required, .references(Council.schema, "id", onDelete: .cascade))
+            .field("name", .string, .required).field("email", .string).field("role", .string, .required)
+            .field("starts_on", .datetime, .required).field("ends_on", .datetime, .required).field("resigned_on", .datetime)
+            .field("demo", .bool, .required)
+            .create()
+        try await db.schema(SelectionGroupMember.schema)
+            .id()
+            .field("council_id", .uuid, .required, .references(Council.schema, "id", onDelete: .cascade))
+            .field("term_start", .datetime, .required).field("name", .string, .required).field("email", .string)
+            .create()
+        try await db.schema(CouncilCandidate.schema)
+            .id()
+            .field("council_id", .uuid, .required, .references(Council.schema, "id", onDelete: .cascade))
+            .field("term_start", .datetime, .required).field("name", .string, .required).field("email", .string, .required)
+            .field("phone", .string).field("neighbourhood_id", .uuid).field("address", .string)
+            .field("politically_active", .bool, .required).field("employed", .bool, .required).field("motivation", .string, .required)
+            .field("status", .string, .required).field("reasons", .string, .required)
+            .field("applied_at", .datetime, .required).field("updated_at", .datetime, .required).field("decision_date", .datetime)
+            .create()
+        try await db.schema(AlternativeParticipation.schema)
+            .id()
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("description", .string, .required).field("since", .datetime, .required).field("decided_on", .datetime, .required)
+            .unique(on: "area_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws {
+        for schema in [AlternativeParticipation.schema, CouncilCandidate.schema, SelectionGroupMember.schema, CouncilMember.schema, CouncilSettings.schema] {
+            try await db.schema(schema).delete()
+        }
+    }
+}
+
+/// Invented members for the demo councils (marked as demo data wherever they appear).
+enum MemberDemoSeeder {
+    static let first = ["Anke", "Bart", "Carla", "Dirk", "Els", "Frank", "Greet", "Hans", "Ilse", "Joost", "Karin", "Luuk", "Mieke", "Niels"]
+    static let last = ["van den Berg", "Jansen", "de Wit", "Smits", "van Dijk", "Hendriks", "Peters", "Verhoeven", "van Lith", "Bosman"]
+
+    static func seed(on db: any Database, now: Date) async throws {
+        guard try await CouncilMember.query(on: db).count() == 0 else { return }
+        let councils = try await Council.query(on: db).filter(\.$demo == true).sort(\.$name).all()
+        for (index, council) in councils.enumerated() {
+            let settings = try await CouncilSettings.load(council.$municipality.id, on: db)
+            let term = settings.calendar.term(containing: now)
+            for n in 0..<(5 + index % 3) {
+                let m = CouncilMember()
+                m.$council.id = try council.requireID()
+                m.name = "\(first[(index * 3 + n) % first.count]) \(last[(index + n * 7) % last.count])"
+                m.role = n == 0 ? "chair" : (n == 1 ? "secretary" : "member")
+                m.startsOn = term.start
+                m.endsOn = term.end
+                m.demo = true
+                try await m.create(on: db)
+            }
+        }
+    }
+}
