@@ -15,4 +15,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateOpen311Keys())
     app.migrations.add(CreateCouncilWork())
     app.migrations.add(CreateCouncilMembership())
+    app.migrations.add(CreateAdviceEscalations())
 }

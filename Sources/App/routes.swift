@@ -13,6 +13,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InfoPagesController())
     try app.register(collection: MixingPanelController())
     try app.register(collection: CouncilsController())
+    try app.register(collection: AdviceRequestController())
     try app.register(collection: AdviceController())
     try app.register(collection: AdviceActionsController())
     try app.register(collection: PublicSignalsController())

@@ -9,14 +9,16 @@ enum Jobs {
     struct Summary: Sendable, CustomStringConvertible {
         var signals = SignalJobs.Report()
         var mailSent = 0
+        var adviceEscalations = 0
         var description: String {
-            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), mail sent: \(mailSent)"
+            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), advice escalations: \(adviceEscalations), mail sent: \(mailSent)"
         }
     }
 
     static func runAll(app: Application, now: Date) async throws -> Summary {
         var summary = Summary()
         summary.signals = try await SignalJobs.run(app: app, now: now)
+        summary.adviceEscalations = try await AdviceJobs.escalate(app: app, now: now)
         summary.mailSent = try await Outbox.deliver(app: app, now: now)
         try await Outbox.purge(now: now, on: app.db)
         return summary

@@ -70,6 +70,8 @@ public enum Action: Hashable, Sendable {
     case escalateSignal(municipality: UUID, area: UUID?)
     /// Decisions the college takes for an area, such as appointing council members (the college, the area alderman).
     case decideForCollege(municipality: UUID, area: UUID)
+    /// Asking a council for advice: the college (executive, aldermen) and the departments.
+    case requestAdvice(municipality: UUID)
 }
 
 public enum Permissions {
@@ -127,6 +129,9 @@ public enum Permissions {
             case .councilMember, .areaCoordinator: return area.map { actor.areaIDs.contains($0) } ?? false
             default: return false
             }
+        case .requestAdvice(let m):
+            guard actor.municipalityID == m else { return false }
+            return [.admin, .executive, .areaAlderman, .areaManager, .departmentOfficer, .teamLead].contains(actor.role)
         case .handleDepartmentWork(let m, let department):
             guard actor.municipalityID == m else { return false }
             switch actor.role {

@@ -29,18 +29,19 @@ struct AdviceController: RouteCollection {
         var rows: [Row]
         var overdue: Int
         var demo: Bool
+        var requestHref: String?
     }
 
     static func day(_ date: Date?, _ language: Language) -> String? { date.map { Format.day($0, language) } }
 
     /// One advice as the register and its own page show it.
-    static func row(_ advice: CouncilAdvice, council: String, municipalitySlug: String, req: Request) -> RegisterPage.Row {
+    static func row(_ advice: CouncilAdvice, council: String, municipalitySlug: String, termDays: Int, req: Request) -> RegisterPage.Row {
         let lang = req.language
-        let status = CouncilRules.status(of: advice.rule, now: req.application.clock())
+        let status = CouncilRules.status(of: advice.rule, now: req.application.clock(), termDays: termDays)
         return RegisterPage.Row(
             council: council, kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject, question: advice.question,
             asked: day(advice.askedOn, lang), advice: advice.advice, given: day(advice.givenOn, lang),
-            due: advice.givenOn.flatMap { day(CouncilRules.answerDue(givenOn: $0), lang) }, answer: advice.answer,
+            due: advice.givenOn.flatMap { day(CouncilRules.answerDue(givenOn: $0, termDays: termDays), lang) }, answer: advice.answer,
             answered: day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),
             statusClass: status == .answerOverdue ? "danger" : (status == .answered ? "success" : "neutral"),
             href: "\(Paths.municipality(municipalitySlug))/adviezen/\(advice.id!)")
@@ -52,14 +53,19 @@ struct AdviceController: RouteCollection {
         let names = Dictionary(uniqueKeysWithValues: councils.compactMap { c in c.id.map { ($0, c.name) } })
         let list = names.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$council.$id ~~ Array(names.keys)).all()
         let now = req.application.clock()
-        let statuses = list.map { CouncilRules.status(of: $0.rule, now: now) }
+        let termDays = try await CouncilSettings.load(try m.requireID(), on: req.db).answerDays
+        let statuses = list.map { CouncilRules.status(of: $0.rule, now: now, termDays: termDays) }
         let rows = zip(list, statuses).sorted { ($0.1 == .answerOverdue ? 0 : 1, names[$0.0.$council.id] ?? "") < ($1.1 == .answerOverdue ? 0 : 1, names[$1.0.$council.id] ?? "") }.map { advice, _ in
-            Self.row(advice, council: names[advice.$council.id] ?? "", municipalitySlug: m.slug, req: req)
+            Self.row(advice, council: names[advice.$council.id] ?? "", municipalitySlug: m.slug, termDays: termDays, req: req)
+        }
+        var requestHref: String? = nil
+        if req.authUser != nil, try await AdviceRequestController.choices(try await req.actor(), municipality: try m.requireID(), on: req.db) != nil {
+            requestHref = Paths.municipality(m.slug) + "/adviezen/nieuw"
         }
         let heading = req.t("advice.registerTitle", m.name)
         return try await req.view.render("Councils/advice", RegisterPage(
             page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))]),
-            heading: heading, rows: rows, overdue: statuses.filter { $0 == .answerOverdue }.count, demo: councils.contains { $0.demo }))
+            heading: heading, rows: rows, overdue: statuses.filter { $0 == .answerOverdue }.count, demo: councils.contains { $0.demo }, requestHref: requestHref))
     }
 }
 
@@ -76,6 +82,9 @@ struct AdviceActionsController: RouteCollection {
         var row: AdviceController.RegisterPage.Row
         var form: FormView?
         var back: String
+        var wantedBy: String?
+        var escalatedTo: String?
+        var decision: String?
     }
 
     private func load(_ req: Request) async throws -> (Municipality, CouncilAdvice, Council) {
@@ -96,9 +105,12 @@ struct AdviceActionsController: RouteCollection {
         return nil
     }
 
-    private func page(_ req: Request, _ m: Municipality, _ advice: CouncilAdvice, _ council: Council, step: String?, values: [String: String], errors: [FieldError]) -> Page {
+    private func page(_ req: Request, _ m: Municipality, _ advice: CouncilAdvice, _ council: Council, step: String?, values: [String: String], errors: [FieldError]) async throws -> Page {
         let now = req.application.clock()
-        let row = AdviceController.row(advice, council: council.name, municipalitySlug: m.slug, req: req)
+        let termDays = try await CouncilSettings.load(try m.requireID(), on: req.db).answerDays
+        let row = AdviceController.row(advice, council: council.name, municipalitySlug: m.slug, termDays: termDays, req: req)
+        let escalations = try await AdviceEscalation.query(on: req.db).filter(\.$advice.$id == advice.requireID()).sort(\.$level).all()
+        let decision = advice.decisionID == nil ? nil : try await CouncilDecision.find(advice.decisionID, on: req.db)
         var form: FormView? = nil
         if let step {
             form = FormView(action: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)", submitLabel: req.t("advice.save.\(step)"), fields: [
@@ -111,12 +123,15 @@ struct AdviceActionsController: RouteCollection {
         return Page(page: req.page(advice.subject, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),
                                                            (req.t("advice.registerTitle", m.name), Paths.municipality(m.slug) + "/adviezen")],
                                    errors: errors, status: req.takeFlash()),
-                    heading: advice.subject, row: row, form: form, back: Paths.municipality(m.slug) + "/adviezen")
+                    heading: advice.subject, row: row, form: form, back: Paths.municipality(m.slug) + "/adviezen",
+                    wantedBy: advice.wantedBy.map { req.t("advice.wantedBy", Format.day($0, req.language)) },
+                    escalatedTo: escalations.isEmpty ? nil : req.t("advice.escalatedTo", escalations.map { req.t("role." + $0.role.rawValue) }.joined(separator: ", ")),
+                    decision: decision?.number)
     }
 
     func show(req: Request) async throws -> View {
         let (m, advice, council) = try await load(req)
-        return try await req.view.render("Councils/advice-item", page(req, m, advice, council, step: try await step(advice, council, m, req), values: [:], errors: []))
+        return try await req.view.render("Councils/advice-item", try await page(req, m, advice, council, step: try await step(advice, council, m, req), values: [:], errors: []))
     }
 
     func save(req: Request) async throws -> Response {
@@ -148,7 +163,7 @@ struct AdviceActionsController: RouteCollection {
             req.flash(req.t("advice.saved.\(step)"))
             return req.redirect(to: "\(Paths.municipality(m.slug))/adviezen/\(advice.id!)")
         } catch let failure as ValidationFailure {
-            return try await req.render("Councils/advice-item", page(req, m, advice, council, step: step, values: values, errors: failure.errors), status: failure.status)
+            return try await req.render("Councils/advice-item", try await page(req, m, advice, council, step: step, values: values, errors: failure.errors), status: failure.status)
         }
     }
 }
