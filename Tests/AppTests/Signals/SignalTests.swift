@@ -272,8 +272,9 @@ struct SignalTests {
             #expect(try await Jobs.runAll(app: app, now: deadline.addingTimeInterval(-60)).signals.escalations == 0)
             #expect(try await Jobs.runAll(app: app, now: deadline.addingTimeInterval(3600)).signals.escalations == 1)
             #expect(try await Jobs.runAll(app: app, now: deadline.addingTimeInterval(7200)).signals.escalations == 0, "never twice")
-            let mailToCoordinator = try await OutgoingMail.query(on: app.db).filter(\.$recipient == coordinator.email).all()
-            #expect(mailToCoordinator.count == 1 && mailToCoordinator[0].body.contains(signal.trackingCode))
+            // (The coordinator also hears about the demo council's late advice answer; count only this signal's mail.)
+            let mailToCoordinator = try await OutgoingMail.query(on: app.db).filter(\.$recipient == coordinator.email).all().filter { $0.body.contains(signal.trackingCode) }
+            #expect(mailToCoordinator.count == 1)
             #expect(try await Jobs.runAll(app: app, now: deadline.addingTimeInterval(60 * 86_400)).signals.escalations == 3)
             let levels = try await SignalEscalation.query(on: app.db).sort(\.$level).all().map(\.level)
             #expect(levels == [1, 2, 3, 4])
