@@ -16,4 +16,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCouncilWork())
     app.migrations.add(CreateCouncilMembership())
     app.migrations.add(CreateAdviceEscalations())
+    app.migrations.add(CreateThemeGroups())
 }

@@ -23,4 +23,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: CouncilWorkController())
     try app.register(collection: PublicMeetingController())
     try app.register(collection: MembershipController())
+    try app.register(collection: ThemeGroupsController())
 }

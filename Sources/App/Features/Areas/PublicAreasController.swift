@@ -51,6 +51,7 @@ struct PublicAreasController: RouteCollection {
         var calendarHref: String
         var adviceHref: String
         var reportHref: String
+        var themeGroupsHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -80,7 +81,7 @@ struct PublicAreasController: RouteCollection {
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
             calendarHref: Paths.municipality(s.slug) + "/vergaderingen", adviceHref: Paths.municipality(s.slug) + "/adviezen",
-            reportHref: Paths.municipality(s.slug) + "/melden")
+            reportHref: Paths.municipality(s.slug) + "/melden", themeGroupsHref: Paths.municipality(s.slug) + "/themagroepen")
         return try await req.view.render("Areas/municipality", context)
     }
 

@@ -85,6 +85,14 @@ struct AdviceActionsController: RouteCollection {
         var wantedBy: String?
         var escalatedTo: String?
         var decision: String?
+        var sideBySide: SideBySide?
+    }
+
+    /// A council's and theme groups' advice on the same question, with the weight each gets.
+    struct SideBySide: Encodable {
+        struct Column: Encodable { var who: String; var text: String; var weight: String }
+        var columns: [Column]
+        var differ: Bool
     }
 
     private func load(_ req: Request) async throws -> (Municipality, CouncilAdvice, Council) {
@@ -126,7 +134,17 @@ struct AdviceActionsController: RouteCollection {
                     heading: advice.subject, row: row, form: form, back: Paths.municipality(m.slug) + "/adviezen",
                     wantedBy: advice.wantedBy.map { req.t("advice.wantedBy", Format.day($0, req.language)) },
                     escalatedTo: escalations.isEmpty ? nil : req.t("advice.escalatedTo", escalations.map { req.t("role." + $0.role.rawValue) }.joined(separator: ", ")),
-                    decision: decision?.number)
+                    decision: decision?.number, sideBySide: try await sideBySide(req, m, advice, council))
+    }
+
+    private func sideBySide(_ req: Request, _ m: Municipality, _ advice: CouncilAdvice, _ council: Council) async throws -> SideBySide? {
+        let groups = try await ThemeGroupAdvice.query(on: req.db).filter(\.$request.$id == advice.requireID()).with(\.$group).all()
+        guard !groups.isEmpty else { return nil }
+        let settings = try await CouncilSettings.load(try m.requireID(), on: req.db)
+        let shares = ThemeGroups.shares(councilWeight: settings.councilWeight, themeGroupWeight: settings.themeGroupWeight)
+        var columns = [SideBySide.Column(who: council.name, text: advice.advice ?? req.t("advice.notYetGiven"), weight: req.t("themeGroup.weight", String(shares.council)))]
+        columns += groups.map { .init(who: req.t("themeGroup.named", $0.group.topic), text: $0.text, weight: req.t("themeGroup.weight", String(shares.themeGroup))) }
+        return SideBySide(columns: columns, differ: advice.advice.map { given in groups.contains { ThemeGroups.differ(given, $0.text) } } ?? false)
     }
 
     func show(req: Request) async throws -> View {
