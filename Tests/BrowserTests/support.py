@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -182,7 +183,7 @@ def login(driver: WebDriver, base_url: str, email: str, password: str, timeout: 
     password_field.clear()
     password_field.send_keys(password)
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, timeout).until(EC.staleness_of(form))
+    WebDriverWait(driver, timeout).until(replaced(form))
     WebDriverWait(driver, timeout).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
@@ -202,11 +203,30 @@ def open_page(driver, url: str) -> None:
     wait_until_loaded(driver)
 
 
+def replaced(element):
+    """A wait condition: the element's document has been replaced by a new page.
+
+    Chromium reports a replaced document either as a stale element or, when the old node is asked about
+    while the new document loads, as "Node with given id does not belong to the document"; both mean gone.
+    """
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def follow(driver, element) -> None:
     """Clicks a link or submit button and waits until the next page has replaced this one."""
     old_html = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    WebDriverWait(driver, WAIT).until(replaced(old_html))
     wait_until_loaded(driver)
 
 

@@ -15,7 +15,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from support import WAIT, follow, main_text, open_page, wait_until_loaded, axe_check, first_focused_by_tab, screenshot
+from support import WAIT, follow, main_text, open_page, replaced, wait_until_loaded, axe_check, first_focused_by_tab, screenshot
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOCS_SCREENSHOT = REPO_ROOT / "docs" / "screenshots" / "gemeente-oss.png"
@@ -240,7 +240,7 @@ def test_keyboard_tab_reaches_a_map_link(driver, base_url):
     # Enter follows the link.
     old_html = driver.find_element(By.TAG_NAME, "html")
     focused.send_keys(Keys.ENTER)
-    WebDriverWait(driver, WAIT).until(EC.staleness_of(old_html))
+    WebDriverWait(driver, WAIT).until(replaced(old_html))
     wait_until_loaded(driver)
     assert driver.current_url == base_url + href, (driver.current_url, href)
     axe_check(driver, "gebied-via-keyboard")

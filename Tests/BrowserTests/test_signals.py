@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from support import axe_check, clear_browser_state, follow, login, main_text, open_page
+from support import axe_check, clear_browser_state, follow, login, main_text, open_page, replaced
 
 OFFICER = os.environ.get("WIJKWERK_OFFICER_EMAIL", "openbareruimte@wijkwerk.test")
 ALDERMAN = os.environ.get("WIJKWERK_ALDERMAN_EMAIL", "wethouder@wijkwerk.test")
@@ -43,7 +43,7 @@ def report_street_light(driver, base_url) -> str:
     ActionChains(driver).move_to_element(picker).click().perform()
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(driver, 15).until(EC.staleness_of(old_html))
+    WebDriverWait(driver, 15).until(replaced(old_html))
     text = main_text(driver)
     assert "Gekozen punt" in text, text[:500]
     assert driver.find_element(By.ID, "omschrijving").get_attribute("value").startswith("De lantaarnpaal")
