@@ -101,6 +101,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(JobsCommand(), as: "jobs")
     app.asyncCommands.use(SignalSeedCommand(), as: "seed-signals")
     app.asyncCommands.use(Open311KeyCommand(), as: "open311-key")
+    app.asyncCommands.use(CouncilSeedCommand(), as: "seed-councils")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

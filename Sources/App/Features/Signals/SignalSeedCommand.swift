@@ -55,6 +55,10 @@ struct SignalSeedCommand: AsyncCommand {
             s.reportedAt = reported
             s.closedAt = state.isClosed ? min(now, reported.addingTimeInterval(Double.random(in: 3600...(30 * 86_400), using: &random))) : nil
             s.stateChangedAt = s.closedAt ?? reported
+            // As in a running system, waiting states are younger than their time-out (the job moved older ones on).
+            if let timeout = state.timeout {
+                s.stateChangedAt = max(reported, now.addingTimeInterval(-Double.random(in: 0...(Double(timeout.days - 1) * 86_400), using: &random)))
+            }
             s.source = "demo"
             // As in a running system where the job keeps up: levels already passed count as done, the job
             // looks at the signal again at its next step.
