@@ -24,4 +24,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicMeetingController())
     try app.register(collection: MembershipController())
     try app.register(collection: ThemeGroupsController())
+    try app.register(collection: CouncilSettingsAdminController())
 }

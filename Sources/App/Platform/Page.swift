@@ -167,27 +167,25 @@ enum Format {
 
     /// "23 november 2026, 19.30 uur" / "23 November 2026, 19:30".
     static func dateTime(_ date: Date, _ language: Language) -> String {
-        DutchTime.formatter(language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm", locale: locale(language)).string(from: date)
+        DutchTime.string(from: date, pattern: language == .nl ? "d MMMM yyyy, HH.mm 'uur'" : "d MMMM yyyy, HH:mm", locale: locale(language))
     }
 
     /// "23 november 2026".
     static func day(_ date: Date, _ language: Language) -> String {
-        DutchTime.formatter("d MMMM yyyy", locale: locale(language)).string(from: date)
+        DutchTime.string(from: date, pattern: "d MMMM yyyy", locale: locale(language))
     }
 
     /// The day in the Netherlands as yyyy-MM-dd.
     static func isoDay(_ date: Date) -> String {
-        DutchTime.formatter("yyyy-MM-dd").string(from: date)
+        DutchTime.string(from: date, pattern: "yyyy-MM-dd")
     }
 
     /// A yyyy-MM-dd text as the start of that day in the Netherlands (nil for a date that does not exist).
     static func parseDay(_ text: String) -> Date? {
-        DutchTime.formatter("yyyy-MM-dd").date(from: text)
+        DutchTime.date(from: text, pattern: "yyyy-MM-dd")
     }
 
     static func isoDate(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = DutchTime.timeZone
-        return f.string(from: date)
+        DutchTime.string(from: date, pattern: "yyyy-MM-dd'T'HH:mm:ssxxx")
     }
 }

@@ -25,7 +25,7 @@ struct AreasAdminController: RouteCollection {
     // MARK: Admin home
 
     struct HomePage: Encodable {
-        struct Item: Encodable { var name: String; var areas: String; var mapping: String; var classifications: String; var departments: String; var mixingPanel: String; var signals: String }
+        struct Item: Encodable { var name: String; var areas: String; var mapping: String; var classifications: String; var departments: String; var mixingPanel: String; var signals: String; var councils: String }
         var page: PageMeta
         var municipalities: [Item]
         var installationAdmin: Bool
@@ -38,7 +38,7 @@ struct AreasAdminController: RouteCollection {
         if let m = actor.municipalityID { query = query.filter(\.$id == m) }
         let items = try await query.all().map {
             HomePage.Item(name: $0.name, areas: Paths.adminAreas($0.slug), mapping: Paths.adminMapping($0.slug),
-                          classifications: Paths.adminClassifications($0.slug), departments: Paths.adminDepartments($0.slug), mixingPanel: Paths.mixingPanels($0.slug), signals: "/beheer/gemeenten/\($0.slug)/meldingen")
+                          classifications: Paths.adminClassifications($0.slug), departments: Paths.adminDepartments($0.slug), mixingPanel: Paths.mixingPanels($0.slug), signals: "/beheer/gemeenten/\($0.slug)/meldingen", councils: "/beheer/gemeenten/\($0.slug)/raden")
         }
         return try await req.view.render("Admin/home", HomePage(page: req.page(req.t("admin.title"), status: req.takeFlash()), municipalities: items,
                                                                 installationAdmin: actor.municipalityID == nil))

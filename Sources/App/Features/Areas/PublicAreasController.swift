@@ -112,6 +112,7 @@ struct PublicAreasController: RouteCollection {
         var signals: SignalStatistics.Line?
         var signalDots: Int
         var councilHref: String
+        var adviceHref: String
         var alternative: String?
     }
 
@@ -176,7 +177,7 @@ struct PublicAreasController: RouteCollection {
             council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
             calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
             signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req), signalDots: signalDots,
-            councilHref: Paths.area(s.slug, a.slug) + "/raad",
+            councilHref: Paths.area(s.slug, a.slug) + "/raad", adviceHref: Paths.municipality(s.slug) + "/adviezen?gebied=" + a.slug,
             alternative: try await AlternativeParticipation.query(on: req.db).filter(\.$area.$id == a.id).first().map { alt in
                 req.t("membership.alternativePublic", alt.text, Format.day(alt.since, lang))
             })

@@ -49,7 +49,14 @@ struct AdviceController: RouteCollection {
 
     func register(req: Request) async throws -> View {
         let m = try await req.municipality(req.parameters.get("municipality") ?? "")
-        let councils = try await Council.query(on: req.db).filter(\.$municipality.$id == m.requireID()).all()
+        var councils = try await Council.query(on: req.db).filter(\.$municipality.$id == m.requireID()).all()
+        // The register of one area (?gebied=ruwaard) or of the whole municipality.
+        var areaName: String? = nil
+        if let slug = req.query[String.self, at: "gebied"], !slug.isEmpty {
+            guard let area = try await req.areas.snapshot(for: m, on: req.db).area(slug: slug) else { throw AppError.notFound("area.notFound") }
+            councils = councils.filter { $0.$area.id == area.id }
+            areaName = area.name
+        }
         let names = Dictionary(uniqueKeysWithValues: councils.compactMap { c in c.id.map { ($0, c.name) } })
         let list = names.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$council.$id ~~ Array(names.keys)).all()
         let now = req.application.clock()
@@ -62,7 +69,7 @@ struct AdviceController: RouteCollection {
         if req.authUser != nil, try await AdviceRequestController.choices(try await req.actor(), municipality: try m.requireID(), on: req.db) != nil {
             requestHref = Paths.municipality(m.slug) + "/adviezen/nieuw"
         }
-        let heading = req.t("advice.registerTitle", m.name)
+        let heading = areaName.map { req.t("advice.registerTitleArea", $0) } ?? req.t("advice.registerTitle", m.name)
         return try await req.view.render("Councils/advice", RegisterPage(
             page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))]),
             heading: heading, rows: rows, overdue: statuses.filter { $0 == .answerOverdue }.count, demo: councils.contains { $0.demo }, requestHref: requestHref))

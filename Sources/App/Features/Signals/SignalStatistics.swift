@@ -51,10 +51,28 @@ enum SignalStatistics {
 
     /// Lines per calendar month of reporting, newest first.
     static func perMonth(_ rows: [Row], now: Date, language: Language) -> [Line] {
-        let formatter = DutchTime.formatter("MMMM yyyy", locale: language == .nl ? "nl_NL" : "en_GB")
+        guard let oldest = rows.map(\.reported).min() else { return [] }
+        // Month boundaries once (Calendar is slow per row on Linux), then each row by binary search.
         let calendar = DutchTime.calendar
-        let grouped = Dictionary(grouping: rows) { calendar.dateInterval(of: .month, for: $0.reported)!.start }
-        return grouped.keys.sorted(by: >).map { month in line(formatter.string(from: month), grouped[month]!, now: now, language: language) }
+        var starts: [Date] = []
+        var month = calendar.dateInterval(of: .month, for: oldest)!.start
+        while month <= now {
+            starts.append(month)
+            month = calendar.date(byAdding: .month, value: 1, to: month)!
+        }
+        func bucket(_ date: Date) -> Int {
+            var low = 0, high = starts.count - 1
+            while low < high {
+                let mid = (low + high + 1) / 2
+                if starts[mid] <= date { low = mid } else { high = mid - 1 }
+            }
+            return low
+        }
+        let grouped = Dictionary(grouping: rows) { bucket($0.reported) }
+        let locale = language == .nl ? "nl_NL" : "en_GB"
+        return grouped.keys.sorted(by: >).map { i in
+            line(DutchTime.string(from: starts[i], pattern: "MMMM yyyy", locale: locale), grouped[i]!, now: now, language: language)
+        }
     }
 }
 

@@ -1,0 +1,74 @@
+import Vapor
+import Fluent
+import Domain
+
+/// Admin page for a municipality's council settings: when terms start (with the municipal council), how long the
+/// college has to answer advice, and how a council's and a theme group's advice weigh when they differ.
+struct CouncilSettingsAdminController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        let r = routes.grouped("beheer", "gemeenten", ":municipality", "raden")
+        r.get(use: edit)
+        r.post(use: save)
+    }
+
+    struct SettingsForm: Content { var csrf: String?; var termStart: String?; var answerDays: String?; var councilWeight: String?; var themeGroupWeight: String? }
+    struct Page: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
+
+    private func page(_ req: Request, _ m: Municipality, form: SettingsForm, errors: [FieldError] = []) -> Page {
+        let heading = req.t("councilSettings.title", m.name)
+        return Page(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()), heading: heading,
+                    form: FormView(action: "/beheer/gemeenten/\(m.slug)/raden", submitLabel: req.t("admin.department.save"), fields: [
+                        FieldView(req, name: "termStart", label: req.t("councilSettings.termStart"), type: "date", value: form.termStart ?? "",
+                                  description: req.t("councilSettings.termStartHelp"), errors: errors),
+                        FieldView(req, name: "answerDays", label: req.t("councilSettings.answerDays"), type: "number", value: form.answerDays ?? "",
+                                  description: req.t("councilSettings.answerDaysHelp"), errors: errors),
+                        FieldView(req, name: "councilWeight", label: req.t("councilSettings.councilWeight"), type: "number", value: form.councilWeight ?? "", errors: errors),
+                        FieldView(req, name: "themeGroupWeight", label: req.t("councilSettings.themeGroupWeight"), type: "number", value: form.themeGroupWeight ?? "",
+                                  description: req.t("councilSettings.weightHelp"), errors: errors),
+                    ], csrf: req.csrfToken(), showRequiredNote: true), back: "/beheer")
+    }
+
+    func edit(req: Request) async throws -> View {
+        let m = try await AreasAdminController.municipality(req)
+        let s = try await CouncilSettings.load(try m.requireID(), on: req.db)
+        let start = DutchTime.calendar.date(from: DateComponents(year: s.termYear, month: s.termMonth, day: s.termDay)) ?? Date()
+        return try await req.view.render("Admin/form-page", page(req, m, form: .init(termStart: Format.isoDay(start), answerDays: String(s.answerDays),
+                                                                                    councilWeight: String(s.councilWeight), themeGroupWeight: String(s.themeGroupWeight))))
+    }
+
+    func save(req: Request) async throws -> Response {
+        let m = try await AreasAdminController.municipality(req)
+        let form = req.form(SettingsForm())
+        do {
+            try req.checkCSRF(form.csrf)
+            var errors: [FieldError] = []
+            let start = Format.parseDay(form.termStart ?? "")
+            if start == nil { errors.append(FieldError("termStart", "councilWork.dateInvalid")) }
+            let days = Int(form.answerDays ?? "")
+            if days == nil || !(7...365).contains(days!) { errors.append(FieldError("answerDays", "councilSettings.answerDaysInvalid")) }
+            let council = Int(form.councilWeight ?? ""), theme = Int(form.themeGroupWeight ?? "")
+            if council == nil || !(0...10).contains(council!) { errors.append(FieldError("councilWeight", "councilSettings.weightInvalid")) }
+            if theme == nil || !(0...10).contains(theme!) { errors.append(FieldError("themeGroupWeight", "councilSettings.weightInvalid")) }
+            if council == 0 && theme == 0 { errors.append(FieldError("councilWeight", "councilSettings.weightsZero")) }
+            guard errors.isEmpty, let start, let days, let council, let theme else { throw ValidationFailure(errors) }
+            let s = try await CouncilSettings.load(try m.requireID(), on: req.db)
+            let before = [s.termYear, s.termMonth, s.termDay, s.answerDays, s.councilWeight, s.themeGroupWeight]
+            let parts = DutchTime.calendar.dateComponents([.year, .month, .day], from: start)
+            s.termYear = parts.year!
+            s.termMonth = parts.month!
+            s.termDay = parts.day!
+            s.answerDays = days
+            s.councilWeight = council
+            s.themeGroupWeight = theme
+            try await req.db.transaction { db in
+                try await s.save(on: db)
+                try await req.audit("council.settings.update", .init(type: "councilSettings", id: s.id?.uuidString, summary: m.name, municipalityID: m.id),
+                                    before: before, after: [s.termYear, s.termMonth, s.termDay, s.answerDays, s.councilWeight, s.themeGroupWeight], on: db)
+            }
+            req.flash(req.t("councilSettings.saved"))
+            return req.redirect(to: "/beheer/gemeenten/\(m.slug)/raden")
+        } catch let failure as ValidationFailure {
+            return try await req.render("Admin/form-page", page(req, m, form: form, errors: failure.errors), status: failure.status)
+        }
+    }
+}
