@@ -52,6 +52,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     try routes(app)
     registerCommands(app)
+    _ = app.signalStatisticsCache // made before requests run concurrently
 }
 
 extension Application {

@@ -17,4 +17,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCouncilMembership())
     app.migrations.add(CreateAdviceEscalations())
     app.migrations.add(CreateThemeGroups())
+    app.migrations.add(AddSignalReporterKey())
 }

@@ -66,11 +66,12 @@ def report_street_light(driver, base_url) -> str:
     assert "Bedankt voor uw melding" in driver.page_source
     assert "Ruwaard" in text
     axe_check(driver, "melding-volgen")
-    return match.group(0)
+    assert "sleutel=" in driver.current_url, "the reporter's own link"
+    return match.group(0), driver.current_url
 
 
 def test_a_resident_reports_and_staff_close_it_with_feedback(driver, base_url, admin_password):
-    code = report_street_light(driver, base_url)
+    code, own_link = report_street_light(driver, base_url)
 
     # Following the code through the lookup form.
     clear_browser_state(driver)
@@ -103,9 +104,11 @@ def test_a_resident_reports_and_staff_close_it_with_feedback(driver, base_url, a
     submit(driver, "/status")
     assert "De status is nu: Afgehandeld." in driver.page_source
 
-    # The resident sees the answer and says they are not satisfied: the signal asks to be reopened.
+    # The resident, on their own link, sees the answer and says they are not satisfied: the signal asks to be reopened.
     clear_browser_state(driver)
     open_page(driver, base_url + f"/melding/{code}")
+    assert "Bent u tevreden?" not in main_text(driver), "the public page has no forms"
+    open_page(driver, own_link)
     text = main_text(driver)
     assert "De lamp is vervangen." in text and "Bent u tevreden?" in text
     axe_check(driver, "melding-tevredenheid")
@@ -117,7 +120,7 @@ def test_a_resident_reports_and_staff_close_it_with_feedback(driver, base_url, a
 
 
 def test_an_escalation_reaches_the_alderman(driver, base_url, admin_email, admin_password):
-    code = report_street_light(driver, base_url)
+    code, _ = report_street_light(driver, base_url)
     login(driver, base_url, admin_email, admin_password)
     open_page(driver, base_url + f"/werk/meldingen/{code}")
     driver.find_element(By.ID, "reden").send_keys("Dit is al de derde melding over deze lamp.")

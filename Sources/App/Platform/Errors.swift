@@ -61,6 +61,8 @@ struct WijkwerkErrorMiddleware: AsyncMiddleware {
             return (e.status, req.t(e.key, e.values), nil)
         case let e as FieldError:
             return (.unprocessableEntity, req.t(e), e.field)
+        case let e as ValidationFailure:
+            return (e.status, e.errors.first.map { req.t($0) } ?? req.t("error.\(e.status.code)"), nil)
         case let e as AbortError:
             let key = "error.\(e.status.code)"
             let text = req.t(key)

@@ -14,6 +14,12 @@ public enum TrackingCode {
         return make(using: &g)
     }
 
+    /// A secret of 20 characters for the reporter's own link.
+    public static func secret() -> String {
+        var g = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &g)] })
+    }
+
     /// A typed code in its canonical form ("sig 2345 abcd" → "SIG-2345-ABCD"), or nil when it cannot be one.
     public static func normalise(_ text: String) -> String? {
         var raw = text.uppercased().filter { $0.isLetter || $0.isNumber }

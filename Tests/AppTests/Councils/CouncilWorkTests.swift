@@ -149,10 +149,33 @@ struct CouncilWorkTests {
             let view = try await member.get(path)
             #expect(view.status == .ok && !view.text.contains("Vergadering plannen</h2>"), "members see their council but do not plan")
             #expect(try await member.submit(path, to: path + "/vergaderingen", [("datum", "2026-12-10"), ("begin", "19:30"), ("eind", "21:30"), ("plaats", "X")]).status == .forbidden)
-            // A closed meeting's documents are not public.
-            let closed = try #require(try await CouncilMeeting.query(on: app.db).filter(\.$isPublic == false).first())
+            // A closed meeting's documents are not public, nor for departments or partners.
+            let closed = CouncilMeeting()
+            closed.$council.id = try council.requireID()
+            closed.startsAt = Self.now.addingTimeInterval(-7 * 86_400)
+            closed.endsAt = closed.startsAt.addingTimeInterval(7200)
+            closed.place = "Wijkcentrum"
+            closed.isPublic = false
+            closed.status = "held"
+            try await closed.create(on: app.db)
             let page = try await TestBrowser(app).get("/gemeenten/oss/vergaderingen/\(closed.id!)").text
             #expect(page.contains("besloten vergadering"))
+            let doc = CouncilDocument()
+            doc.$meeting.id = try closed.requireID()
+            doc.title = "Vertrouwelijk"
+            doc.filename = "v.pdf"
+            doc.size = 8
+            doc.data = Data("%PDF-1.7".utf8)
+            doc.uploadedAt = Self.now
+            try await doc.create(on: app.db)
+            let docPath = "/gemeenten/oss/vergaderingen/\(closed.id!)/documenten/\(doc.id!)"
+            #expect(try await TestBrowser(app).get(docPath).status == .notFound)
+            try await Fixture.user(app, email: "partner@oss.test", role: .partner, areas: ["ruwaard"])
+            let partner = TestBrowser(app)
+            _ = try await partner.login("partner@oss.test", Fixture.password)
+            #expect(try await partner.get(docPath).status == .notFound)
+            #expect(try await partner.get(path).status == .forbidden)
+            #expect(try await member.get(docPath).status == .ok, "the council's own member reads it")
         }
     }
 }

@@ -19,7 +19,9 @@ struct ThemeGroupTests {
             #expect(tooLong.status == .unprocessableEntity && tooLong.text.contains("korter dan een termijn") && tooLong.text.contains("Groen in de wijk"))
             let noAreas = try await co.submit(Self.list, [("onderwerp", "Groen in de wijk"), ("omschrijving", "Meer bomen."), ("begin", "2026-11-01"), ("eind", "2027-06-01")])
             #expect(noAreas.status == .unprocessableEntity && noAreas.text.contains("Kies minstens één gebied"))
-            let ok = try await co.submit(Self.list, [("onderwerp", "Groen in de wijk"), ("omschrijving", "Meer bomen."), ("gebieden[]", ruwaard.id!.uuidString),
+            // A coordinator starts groups for their own areas; an admin for any area of the municipality.
+            let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
+            let ok = try await admin.submit(Self.list, [("onderwerp", "Groen in de wijk"), ("omschrijving", "Meer bomen."), ("gebieden[]", ruwaard.id!.uuidString),
                                                      ("gebieden[]", schadewijk.id!.uuidString), ("begin", "2026-11-01"), ("eind", "2027-06-01")])
             #expect(ok.status == .seeOther)
             let group = try #require(try await ThemeGroup.query(on: app.db).first())
@@ -65,6 +67,8 @@ struct ThemeGroupTests {
                                                     ("begin", "2026-11-01"), ("eind", "2027-06-01")]).status == .seeOther)
             let group = try #require(try await ThemeGroup.query(on: app.db).first())
             let other = try await CouncilWorkTests.coordinator(app, area: "schadewijk")
+            let foreign = try await other.submit(Self.list, [("onderwerp", "Parkeren"), ("omschrijving", "x"), ("gebieden[]", ruwaard.id!.uuidString), ("begin", "2026-11-01"), ("eind", "2027-06-01")])
+            #expect(foreign.status == .unprocessableEntity && foreign.text.contains("Kies alleen gebieden waarvoor u wijkcoördinator bent"))
             let page = Self.list + "/\(group.id!)"
             #expect(try await other.submit(page, to: page + "/advies", [("vraag", UUID().uuidString), ("tekst", "x"), ("datum", "2026-11-20")]).status == .forbidden)
             let anonymous = TestBrowser(app)

@@ -124,6 +124,7 @@ struct Open311Tests {
             #expect((try json(dated) as? [[String: Any]])?.count == 1)
             #expect(try await app.testing().sendRequest(.GET, "/open311/v2/requests.json?jurisdiction_id=oss.nl&start_date=gisteren").status == .badRequest)
             #expect(try await app.testing().sendRequest(.GET, "/open311/v2/requests.json?jurisdiction_id=oss.nl&page_size=5000").status == .badRequest)
+            #expect(try await app.testing().sendRequest(.GET, "/open311/v2/requests.json?jurisdiction_id=oss.nl&page=9223372036854775807").status == .badRequest)
         }
     }
 

@@ -19,7 +19,8 @@ private func validReport(_ browser: TestBrowser, email: String? = "bewoner@voorb
     if let email { fields += [("email", email), ("toestemming", "ja")] }
     let response = try await report(browser, fields)
     #expect(response.status == .seeOther)
-    let code = String(response.headers.first(name: .location)!.split(separator: "/").last!)
+    let location = response.headers.first(name: .location)!
+    let code = String(location.split(separator: "?")[0].split(separator: "/").last!)
     return try #require(try await Signal.query(on: browser.app.db).filter(\.$trackingCode == code).first())
 }
 
@@ -151,8 +152,11 @@ struct SignalTests {
             #expect(try await social.get(path).status == .forbidden)
             #expect(try await otherCoordinator.get(path).status == .forbidden)
             #expect(try await otherMunicipality.get(path).status == .forbidden)
+            #expect(try await officer.submit(path, to: path + "/status", [("status", "in_behandeling"), ("notitie", "Buurman belde ook al")]).status == .seeOther)
             let memberView = try await member.get(path)
             #expect(memberView.status == .ok && !memberView.text.contains("bewoner@voorbeeld.nl"), "council members do not see the reporter")
+            #expect(!memberView.text.contains("Buurman belde ook al"), "nor internal notes")
+            #expect(try await officer.get(path).text.contains("Buurman belde ook al"))
             #expect(try await member.submit(path, to: path + "/status", [("status", "in_behandeling")]).status == .forbidden)
             #expect(try await TestBrowser(app).get(path).status == .seeOther, "anonymous visitors are sent to the login page")
 
@@ -199,6 +203,9 @@ struct SignalTests {
             let dpath = "/werk/meldingen/\(duplicate.trackingCode)"
             #expect(try await officer.submit(dpath, to: dpath + "/koppelen", [("hoofdmelding", duplicate.trackingCode)]).status == .unprocessableEntity)
             #expect(try await officer.submit(dpath, to: dpath + "/koppelen", [("hoofdmelding", signal.trackingCode)]).status == .seeOther)
+            // No chains: the main signal cannot itself become a duplicate of another one.
+            let third = try await validReport(TestBrowser(app), email: nil)
+            #expect(try await officer.submit(path, to: path + "/koppelen", [("hoofdmelding", third.trackingCode)]).status == .unprocessableEntity)
             #expect(try await officer.submit(path, to: path + "/status", [("status", "afgehandeld"), ("publieke_tekst", "De lamp is vervangen.")]).status == .seeOther)
             let cancelled = try #require(try await Signal.find(duplicate.id, on: app.db))
             #expect(cancelled.state == .geannuleerd)
@@ -227,13 +234,17 @@ struct SignalTests {
             #expect(try await officer.submit(path, to: path + "/gebied", [("gebied", ruwaard.id!.uuidString)]).status == .seeOther)
             #expect(try await Signal.find(signal.id, on: app.db)?.areaID == ruwaard.id)
 
-            // The officer asks a question; the reporter answers on the tracking page.
+            // The officer asks a question; the reporter answers on their own link (the tracking code alone is public).
             #expect(try await officer.submit(path, to: path + "/status", [("status", "reactie_gevraagd"), ("publieke_tekst", "Aan welke kant van de sporthal?")]).status == .seeOther)
+            let key = try #require(try await Signal.find(signal.id, on: app.db)?.reporterKey)
+            #expect(response.headers.first(name: .location)?.hasSuffix("?sleutel=\(key)") == true)
             let page = "/melding/\(signal.trackingCode)"
-            let shown = try await resident.get(page).text
+            let shown = try await resident.get(page + "?sleutel=\(key)").text
             #expect(shown.contains("Aan welke kant van de sporthal?") && shown.contains("name=\"antwoord\""))
-            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "")]).status == .unprocessableEntity)
-            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "Bij de fietsenstalling, naast mijn huis op nummer 3")]).status == .seeOther)
+            #expect(!(try await TestBrowser(app).get(page).text.contains("name=\"antwoord\"")), "without the reporter's link: no form")
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", "Iets"), ("sleutel", "VERKEERD")]).status == .forbidden)
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", ""), ("sleutel", key)]).status == .unprocessableEntity)
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", "Bij de fietsenstalling, naast mijn huis op nummer 3"), ("sleutel", key)]).status == .seeOther)
             #expect(try await Signal.find(signal.id, on: app.db)?.state == .reactieOntvangen)
             #expect(!(try await resident.get(page).text.contains("nummer 3")), "the answer is for staff only")
             #expect(try await officer.get(path).text.contains("nummer 3"))
@@ -253,13 +264,15 @@ struct SignalTests {
             try await SignalService.change(signal, expectedVersion: signal.version, to: .afgehandeld, publicText: "Gerepareerd.", note: nil, user: nil,
                                            initiator: .staff, at: monday, on: app.db, mailer: mailer)
             let resident = TestBrowser(app)
+            let key = try #require(signal.reporterKey)
             let page = "/melding/\(signal.trackingCode)"
-            #expect(try await resident.submit(page, to: page + "/tevredenheid", []).status == .unprocessableEntity)
-            #expect(try await resident.submit(page, to: page + "/tevredenheid", [("tevreden", "nee"), ("toelichting", "Hij brandt nog steeds niet.")]).status == .seeOther)
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("tevreden", "nee")]).status == .forbidden, "the key is needed")
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("sleutel", key)]).status == .unprocessableEntity)
+            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("tevreden", "nee"), ("toelichting", "Hij brandt nog steeds niet."), ("sleutel", key)]).status == .seeOther)
             let reopened = try #require(try await Signal.find(signal.id, on: app.db))
             #expect(reopened.state == .verzoekTotHeropenen && reopened.feedbackSatisfied == false)
             let token = TestBrowser.csrf(in: try await resident.get(reportPage).text)
-            let again = try await resident.post(page + "/tevredenheid", form: [("csrf", token), ("tevreden", "ja")])
+            let again = try await resident.post(page + "/tevredenheid", form: [("csrf", token), ("tevreden", "ja"), ("sleutel", key)])
             #expect(again.status == .conflict, "one answer per closing: \(again.status) \(again.text.prefix(300))")
         }
     }

@@ -121,7 +121,7 @@ struct PublicAreasController: RouteCollection {
         let now = req.application.clock()
         var filter = SignalFilter(municipality: municipality)
         filter.area = area
-        let rows = try await SignalStatistics.rows(filter, since: now.addingTimeInterval(-365 * 86_400), on: req.db)
+        let rows = try await SignalStatistics.cachedRows(filter, now: now, app: req.application)
         return rows.isEmpty ? nil : SignalStatistics.line("", rows, now: now, language: req.language)
     }
 

@@ -46,7 +46,7 @@ struct CouncilWorkController: RouteCollection {
         let actor = try await req.actor()
         let mid = try await municipalityID(req, actor)
         let councils = try await Council.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()
-            .filter { Permissions.allows(actor, .viewAreaWork(municipality: mid, area: $0.$area.id)) && actor.role != .departmentOfficer && actor.role != .teamLead }
+            .filter { Self.seesCouncilWork(actor, $0) }
         guard !councils.isEmpty || [.admin, .areaManager, .executive, .areaCoordinator].contains(actor.role) else { throw AppError.forbidden }
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
@@ -86,13 +86,19 @@ struct CouncilWorkController: RouteCollection {
 
     // MARK: One council
 
+    /// Who sees a council's internal work (closed meetings): its area's staff and the college, not departments or partners.
+    static func seesCouncilWork(_ actor: Actor, _ council: Council) -> Bool {
+        Permissions.allows(actor, .viewAreaWork(municipality: council.$municipality.id, area: council.$area.id))
+            && ![.departmentOfficer, .teamLead, .partner].contains(actor.role)
+    }
+
     private func loadCouncil(_ req: Request, coordinate: Bool) async throws -> (Council, Actor, Bool) {
         _ = try req.requireUser()
         let actor = try await req.actor()
         guard let id = req.parameters.get("council", as: UUID.self), let council = try await Council.find(id, on: req.db) else { throw AppError.notFound() }
         let mid = council.$municipality.id, area = council.$area.id
         let coordinates = Permissions.allows(actor, .coordinateArea(municipality: mid, area: area))
-        guard coordinates || (!coordinate && Permissions.allows(actor, .viewAreaWork(municipality: mid, area: area)) && ![.departmentOfficer, .teamLead].contains(actor.role)) else {
+        guard coordinates || (!coordinate && Self.seesCouncilWork(actor, council)) else {
             throw AppError.forbidden
         }
         return (council, actor, coordinates)

@@ -50,7 +50,7 @@ struct CouncilsController: RouteCollection {
         let upcoming = zip(rows, split).filter { $0.1 }.map(\.0)
         let past = zip(rows, split).filter { !$0.1 }.map(\.0).reversed()
         return try await req.view.render("Councils/calendar", CalendarPage(page: page, heading: heading, feed: Paths.municipality(m.slug) + "/vergaderingen.ics",
-                                                                       upcoming: upcoming, past: Array(past), demo: try await Council.query(on: req.db).filter(\.$demo == true).count() > 0))
+                                                                       upcoming: upcoming, past: Array(past), demo: try await Council.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$demo == true).count() > 0))
     }
 
     private func feed(_ req: Request, name: String, meetings: [(CouncilMeeting, Council)]) -> Response {

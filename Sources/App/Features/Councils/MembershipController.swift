@@ -160,7 +160,7 @@ struct MembershipController: RouteCollection {
 
     struct MembersPage: Encodable {
         struct Member: Encodable { var name: String; var role: String; var period: String; var resign: String? }
-        struct Candidate: Encodable { var name: String; var contact: String; var buurt: String; var status: String; var reasons: String; var applied: String; var steps: [StepButton] }
+        struct Candidate: Encodable { var id: String; var name: String; var contact: String; var buurt: String; var status: String; var reasons: String; var applied: String; var steps: [StepButton] }
         struct StepButton: Encodable { var action: String; var step: String; var label: String }
         var page: PageMeta
         var heading: String
@@ -228,7 +228,7 @@ struct MembershipController: RouteCollection {
             selectors: selectors.map { $0.name },
             candidates: candidates.map { c in
                 let steps = Candidacy.steps(from: c.state).filter { $0 == .appoint ? canAppoint : coordinates }
-                return .init(name: c.name, contact: [c.email, c.phone].compactMap { $0 }.joined(separator: ", "),
+                return .init(id: c.id!.uuidString, name: c.name, contact: [c.email, c.phone].compactMap { $0 }.joined(separator: ", "),
                              buurt: c.neighbourhoodID.flatMap { id in s.neighbourhoods.first { $0.id == id }?.name } ?? (c.address ?? "–"),
                              status: req.t("membership.status.\(c.status)"),
                              reasons: c.reasons.split(separator: ",").map { req.t("membership.reason.\($0)") }.joined(separator: " "),
@@ -390,7 +390,7 @@ struct MembershipController: RouteCollection {
         let values = FormParts.read(req).values
         guard let areaID = values["gebied"].flatMap(UUID.init(uuidString:)), let area = try await Area.find(areaID, on: req.db) else { throw AppError.notFound() }
         try await req.authorize(.coordinateArea(municipality: area.$municipality.id, area: areaID))
-        try req.checkCSRF(values["csrf"])
+        guard req.csrfValid(values["csrf"]) else { throw AppError(status: .forbidden, key: "form.csrf") }
         var errors: [FieldError] = []
         let text = Input.text(values["vorm"], field: "vorm", max: 2000).collect(into: &errors)
         let since = Format.parseDay(values["sinds"] ?? ""), decided = Format.parseDay(values["besluit"] ?? "")

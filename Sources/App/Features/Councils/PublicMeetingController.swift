@@ -48,8 +48,13 @@ struct PublicMeetingController: RouteCollection {
     }
 
     func document(req: Request) async throws -> Response {
-        let (_, _, meeting) = try await load(req)
-        guard meeting.isPublic || req.authUser != nil,
+        let (_, council, meeting) = try await load(req)
+        var allowed = meeting.isPublic
+        if !allowed, req.authUser != nil {
+            let actor = try await req.actor()
+            allowed = CouncilWorkController.seesCouncilWork(actor, council)
+        }
+        guard allowed,
               let id = req.parameters.get("document", as: UUID.self), let doc = try await CouncilDocument.find(id, on: req.db), doc.$meeting.id == meeting.id else {
             throw AppError.notFound("council.documentNotFound")
         }

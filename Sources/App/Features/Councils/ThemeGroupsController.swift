@@ -82,6 +82,8 @@ struct ThemeGroupsController: RouteCollection {
             let text = Input.text(values["omschrijving"], field: "omschrijving", max: 4000).collect(into: &errors)
             let s = try await req.areas.snapshot(for: m, on: req.db)
             let areas = areaValues.compactMap(UUID.init(uuidString:)).filter { id in s.areas.contains { $0.id == id } }
+            let actor = try await req.actor()
+            if actor.role == .areaCoordinator && !Set(areas).isSubset(of: actor.areaIDs) { errors.append(FieldError("gebieden", "themeGroup.ownAreas")) }
             let start = Format.parseDay(values["begin"] ?? ""), end = Format.parseDay(values["eind"] ?? "")
             if start == nil { errors.append(FieldError("begin", "councilWork.dateInvalid")) }
             if end == nil { errors.append(FieldError("eind", "councilWork.dateInvalid")) }

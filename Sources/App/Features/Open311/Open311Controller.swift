@@ -188,7 +188,7 @@ struct Open311Controller: RouteCollection {
         }
         var page = 1
         if let raw = p["page"] {
-            guard let n = Int(raw), n >= 1 else { throw Open311Error(status: .badRequest, description: "page must be a number from 1") }
+            guard let n = Int(raw), (1...100_000).contains(n) else { throw Open311Error(status: .badRequest, description: "page must be a number from 1 to 100000") }
             page = n
         }
         let signals = try await q.sort(\.$reportedAt, .descending).range(((page - 1) * size)..<(page * size)).all()
@@ -211,7 +211,7 @@ struct Open311Controller: RouteCollection {
             let open = c?.isPublic ?? false
             return .object([
                 ("service_request_id", .text(s.trackingCode)), ("status", .text(s.state.open311Status)),
-                ("status_notes", .text(lastText[s.id!] ?? req.t("signal.state." + s.stateRaw))),
+                ("status_notes", .text(open ? (lastText[s.id!] ?? req.t("signal.state." + s.stateRaw)) : req.t("signal.state." + s.stateRaw))),
                 ("service_name", .text(c?.name(lang))), ("service_code", .text(c?.code)),
                 ("description", .text(open ? s.text : nil)),
                 ("agency_responsible", .text(s.departmentID.flatMap { departments[$0] }.map { "Gemeente \(m.name), \($0)" } ?? "Gemeente \(m.name)")),

@@ -210,7 +210,7 @@ struct PublicSignalsController: RouteCollection {
         case .success(let intake):
             let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
             req.flash(req.t("signal.report.thanks", signal.trackingCode))
-            return req.redirect(to: "/melding/\(signal.trackingCode)")
+            return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(signal.reporterKey ?? "")")
         }
     }
 
@@ -280,8 +280,17 @@ struct PublicSignalsController: RouteCollection {
         return try await req.view.render("Signals/track", trackPage(req, signal, values: [:], errors: []))
     }
 
+    /// Whether the request carries the reporter's secret (from the confirmation or their mail).
+    static func isReporter(_ req: Request, _ signal: Signal, key: String?) -> Bool {
+        guard let expected = signal.reporterKey, let key, key.count == expected.count else { return false }
+        return zip(expected.utf8, key.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
     private func trackPage(_ req: Request, _ signal: Signal, values: [String: String], errors: [FieldError]) async throws -> TrackPage {
         let lang = req.language
+        let key = values["sleutel"] ?? req.query[String.self, at: "sleutel"]
+        let reporter = Self.isReporter(req, signal, key: key)
+        let keyField = FieldView(req, name: "sleutel", label: "", type: "hidden", value: key ?? "")
         let category = try await signal.$category.get(on: req.db)
         let area = signal.areaID == nil ? nil : try await Area.find(signal.areaID, on: req.db)
         let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind ~~ ["created", "state"]).sort(\.$at).all()
@@ -291,18 +300,20 @@ struct PublicSignalsController: RouteCollection {
         let answer = signal.state.isClosed ? events.last { $0.toState == signal.stateRaw }?.publicText : nil
         var feedbackForm: FormView? = nil
         var question: String? = nil
-        if signal.state == .reactieGevraagd {
+        if reporter && signal.state == .reactieGevraagd {
             question = events.last { $0.toState == SignalState.reactieGevraagd.rawValue }?.publicText
             feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/reactie", submitLabel: req.t("signal.answer.submit"), fields: [
                 FieldView(req, name: "antwoord", label: req.t("signal.answer.label"), type: "textarea", value: values["antwoord"] ?? "",
                           description: req.t("signal.answer.help"), errors: errors),
+                keyField,
             ], csrf: req.csrfToken(), showRequiredNote: false)
-        } else if signal.state == .afgehandeld && signal.feedbackAt == nil {
+        } else if reporter && signal.state == .afgehandeld && signal.feedbackAt == nil {
             feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/tevredenheid", submitLabel: req.t("signal.feedback.submit"), fields: [
                 FieldView(req, name: "tevreden", label: req.t("signal.feedback.question"), type: "radios", value: values["tevreden"] ?? "",
                           options: [(value: "ja", label: req.t("signal.feedback.yes")), (value: "nee", label: req.t("signal.feedback.no"))], errors: errors),
                 FieldView(req, name: "toelichting", label: req.t("signal.feedback.explain"), type: "textarea", value: values["toelichting"] ?? "",
                           description: req.t("signal.feedback.explainHelp"), optional: true, errors: errors),
+                keyField,
             ], csrf: req.csrfToken(), showRequiredNote: false)
         }
         let heading = req.t("signal.track.heading", signal.trackingCode)
@@ -320,6 +331,7 @@ struct PublicSignalsController: RouteCollection {
     func answer(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
         let values = (try? req.content.decode([String: String].self)) ?? [:]
+        guard Self.isReporter(req, signal, key: values["sleutel"]) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
         if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let text = Input.text(values["antwoord"], field: "antwoord", max: SignalRules.descriptionLimit).collect(into: &errors)
@@ -329,18 +341,19 @@ struct PublicSignalsController: RouteCollection {
                                         status: errors.contains { $0.field == "formulier" } ? .forbidden : .unprocessableEntity)
         }
         do {
-            try await SignalService.change(signal, expectedVersion: signal.version, to: .reactieOntvangen, publicText: nil, note: "Antwoord van de melder: " + text,
+            try await SignalService.change(signal, expectedVersion: signal.version, to: .reactieOntvangen, publicText: nil, note: SignalService.reporterAnswerPrefix + text,
                                            user: nil, initiator: .system, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
         } catch is SignalConflict {
             throw AppError(status: .conflict, key: "signal.conflict")
         }
         req.flash(req.t("signal.answer.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)")
+        return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(values["sleutel"] ?? "")")
     }
 
     func feedback(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
         let values = (try? req.content.decode([String: String].self)) ?? [:]
+        guard Self.isReporter(req, signal, key: values["sleutel"]) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
         if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let answer = values["tevreden"]
@@ -353,6 +366,6 @@ struct PublicSignalsController: RouteCollection {
         let reopens = try await SignalService.feedback(signal, satisfied: answer == "ja", text: (text ?? "").isEmpty ? nil : text,
                                                        at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
         req.flash(req.t(reopens ? "signal.feedback.thanksReopen" : "signal.feedback.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)")
+        return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(values["sleutel"] ?? "")")
     }
 }

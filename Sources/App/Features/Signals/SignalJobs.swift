@@ -117,6 +117,10 @@ enum SignalJobs {
             try await Signal.query(on: db).filter(\.$id == signal.requireID())
                 .set(\.$reporterEmail, to: nil).set(\.$reporterPhone, to: nil).set(\.$feedbackText, to: nil)
                 .set(\.$contactRemovedAt, to: now).update()
+            // The reporter's own words in the history (feedback, answers to questions) go too.
+            try await SignalEvent.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == "feedback").set(\.$internalNote, to: nil).update()
+            try await SignalEvent.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$internalNote =~ SignalService.reporterAnswerPrefix)
+                .set(\.$internalNote, to: nil).update()
             count += 1
         }
         return count

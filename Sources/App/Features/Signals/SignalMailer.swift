@@ -15,7 +15,8 @@ struct SignalMailer: Sendable {
 
     private func t(_ key: String, _ language: Language, _ args: String...) -> String { localizer.text(key, language, args) }
 
-    func trackingLink(_ signal: Signal) -> String { "\(publicURL)/melding/\(signal.trackingCode)" }
+    /// The reporter's own link: the public page plus the secret that lets them answer and give feedback.
+    func trackingLink(_ signal: Signal) -> String { "\(publicURL)/melding/\(signal.trackingCode)" + (signal.reporterKey.map { "?sleutel=" + $0 } ?? "") }
 
     func confirmation(_ signal: Signal, category: SignalCategory, to email: String, at now: Date, on db: any Database) async throws {
         let lang = Language(rawValue: signal.language) ?? .nl

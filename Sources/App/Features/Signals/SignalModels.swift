@@ -130,6 +130,8 @@ final class Signal: Model, @unchecked Sendable {
     @Field(key: "has_photo") var hasPhoto: Bool
     /// The language the reporter used, for their mail.
     @Field(key: "language") var language: String
+    /// The reporter's secret for answering and giving feedback (the tracking code alone is public, e.g. in Open311).
+    @OptionalField(key: "reporter_key") var reporterKey: String?
     init() {}
 
     var state: SignalState {
@@ -194,6 +196,12 @@ final class OutgoingMail: Model, @unchecked Sendable {
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "last_error") var lastError: String?
     init() {}
+}
+
+struct AddSignalReporterKey: AsyncMigration {
+    var name: String { "2026-11-23-14-add-signal-reporter-key" }
+    func prepare(on db: any Database) async throws { try await db.schema(Signal.schema).field("reporter_key", .string).update() }
+    func revert(on db: any Database) async throws { try await db.schema(Signal.schema).deleteField("reporter_key").update() }
 }
 
 struct CreateSignalTables: AsyncMigration {

@@ -54,6 +54,8 @@ extension SignalSettings {
 struct SignalConflict: Error {}
 
 enum SignalService {
+    /// How the reporter's answer to a question starts in the history (removed with the contact details).
+    static let reporterAnswerPrefix = "Antwoord van de melder: "
     /// Stores a new signal: area from the point or buurt, department by the routing rules, deadline from the
     /// category, a unique tracking code, the history's first entries, and the confirmation mail.
     static func report(_ intake: SignalIntake, at now: Date, on db: any Database, mailer: SignalMailer) async throws -> Signal {
@@ -90,6 +92,7 @@ enum SignalService {
             signal.demo = intake.demo
             signal.hasPhoto = intake.photo != nil
             signal.language = intake.language.rawValue
+            signal.reporterKey = TrackingCode.secret()
             do {
                 try await db.transaction { db in
                     try await signal.create(on: db)

@@ -1,6 +1,7 @@
 import Vapor
 import Fluent
 import SQLKit
+import NIOConcurrencyHelpers
 import Domain
 
 /// Figures for dashboards and the public area page: open, overdue and escalated signals, and the median and
@@ -9,6 +10,20 @@ enum SignalStatistics {
     struct Row: Sendable { var category: UUID; var reported: Date; var closed: Date?; var state: SignalState; var deadline: Date?; var escalated: Bool }
 
     struct Line: Encodable { var label: String; var reported: Int; var open: Int; var overdue: Int; var escalated: Int; var closed: Int; var median: String; var p90: String }
+
+    /// The rows for a filter, kept for a minute: the figures cover twelve months, so a minute's delay is
+    /// invisible, and a busy area page or dashboard reads the database once a minute instead of per request.
+    static func cachedRows(_ filter: SignalFilter, now: Date, app: Application) async throws -> [Row] {
+        let key = filter.cacheKey
+        let minute = Int(now.timeIntervalSince1970 / 60)
+        if let hit = app.signalStatisticsCache.withLockedValue({ $0[key] }), hit.minute == minute { return hit.rows }
+        let rows = try await Self.rows(filter, since: now.addingTimeInterval(-365 * 86_400), on: app.db)
+        app.signalStatisticsCache.withLockedValue { cache in
+            if cache.count > 5_000 { cache.removeAll() }
+            cache[key] = (minute, rows)
+        }
+        return rows
+    }
 
     /// The signals reported since a moment within a filter, reduced to what the figures need. Read with
     /// plain SQL into a small struct: at a million signals, building full models would dominate.
@@ -86,6 +101,11 @@ struct SignalFilter {
     var area: UUID? = nil
     var department: UUID? = nil
 
+    var cacheKey: String {
+        [municipality.uuidString, areas.map { $0.map(\.uuidString).sorted().joined(separator: ",") } ?? "*", departmentScope?.uuidString ?? "*",
+         nothing ? "none" : "", area?.uuidString ?? "*", department?.uuidString ?? "*"].joined(separator: "|")
+    }
+
     static func scope(of actor: Actor, municipality: UUID) -> SignalFilter {
         var f = SignalFilter(municipality: municipality)
         switch actor.role {
@@ -115,5 +135,16 @@ struct SignalFilter {
         if let departmentScope { q.where("department_id", .equal, SQLBind(departmentScope)) }
         if let area { q.where("area_id", .equal, SQLBind(area)) }
         if let department { q.where("department_id", .equal, SQLBind(department)) }
+    }
+}
+
+extension Application {
+    private struct SignalStatisticsCacheKey: StorageKey { typealias Value = NIOLockedValueBox<[String: (minute: Int, rows: [SignalStatistics.Row])]> }
+    /// Per filter, the rows of the last twelve months and the minute they were read in.
+    var signalStatisticsCache: NIOLockedValueBox<[String: (minute: Int, rows: [SignalStatistics.Row])]> {
+        if let cache = storage[SignalStatisticsCacheKey.self] { return cache }
+        let cache = NIOLockedValueBox<[String: (minute: Int, rows: [SignalStatistics.Row])]>([:])
+        storage[SignalStatisticsCacheKey.self] = cache
+        return cache
     }
 }

@@ -72,7 +72,7 @@ struct StaffSignalsController: RouteCollection {
         let openOnly = (q[String.self, at: "open"] ?? "ja") == "ja"
         let overdueOnly = q[String.self, at: "te_laat"] == "ja"
         let sort = q[String.self, at: "sorteer"] ?? "termijn"
-        let pageNumber = max(1, q[Int.self, at: "pagina"] ?? 1)
+        let pageNumber = min(100_000, max(1, q[Int.self, at: "pagina"] ?? 1))
 
         // An alderman's list: only what was escalated to the alderman (the "laatste redmiddel").
         let aldermanSignals = actor.role == .areaAlderman
@@ -179,7 +179,7 @@ struct StaffSignalsController: RouteCollection {
         var filter = SignalFilter.scope(of: actor, municipality: mid)
         filter.area = areaFilter
         filter.department = departmentFilter
-        let rows = try await SignalStatistics.rows(filter, since: now.addingTimeInterval(-365 * 86_400), on: req.db)
+        let rows = try await SignalStatistics.cachedRows(filter, now: now, app: req.application)
         var filters = [
             FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: areaFilter?.uuidString ?? "", optional: true,
                       options: [(value: "", label: req.t("signal.filter.all"))] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }),
@@ -260,7 +260,8 @@ struct StaffSignalsController: RouteCollection {
             if e.kind == "escalated", let n = note, let bar = n.firstIndex(of: "|"), let role = Role(rawValue: String(n[n.index(after: bar)...])) {
                 note = req.t("signal.escalation.level", String(n[..<bar])) + ": " + req.t("role." + role.rawValue)
             }
-            return .init(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), actor: e.actor, what: what, publicText: e.publicText, note: note)
+            return .init(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), actor: e.actor, what: what, publicText: e.publicText,
+                         note: handles || e.kind == "escalated" ? note : nil)
         }
         // Nearby similar signals: same category within 50 m in the last 12 weeks.
         var nearby: [SignalPage.Nearby] = []
@@ -327,7 +328,7 @@ struct StaffSignalsController: RouteCollection {
             overdue: EscalationLadder.isOverdue(deadline: signal.deadline, state: signal.state, now: now), source: req.t("signal.source." + signal.source),
             contact: handles ? [signal.reporterEmail, signal.reporterPhone].compactMap { $0 } : nil, contactRemoved: signal.contactRemovedAt != nil,
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
-            feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (signal.feedbackText.map { ": " + $0 } ?? "") },
+            feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (handles ? (signal.feedbackText.map { ": " + $0 } ?? "") : "") },
             history: history, nearby: nearby, form: form, extraForms: [routeForm, placeForm, linkForm, escalateForm].compactMap { $0 },
             publicHref: "/melding/\(signal.trackingCode)", demo: signal.demo)
     }
@@ -414,7 +415,14 @@ struct StaffSignalsController: RouteCollection {
                 throw ValidationFailure([FieldError("hoofdmelding", "signal.link.unknown")])
             }
             if main.id == signal.id { throw ValidationFailure([FieldError("hoofdmelding", "signal.link.self")]) }
-            if main.mainSignalID != nil { throw ValidationFailure([FieldError("hoofdmelding", "signal.link.chain")]) }
+            let hasDuplicates = try await Signal.query(on: req.db).filter(\.$mainSignalID == signal.requireID()).count() > 0
+            if main.mainSignalID != nil || hasDuplicates {
+                throw ValidationFailure([FieldError("hoofdmelding", "signal.link.chain")])
+            }
+            let actor = try await req.actor()
+            guard Permissions.allows(actor, .viewSignal(municipality: main.$municipality.id, area: main.areaID, department: main.departmentID)) else {
+                throw ValidationFailure([FieldError("hoofdmelding", "signal.link.unknown")])
+            }
             do {
                 try await SignalService.link(signal, expectedVersion: try expectedVersion(values), to: main, user: user, at: req.application.clock(), on: req.db)
             } catch is SignalConflict {
