@@ -18,4 +18,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAdviceEscalations())
     app.migrations.add(CreateThemeGroups())
     app.migrations.add(AddSignalReporterKey())
+    app.migrations.add(CreateCouncilIndexes())
 }

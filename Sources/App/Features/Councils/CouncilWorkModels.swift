@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import Domain
 
 /// An item on a meeting's agenda, in order.
@@ -84,4 +85,26 @@ struct CreateCouncilWork: AsyncMigration {
         try await db.schema(CouncilDocument.schema).delete()
         try await db.schema(CouncilAgendaItem.schema).delete()
     }
+}
+
+/// Indexes for the council tables at national scale (hundreds of thousands of meetings and advice).
+struct CreateCouncilIndexes: AsyncMigration {
+    var name: String { "2026-11-23-15-create-council-indexes" }
+    func prepare(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for statement in [
+            "CREATE INDEX IF NOT EXISTS council_meetings_council ON council_meetings (council_id, starts_at)",
+            "CREATE INDEX IF NOT EXISTS council_advice_council ON council_advice (council_id)",
+            "CREATE INDEX IF NOT EXISTS council_members_council ON council_members (council_id)",
+            "CREATE INDEX IF NOT EXISTS council_candidates_council ON council_candidates (council_id, term_start)",
+            "CREATE INDEX IF NOT EXISTS council_decisions_meeting ON council_decisions (meeting_id)",
+            "CREATE INDEX IF NOT EXISTS council_agenda_meeting ON council_agenda_items (meeting_id)",
+            "CREATE INDEX IF NOT EXISTS council_documents_meeting ON council_documents (meeting_id)",
+            "CREATE INDEX IF NOT EXISTS councils_municipality ON councils (municipality_id)",
+            "CREATE INDEX IF NOT EXISTS advice_escalations_advice ON advice_escalations (advice_id)",
+        ] {
+            try await sql.raw(SQLQueryString(statement)).run()
+        }
+    }
+    func revert(on db: any Database) async throws {}
 }
