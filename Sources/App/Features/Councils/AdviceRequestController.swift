@@ -140,7 +140,7 @@ enum AdviceJobs {
                             e.role = step.role
                             e.at = now
                             try await e.create(on: db)
-                            let people = try await AdvicePeople.people(with: step.role, area: council.$area.id, municipality: mid, on: db)
+                            let people = try await SignalScope.people(with: step.role, municipality: mid, area: council.$area.id, department: nil, on: db)
                             for user in people {
                                 try await Outbox.enqueue(to: user.email, subject: app.localizer.text("advice.mail.escalated.subject", .nl, [council.name]),
                                                          body: app.localizer.text("advice.mail.escalated.body", .nl, [advice.subject, council.name, Format.day(due, .nl),
@@ -155,16 +155,5 @@ enum AdviceJobs {
             }
         }
         return count
-    }
-}
-
-enum AdvicePeople {
-    static func people(with role: Role, area: UUID, municipality: UUID, on db: any Database) async throws -> [User] {
-        let base = User.query(on: db).filter(\.$role == role).filter(\.$active == true).filter(\.$municipality.$id == municipality)
-        if role.scopeKind == .areas {
-            let ids = try await UserArea.query(on: db).filter(\.$area.$id == area).all().map(\.$user.id)
-            return ids.isEmpty ? [] : try await base.filter(\.$id ~~ ids).all()
-        }
-        return try await base.all()
     }
 }
