@@ -30,17 +30,22 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     registerMigrations(app)
 
     // Sessions (stored in the database), views, security
-    app.sessions.use(.fluent)
+    app.sessions.use { _ in DatabaseSessions() }
     app.sessions.configuration.cookieName = "wijkwerk_session"
     app.sessions.configuration.cookieFactory = { id in
-        .init(string: id.string, expires: Date().addingTimeInterval(8 * 3600), maxAge: 8 * 3600, path: "/",
-              isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
+        // An empty session is not stored; its cookie is removed.
+        if id.string.isEmpty { return .expired }
+        let lifetime = Int(SessionPolicy.standard.absolute)
+        return .init(string: id.string, expires: Date().addingTimeInterval(Double(lifetime)), maxAge: lifetime, path: "/",
+                     isSecure: config.secureCookies, isHTTPOnly: true, sameSite: .lax)
     }
+    app.commonPasswords = try CommonPasswords.load(from: app.directory.resourcesDirectory + "Seed/common-passwords.txt")
     app.views.use(.leaf)
     app.leaf.tags["t"] = TranslateTag()
     app.routes.defaultMaxBodySize = "1mb"
 
     app.middleware = Middlewares()
+    app.middleware.use(InFlightMiddleware())
     app.middleware.use(SecurityHeadersMiddleware())
     app.middleware.use(AccessLogMiddleware())
     app.middleware.use(WijkwerkErrorMiddleware())
@@ -48,7 +53,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(StylesheetMiddleware(FileMiddleware(publicDirectory: app.directory.publicDirectory)))
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
-    app.middleware.use(User.sessionAuthenticator())
+    app.middleware.use(SessionUserMiddleware())
 
     try routes(app)
     registerCommands(app)
@@ -69,8 +74,11 @@ extension Application {
     }
 
     /// Runs the background jobs every minute inside the server (unless WIJKWERK_SCHEDULER is off).
+    /// Also installs the clean stop: registered after the scheduler, so on shutdown requests drain first,
+    /// then the scheduler finishes its batch, then the databases close.
     public func startScheduler() {
         if config.runScheduler { lifecycle.use(JobScheduler()) }
+        lifecycle.use(GracefulShutdown())
     }
 
     /// Migrates and, on an empty database with the demo switched on, loads the demo.

@@ -19,4 +19,7 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateThemeGroups())
     app.migrations.add(AddSignalReporterKey())
     app.migrations.add(CreateCouncilIndexes())
+    app.migrations.add(CreateSessions())
+    app.migrations.add(AddLoginThrottleVersion())
+    app.migrations.add(CreateOpen311Idempotency())
 }

@@ -1,6 +1,7 @@
 import App
 import Vapor
 import Logging
+import Foundation
 
 @main
 enum Entrypoint {
@@ -23,9 +24,11 @@ enum Entrypoint {
             }
             try await app.execute()
         } catch {
-            app.logger.report(error: error)
+            // One line saying what is wrong, and an exit status: never a crash with a backtrace.
+            let (message, status) = CommandFailure.report(error, localizer: app.localizerIfLoaded)
+            if let message { FileHandle.standardError.write(Data(("wijkwerk: " + message + "\n").utf8)) }
             try? await app.asyncShutdown()
-            throw error
+            exit(status)
         }
         try await app.asyncShutdown()
     }

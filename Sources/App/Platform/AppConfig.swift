@@ -20,6 +20,13 @@ public struct AppConfig: Sendable {
     public var publicURL: String = "http://localhost:8080"
     /// How many invented signals the demo gets (WIJKWERK_DEMO_SIGNALS, default 320).
     public var demoSignals: Int = 320
+    /// The bearer token `/metrics` asks for (WIJKWERK_METRICS_TOKEN); without it `/metrics` is off (404).
+    public var metricsToken: String? = nil
+    /// Proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed (WIJKWERK_TRUSTED_PROXIES,
+    /// comma-separated addresses; default the loopback addresses).
+    public var trustedProxies: Set<String> = ["127.0.0.1", "::1"]
+    /// Whether the public address is https (then cookies are Secure and HSTS is sent on every answer).
+    public var publicURLIsHTTPS: Bool { publicURL.lowercased().hasPrefix("https://") }
 
     public struct Invalid: Error, CustomStringConvertible {
         public var problems: [String]
@@ -72,6 +79,15 @@ public struct AppConfig: Sendable {
                 problems.append("WIJKWERK_PUBLIC_URL=\(raw) must be an http(s) address such as https://wijkwerk.oss.nl")
             }
         }
+        if let raw = env["WIJKWERK_METRICS_TOKEN"], !raw.isEmpty {
+            if raw.count >= 16, raw.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) { result.metricsToken = raw }
+            else { problems.append("WIJKWERK_METRICS_TOKEN must be at least 16 visible ASCII characters (for example: openssl rand -hex 24)") }
+        }
+        if let raw = env["WIJKWERK_TRUSTED_PROXIES"], !raw.isEmpty {
+            result.trustedProxies = Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        // Behind https the session cookie is Secure unless explicitly switched off.
+        if env["WIJKWERK_SECURE_COOKIES"].map({ $0.isEmpty }) ?? true, result.publicURLIsHTTPS { result.secureCookies = true }
         if let raw = env["WIJKWERK_DEMO_SIGNALS"], !raw.isEmpty {
             if let n = Int(raw), (0...100_000).contains(n) { result.demoSignals = n } else { problems.append("WIJKWERK_DEMO_SIGNALS=\(raw) must be a number from 0 to 100000") }
         }

@@ -38,8 +38,10 @@ struct LoginRedirectMiddleware: AsyncMiddleware {
             return try await next.respond(to: req)
         } catch let error as LoginRequired {
             if req.url.path.hasPrefix("/api/") { throw AppError(status: .unauthorized, key: "error.401") }
-            let target = error.returnTo.hasPrefix("/") && !error.returnTo.hasPrefix("//") ? error.returnTo : "/"
-            return req.redirect(to: "/inloggen?terug=" + (target.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "/"))
+            let target = ReturnPath.validated(error.returnTo) ?? "/"
+            var allowed = CharacterSet.urlPathAllowed
+            allowed.remove(charactersIn: "?&=+#")
+            return req.redirect(to: "/inloggen?terug=" + (target.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"))
         }
     }
 }

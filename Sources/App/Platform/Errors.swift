@@ -35,6 +35,12 @@ struct WijkwerkErrorMiddleware: AsyncMiddleware {
             if status.code >= 500 {
                 req.logger.error("unhandled error", metadata: ["error": .string(String(reflecting: error))])
             }
+            if req.url.path.hasPrefix("/open311/") {
+                // Open311 clients get an Open311 error document in the format they asked for (also for a body that is too large).
+                let format: Open311Value.Format = req.url.path.lowercased().hasSuffix(".xml") ? .xml : .json
+                let text = status == .payloadTooLarge ? "The request body is larger than \(Open311Controller.maxBody.value / 1_048_576) MB" : message
+                return Open311Error(status: status, description: text).response(format)
+            }
             if req.url.path.hasPrefix("/api/") {
                 let response = Response(status: status)
                 try response.content.encode(JSONError(error: .init(status: Int(status.code), message: message, field: field)))

@@ -48,6 +48,15 @@ struct FormParts {
         return values
     }
 
+    /// Whether a url-encoded body holds a %-sequence that does not decode to UTF-8 (it would be read as empty).
+    static func hasInvalidEncoding(_ body: String) -> Bool {
+        body.split(separator: "&").contains { pair in
+            pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).contains { part in
+                part.contains("%") && String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding == nil
+            }
+        }
+    }
+
     private static func parameter(_ key: String, in header: String) -> String? {
         for piece in header.split(separator: ";") {
             let trimmed = piece.trimmingCharacters(in: .whitespaces)

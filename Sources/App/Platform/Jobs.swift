@@ -10,8 +10,9 @@ enum Jobs {
         var signals = SignalJobs.Report()
         var mailSent = 0
         var adviceEscalations = 0
+        var sessionsRemoved = 0
         var description: String {
-            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), advice escalations: \(adviceEscalations), mail sent: \(mailSent)"
+            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), advice escalations: \(adviceEscalations), mail sent: \(mailSent), expired sessions removed: \(sessionsRemoved)"
         }
     }
 
@@ -21,6 +22,8 @@ enum Jobs {
         summary.adviceEscalations = try await AdviceJobs.escalate(app: app, now: now)
         summary.mailSent = try await Outbox.deliver(app: app, now: now)
         try await Outbox.purge(now: now, on: app.db)
+        summary.sessionsRemoved = try await SessionStore.purge(now: now, on: app.db)
+        try await Open311Idempotency.purge(now: now, on: app.db)
         return summary
     }
 }
@@ -44,8 +47,12 @@ struct JobScheduler: LifecycleHandler {
         task.withLockedValue { $0 = handle }
     }
 
+    /// Stops after the batch under way (the jobs check for cancellation between batches) and waits for it,
+    /// so no job touches the database after it was closed.
     func shutdownAsync(_ app: Application) async {
-        task.withLockedValue { $0?.cancel() }
+        guard let handle = task.withLockedValue({ $0 }) else { return }
+        handle.cancel()
+        await handle.value
     }
 }
 

@@ -50,6 +50,8 @@ extension Application {
         get { storage[LocalizerKey.self]! }
         set { storage[LocalizerKey.self] = newValue }
     }
+    /// The texts when configuration got as far as loading them (for messages of commands that failed early).
+    public var localizerIfLoaded: Localizer? { storage[LocalizerKey.self] }
 }
 
 extension Request {

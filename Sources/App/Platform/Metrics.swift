@@ -44,7 +44,12 @@ struct OperationsController: RouteCollection {
         return response
     }
 
+    /// Only with the configured bearer token; without a token configured the endpoint does not exist.
     func metrics(req: Request) async throws -> Response {
+        guard let token = req.application.config.metricsToken else { throw Abort(.notFound) }
+        guard let given = req.headers.bearerAuthorization?.token, constantTimeEqual(given, token) else {
+            return Response(status: .unauthorized, headers: ["WWW-Authenticate": "Bearer realm=\"metrics\""])
+        }
         let body = req.application.metrics.registry.emitToString()
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])

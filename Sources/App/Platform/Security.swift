@@ -18,6 +18,15 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "Permissions-Policy", value: "geolocation=(), camera=(), microphone=()")
         response.headers.replaceOrAdd(name: "Cross-Origin-Opener-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Request-ID", value: req.id)
+        // Behind TLS: tell browsers to stay on https, and never send a cookie over plain http.
+        if req.cameOverTLS || req.application.config.publicURLIsHTTPS {
+            response.headers.replaceOrAdd(name: "Strict-Transport-Security", value: "max-age=31536000; includeSubDomains")
+        }
+        if req.cameOverTLS, !response.headers[.setCookie].isEmpty {
+            var cookies = response.cookies
+            for (name, var value) in cookies.all { value.isSecure = true; cookies[name] = value }
+            response.cookies = cookies
+        }
         if h[.cacheControl].isEmpty && !req.url.path.hasPrefix("/css/") {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
@@ -53,9 +62,7 @@ extension Request {
     /// The token that every form posts back; kept in the session.
     func csrfToken() -> String {
         if let token = session.data["csrf"] { return token }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255) }
-        let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = randomToken()
         session.data["csrf"] = token
         return token
     }
@@ -63,10 +70,28 @@ extension Request {
     /// Whether the posted token matches the session's (compared in constant time).
     func csrfValid(_ submitted: String?) -> Bool {
         guard hasSession, let expected = session.data["csrf"], let submitted, !submitted.isEmpty else { return false }
-        let a = Array(expected.utf8), b = Array(submitted.utf8)
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for i in a.indices { diff |= a[i] ^ b[i] }
-        return diff == 0
+        return constantTimeEqual(expected, submitted)
     }
+
+    /// Whether the request reached the proxy over TLS: `X-Forwarded-Proto: https` from a trusted proxy.
+    var cameOverTLS: Bool {
+        guard let peer = remoteAddress?.ipAddress, application.config.trustedProxies.contains(peer) else { return false }
+        return headers.first(name: "X-Forwarded-Proto")?.lowercased() == "https"
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    guard x.count == y.count else { return false }
+    var diff: UInt8 = 0
+    for i in x.indices { diff |= x[i] ^ y[i] }
+    return diff == 0
+}
+
+/// Random bytes as URL-safe base64 without padding (session ids, tokens).
+func randomToken(bytes count: Int = 32) -> String {
+    var generator = SystemRandomNumberGenerator()
+    let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
 }

@@ -5,10 +5,11 @@ public enum Credentials {
     /// bcrypt only reads the first 72 bytes.
     public static let maxPasswordBytes = 72
 
-    public static func validatePassword(_ password: String, field: String = "password") -> FieldError? {
+    public static func validatePassword(_ password: String, field: String = "password", common: CommonPasswords = .empty) -> FieldError? {
         if password.isEmpty { return FieldError(field, "password.empty") }
         if password.count < minPasswordLength { return FieldError(field, "password.tooShort", [String(minPasswordLength)]) }
         if password.utf8.count > maxPasswordBytes { return FieldError(field, "password.tooLong", [String(maxPasswordBytes)]) }
+        if let reason = PasswordStrength.weakness(of: password, common: common) { return FieldError(field, "password.\(reason.rawValue)") }
         return nil
     }
 
@@ -19,11 +20,18 @@ public enum Credentials {
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         if email.count > 254 { return .failure(FieldError(field, "email.tooLong", ["254"])) }
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !email.contains(where: { $0.isWhitespace || $0 == "\0" }) else {
+              !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !parts[1].contains(".."),
+              email.unicodeScalars.allSatisfy(isSafeEmailScalar) else {
             return .failure(FieldError(field, "email.format"))
         }
         return .success(email)
+    }
+
+    /// The characters an address may hold before it can reach a mail header: no quotes, angle
+    /// brackets, commas, semicolons, parentheses, backslashes, whitespace or control characters.
+    static func isSafeEmailScalar(_ u: Unicode.Scalar) -> Bool {
+        if u.properties.isWhitespace || u.properties.generalCategory == .control || u.properties.generalCategory == .format { return false }
+        return !"\"<>(),;:[]\\`".unicodeScalars.contains(u)
     }
 
     public static func validateName(_ raw: String, field: String = "name") -> Result<String, FieldError> {
@@ -76,9 +84,54 @@ public struct LoginThrottle: Hashable, Sendable {
         return next
     }
 
+    /// The state after an attempt starts at `now`: the attempt is counted *before* the password is
+    /// checked, so parallel attempts cannot all slip through before the lock. `nil` means the
+    /// address is locked and the password must not be checked at all.
+    public func reservingAttempt(at now: Date) -> LoginThrottle? {
+        isLocked(at: now) ? nil : recordingFailure(at: now)
+    }
+
     /// Minutes left of a lock, rounded up.
     public func minutesLocked(at now: Date) -> Int {
         guard let lockedUntil, lockedUntil > now else { return 0 }
         return Int((lockedUntil.timeIntervalSince(now) / 60).rounded(.up))
+    }
+}
+
+/// Passwords that are refused although they are long enough: common ones (a bundled list, also
+/// with digits or punctuation added before or after) and trivial ones.
+public struct CommonPasswords: Sendable {
+    let words: Set<String>
+    public init<S: Sequence>(_ words: S) where S.Element == String {
+        self.words = Set(words.map { $0.lowercased() }.filter { !$0.isEmpty })
+    }
+    public static let empty = CommonPasswords([String]())
+    public var count: Int { words.count }
+    public func contains(_ password: String) -> Bool { words.contains(password.lowercased()) }
+}
+
+public enum PasswordStrength {
+    public enum Weakness: String, Sendable { case common, repeated, sequence, digitsOnly }
+
+    static let rows = ["qwertyuiopasdfghjklzxcvbnm", "azertyuiopqsdfghjklmwxcvbn", "abcdefghijklmnopqrstuvwxyz", "01234567890"]
+
+    /// Why a password is too easy to guess, or nil.
+    public static func weakness(of password: String, common: CommonPasswords) -> Weakness? {
+        let lower = password.lowercased()
+        let chars = Array(lower)
+        if chars.allSatisfy({ $0.isASCII && $0.isNumber }) { return .digitsOnly }
+        // The same short piece over and over: "aaaaaaaaaaaa", "abcabcabcabc", "12121212…".
+        for period in 1...4 where chars.count >= period * 3 {
+            if chars.indices.allSatisfy({ chars[$0] == chars[$0 % period] }) { return .repeated }
+        }
+        // A run along the keyboard or the alphabet (either way round), allowing digits after it.
+        let core = String(lower.drop(while: { $0.isNumber || $0.isPunctuation || $0.isSymbol })
+                              .reversed().drop(while: { $0.isNumber || $0.isPunctuation || $0.isSymbol }).reversed())
+        if core.count >= 6 {
+            for row in rows where row.contains(core) || String(row.reversed()).contains(core) { return .sequence }
+        }
+        if common.contains(lower) { return .common }
+        if core.count >= 4, core != lower, common.contains(core) { return .common }
+        return nil
     }
 }

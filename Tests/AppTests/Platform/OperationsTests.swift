@@ -12,7 +12,8 @@ struct OperationsTests {
             #expect(health.status == .ok)
             #expect(health.text.contains("\"status\":\"ok\""))
             _ = try await TestBrowser(app).get("/gemeenten/oss")
-            let metrics = try await TestBrowser(app).get("/metrics").text
+            app.config.metricsToken = "test-token-met-genoeg-tekens"
+            let metrics = try await TestBrowser(app).get("/metrics", headers: ["Authorization": "Bearer test-token-met-genoeg-tekens"]).text
             #expect(metrics.contains("wijkwerk_http_requests_total{"))
             #expect(metrics.contains("route=\"GET /gemeenten/:municipality\""))
             #expect(metrics.contains("wijkwerk_http_request_duration_seconds_bucket"))

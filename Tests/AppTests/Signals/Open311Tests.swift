@@ -49,8 +49,8 @@ struct Open311Tests {
         }
     }
 
-    func post(_ app: Application, _ format: String, _ fields: [(String, String)], query: String = "") async throws -> TestingHTTPResponse {
-        var headers = HTTPHeaders()
+    func post(_ app: Application, _ format: String, _ fields: [(String, String)], query: String = "", headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = extra
         headers.contentType = .urlEncodedForm
         return try await app.testing().sendRequest(.POST, "/open311/v2/requests.\(format)\(query)", headers: headers, body: ByteBuffer(string: TestBrowser.encode(fields)))
     }
@@ -128,10 +128,15 @@ struct Open311Tests {
         }
     }
 
-    @Test func apiKeyAndJurisdictionFromQueryOrBodyAndBuurtCodes() async throws {
+    @Test func apiKeyFromBodyOrHeaderNeverFromTheURLAndBuurtCodes() async throws {
         try await withKey { app, key in
-            let viaQuery = try await post(app, "xml", [("service_code", "zwerfafval"), ("address_id", "BU08280000"), ("description", "Rommel")],
+            let keyInURL = try await post(app, "xml", [("service_code", "zwerfafval"), ("address_id", "BU08280000"), ("description", "Rommel")],
                                           query: "?jurisdiction_id=oss.nl&api_key=\(key)")
+            #expect(keyInURL.status == .badRequest, "a key in the URL ends up in logs: refused")
+            #expect(XMLCollector.parse(keyInURL.body.string)?.values["errors/error/description"]?.first?.contains("X-Api-Key") == true)
+            #expect(try await Signal.query(on: app.db).count() == 0)
+            let viaQuery = try await post(app, "xml", [("service_code", "zwerfafval"), ("address_id", "BU08280000"), ("description", "Rommel")],
+                                          query: "?jurisdiction_id=oss.nl", headers: ["X-Api-Key": key])
             #expect(viaQuery.status == .ok)
             #expect(XMLCollector.parse(viaQuery.body.string)?.values["service_requests/request/service_request_id"]?.count == 1)
             let signal = try #require(try await Signal.query(on: app.db).first())

@@ -66,7 +66,7 @@ func withApp(now: Date? = nil, demo: Bool = true, demoSignals: Int = 0, _ body: 
 }
 
 /// A small browser: keeps cookies, sends forms, reads the CSRF token from pages.
-final class TestBrowser {
+final class TestBrowser: @unchecked Sendable {
     let app: Application
     var cookies: [String: String] = [:]
     var language: String? = nil
@@ -128,7 +128,8 @@ enum Fixture {
     static let password = "Test-wachtwoord-123"
 
     @discardableResult
-    static func user(_ app: Application, email: String, role: Role, municipality: String? = "GM0828", areas: [String] = [], department: String? = nil) async throws -> User {
+    static func user(_ app: Application, email: String, role: Role, municipality: String? = "GM0828", areas: [String] = [], department: String? = nil,
+                     password: String = Fixture.password) async throws -> User {
         let m = try await municipality.asyncMap { try await Municipality.query(on: app.db).filter(\.$code == $0).first()! }
         var areaIDs: [UUID] = []
         for slug in areas { areaIDs.append(try await Area.query(on: app.db).filter(\.$slug == slug).filter(\.$municipality.$id == m!.requireID()).first()!.requireID()) }
@@ -136,7 +137,7 @@ enum Fixture {
         if let department { departmentID = try await Department.query(on: app.db).filter(\.$name == department).filter(\.$municipality.$id == m!.requireID()).first()!.requireID() }
         let input = UserInput(email: email, name: email.components(separatedBy: "@")[0].capitalized, role: role.rawValue, municipalityID: try m?.requireID(),
                               departmentID: departmentID, areaIDs: areaIDs, password: password, active: true)
-        return try await AccountsService.create(input, by: nil, requestID: nil, hasher: app.password, now: Date(), on: app.db)
+        return try await AccountsService.create(input, by: nil, requestID: nil, hasher: app.password, common: app.commonPasswords, now: Date(), on: app.db)
     }
 
     static func area(_ app: Application, _ slug: String, in code: String = "GM0828") async throws -> Area {

@@ -16,14 +16,14 @@ struct UserInput {
 
 enum AccountsService {
     /// Checks the input against the rules; returns the cleaned values or every problem at once.
-    static func validate(_ input: UserInput, existing: User?, on db: any Database) async throws -> (email: String, name: String, role: Role) {
+    static func validate(_ input: UserInput, existing: User?, common: CommonPasswords, on db: any Database) async throws -> (email: String, name: String, role: Role) {
         var errors: [FieldError] = []
         let name = Credentials.validateName(input.name).collect(into: &errors)
         let email = Credentials.normaliseEmail(input.email).collect(into: &errors)
         let role = Role(rawValue: input.role)
         if role == nil { errors.append(FieldError("role", "user.role.missing")) }
         if let password = input.password, existing == nil || !password.isEmpty {
-            if let e = Credentials.validatePassword(password) { errors.append(e) }
+            if let e = Credentials.validatePassword(password, common: common) { errors.append(e) }
         }
         if let email {
             let clash = try await User.query(on: db).filter(\.$email == email).first()
@@ -49,8 +49,8 @@ enum AccountsService {
     }
 
     /// Creates an account (admin page or `wijkwerk user create`), with its scope and an audit entry.
-    static func create(_ input: UserInput, by actor: User?, requestID: String?, hasher: any PasswordHasher, now: Date, on db: any Database) async throws -> User {
-        let (email, name, role) = try await validate(input, existing: nil, on: db)
+    static func create(_ input: UserInput, by actor: User?, requestID: String?, hasher: any PasswordHasher, common: CommonPasswords, now: Date, on db: any Database) async throws -> User {
+        let (email, name, role) = try await validate(input, existing: nil, common: common, on: db)
         guard let password = input.password else { throw ValidationFailure([FieldError("password", "password.tooShort", [String(Credentials.minPasswordLength)])]) }
         let user = User()
         user.email = email
@@ -76,8 +76,8 @@ enum AccountsService {
         return user
     }
 
-    static func update(_ user: User, with input: UserInput, by actor: User, requestID: String?, hasher: any PasswordHasher, now: Date, on db: any Database) async throws {
-        let (email, name, role) = try await validate(input, existing: user, on: db)
+    static func update(_ user: User, with input: UserInput, by actor: User, requestID: String?, hasher: any PasswordHasher, common: CommonPasswords, now: Date, on db: any Database) async throws {
+        let (email, name, role) = try await validate(input, existing: user, common: common, on: db)
         let beforeAreas = try await UserArea.query(on: db).filter(\.$user.$id == user.requireID()).all().map(\.$area.id)
         let before = user.snapshot(areaIDs: beforeAreas)
         user.email = email
@@ -86,11 +86,18 @@ enum AccountsService {
         user.$municipality.id = input.municipalityID
         user.$department.id = role.scopeKind == .department ? input.departmentID : nil
         user.active = input.active
+        let passwordChanged = !(input.password ?? "").isEmpty
         if let password = input.password, !password.isEmpty { user.passwordHash = try hasher.hash(password) }
         let areaIDs = role.scopeKind == .areas ? Array(Set(input.areaIDs)) : []
+        let after = user.snapshot(areaIDs: areaIDs)
         try await db.transaction { db in
             try await user.update(on: db)
             try await setAreas(of: user, to: areaIDs, on: db)
+            // A changed role, scope, access or password ends every session of the account: it logs in again.
+            if passwordChanged || before.role != after.role || Set(before.areaIDs) != Set(after.areaIDs)
+                || before.municipalityID != after.municipalityID || before.departmentID != after.departmentID || before.active != after.active {
+                try await SessionStore.endAll(for: user.requireID(), on: db)
+            }
             try await AuditLog.record(on: db, by: actor, action: "user.update",
                                       subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                       before: before, after: user.snapshot(areaIDs: areaIDs), requestID: requestID, at: now)

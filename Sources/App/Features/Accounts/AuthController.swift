@@ -30,12 +30,13 @@ struct AuthController: RouteCollection {
         return LoginPage(page: req.page(req.t("login.title"), errors: errors), form: form, alert: alert)
     }
 
-    /// Only local paths are followed after login (no open redirect).
+    /// Only same-site paths from a fixed grammar are followed after login (`ReturnPath`): no header
+    /// injection, no open redirect. Admin pages only for admins.
     static func safeReturn(_ raw: String?, role: Role = .admin) -> String {
         let home = role == .admin ? "/beheer" : "/"
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.contains("\\") else { return home }
-        if raw.hasPrefix("/beheer") && role != .admin { return home }
-        return raw
+        guard let path = ReturnPath.validated(raw) else { return home }
+        if path.hasPrefix("/beheer") && role != .admin { return home }
+        return path
     }
 
     func form(req: Request) async throws -> Response {
@@ -56,24 +57,28 @@ struct AuthController: RouteCollection {
             return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: errors), status: .unprocessableEntity)
         }
         let now = req.application.clock()
-        let throttle = try await LoginThrottleRecord.query(on: req.db).filter(\.$email == email).first()
-        if let throttle, throttle.state.isLocked(at: now) {
-            let minutes = String(throttle.state.minutesLocked(at: now))
-            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [minutes])]), status: .tooManyRequests)
+        // The attempt counts before the password is checked, so parallel attempts cannot slip past the lock.
+        let after: LoginThrottle
+        switch try await LoginThrottleStore.reserve(email: email, now: now, on: req.db) {
+        case .locked(let state):
+            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(max(1, state.minutesLocked(at: now)))])]), status: .tooManyRequests)
+        case .proceed(let state):
+            after = state
         }
         let user = try await User.query(on: req.db).filter(\.$email == email).first()
         // Always run bcrypt, so the time taken does not reveal whether the account exists.
         let hash = user?.passwordHash ?? Self.dummyHash
         let valid = (try? req.password.verify(password, created: hash)) ?? false
         guard let user, valid, user.active else {
-            let next = try await recordFailure(email: email, existing: throttle, now: now, on: req.db)
             req.logger.notice("login failed")
-            if next.isLocked(at: now) {
-                return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(next.minutesLocked(at: now))])]), status: .tooManyRequests)
+            if after.isLocked(at: now) {
+                return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(after.minutesLocked(at: now))])]), status: .tooManyRequests)
             }
             return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.failed")]), status: .unauthorized)
         }
-        if let throttle { try await throttle.delete(on: req.db) }
+        try await LoginThrottleStore.clear(email: email, on: req.db)
+        // A new session id at login: an id planted before login is dead afterwards (session fixation).
+        try await req.renewSessionID()
         req.session.data["csrf"] = nil
         req.auth.login(user)
         req.session.authenticate(user)
@@ -81,24 +86,6 @@ struct AuthController: RouteCollection {
                                   subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                   requestID: req.id, at: now)
         return req.redirect(to: Self.safeReturn(input.terug, role: user.role))
-    }
-
-    private func recordFailure(email: String, existing: LoginThrottleRecord?, now: Date, on db: any Database) async throws -> LoginThrottle {
-        let record = existing ?? LoginThrottleRecord()
-        let next = (existing?.state ?? LoginThrottle()).recordingFailure(at: now)
-        record.email = email
-        record.failures = next.failures
-        record.windowStart = next.windowStart
-        record.lockedUntil = next.lockedUntil
-        do {
-            try await record.save(on: db)
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            // Another request created the row at the same moment: count this failure on that row.
-            if let row = try await LoginThrottleRecord.query(on: db).filter(\.$email == email).first() {
-                return try await recordFailure(email: email, existing: row, now: now, on: db)
-            }
-        }
-        return next
     }
 
     /// A bcrypt hash of a random password, used when the account does not exist.

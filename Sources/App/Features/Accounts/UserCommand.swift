@@ -52,13 +52,18 @@ struct UserCreateCommand: AsyncCommand {
         let input = UserInput(email: email, name: signature.name ?? email, role: role, municipalityID: municipalityID,
                               departmentID: departmentID, areaIDs: areaIDs, password: password, active: true)
         do {
-            let user = try await AccountsService.create(input, by: nil, requestID: nil, hasher: app.password, now: app.clock(), on: app.db)
+            let user = try await AccountsService.create(input, by: nil, requestID: nil, hasher: app.password, common: app.commonPasswords, now: app.clock(), on: app.db)
             context.console.print("Created \(user.role.rawValue) \(user.email).")
             if generated { context.console.print("Password: \(password)") }
         } catch let failure as ValidationFailure {
-            for error in failure.errors { context.console.error("\(error.field): \(app.localizer.text(error.key, .en, error.values))") }
+            for error in failure.errors { context.console.error("--\(Self.option(for: error.field)): \(app.localizer.text(error.key, .en, error.values))") }
             throw ExitCode(1)
         }
+    }
+
+    /// The command-line option a form field corresponds to.
+    static func option(for field: String) -> String {
+        ["areas": "areas", "department": "department", "municipality": "municipality", "role": "role", "password": "password", "email": "email", "name": "name"][field] ?? field
     }
 
     static func generatePassword() -> String {
@@ -67,4 +72,4 @@ struct UserCreateCommand: AsyncCommand {
     }
 }
 
-struct ExitCode: Error { var code: Int32; init(_ code: Int32) { self.code = code } }
+

@@ -115,7 +115,7 @@ struct UsersAdminController: RouteCollection {
         do {
             try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
-            let created = try await AccountsService.create(form.input, by: user, requestID: req.id, hasher: req.password, now: req.application.clock(), on: req.db)
+            let created = try await AccountsService.create(form.input, by: user, requestID: req.id, hasher: req.password, common: req.application.commonPasswords, now: req.application.clock(), on: req.db)
             req.flash(req.t("admin.user.created", created.name))
             return req.redirect(to: Paths.adminUsers)
         } catch let failure as ValidationFailure {
@@ -154,7 +154,7 @@ struct UsersAdminController: RouteCollection {
             if user.id == me.id && (form.input.role != Role.admin.rawValue || !form.input.active) {
                 throw ValidationFailure([FieldError("role", "admin.user.cannotDemoteSelf")])
             }
-            try await AccountsService.update(user, with: form.input, by: me, requestID: req.id, hasher: req.password, now: req.application.clock(), on: req.db)
+            try await AccountsService.update(user, with: form.input, by: me, requestID: req.id, hasher: req.password, common: req.application.commonPasswords, now: req.application.clock(), on: req.db)
             req.flash(req.t("admin.user.saved", user.name))
             return req.redirect(to: Paths.adminUsers)
         } catch let failure as ValidationFailure {

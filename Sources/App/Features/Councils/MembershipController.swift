@@ -115,20 +115,29 @@ struct MembershipController: RouteCollection {
         if errors.isEmpty, let name, let email {
             let facts = try await Self.facts(name: name, email: email, neighbourhood: buurt, politics: values["politiek"] == "ja", employed: values["gemeente"] == "ja",
                                              council: council, termStart: termStart, snapshot: s, on: req.db)
-            for reason in CouncilRules.ineligibilities(facts, councilArea: area.id) {
+            // Whether the address belongs to a staff member is not told here (that would let anyone probe
+            // which addresses are staff): the coordinator's check reports it after the application is stored.
+            for reason in CouncilRules.ineligibilities(facts, councilArea: area.id) where reason != .staffAccount {
                 let field = [CouncilRules.Ineligibility.livesOutsideArea: "buurt", .addressUnknown: "buurt", .politicallyActive: "politiek",
                              .employedByMunicipality: "gemeente", .staffAccount: "email", .inSelectionGroup: "naam"][reason] ?? "formulier"
                 errors.append(FieldError(field, "membership.ineligible.\(reason.rawValue)", [area.name, m.name]))
             }
-            if try await CouncilCandidate.query(on: req.db).filter(\.$council.$id == council.requireID()).filter(\.$termStart == termStart).all()
-                .contains(where: { $0.email.lowercased() == email.lowercased() && ![.withdrawn, .notNominated, .ineligible].contains($0.state) }) {
-                errors.append(FieldError("email", "membership.alreadyApplied"))
-            }
+        }
+        // A second application with the same address gets the same answer as the first (nothing tells
+        // whether an address applied), and is not stored twice.
+        var alreadyApplied = false
+        if errors.isEmpty, let email {
+            alreadyApplied = try await CouncilCandidate.query(on: req.db).filter(\.$council.$id == council.requireID()).filter(\.$termStart == termStart).all()
+                .contains(where: { $0.email.lowercased() == email.lowercased() && ![.withdrawn, .notNominated, .ineligible].contains($0.state) })
         }
         guard errors.isEmpty, let name, let email, let motivation else {
             let status: HTTPResponseStatus = errors.contains { $0.field == "formulier" } ? .forbidden : .unprocessableEntity
             return try await req.render("Councils/apply", applyPage(req, m, area, council, values: values, errors: errors), status: status)
         }
+        let thanks = AppliedPage(page: req.page(req.t("membership.thanksTitle"), municipality: m.name),
+                                 heading: req.t("membership.thanksTitle"), text: req.t("membership.thanks", council.name),
+                                 back: Paths.area(m.slug, area.slug) + "/raad")
+        if alreadyApplied { return try await req.render("Councils/applied", thanks, status: .created) }
         let candidate = CouncilCandidate()
         candidate.$council.id = try council.requireID()
         candidate.termStart = termStart
@@ -149,9 +158,7 @@ struct MembershipController: RouteCollection {
             try await AuditLog.record(on: db, by: nil, action: "council.candidate.apply", subject: .init(type: "councilCandidate", id: candidate.id?.uuidString,
                                       summary: council.name, municipalityID: m.id), requestID: req.id, at: now)
         }
-        return try await req.render("Councils/applied", AppliedPage(page: req.page(req.t("membership.thanksTitle"), municipality: m.name),
-                                                                    heading: req.t("membership.thanksTitle"), text: req.t("membership.thanks", council.name),
-                                                                    back: Paths.area(m.slug, area.slug) + "/raad"), status: .created)
+        return try await req.render("Councils/applied", thanks, status: .created)
     }
 
     struct AppliedPage: Encodable { var page: PageMeta; var heading: String; var text: String; var back: String }

@@ -205,10 +205,12 @@ struct ThemeGroupsController: RouteCollection {
             if values["buurt"].flatMap(UUID.init(uuidString:)).flatMap({ id in s.neighbourhoods.first { $0.id == id } }) == nil {
                 errors.append(FieldError("buurt", "themeGroup.notResident", [m.name]))
             }
-            if let email, try await ThemeGroupMember.query(on: req.db).filter(\.$group.$id == g.requireID()).filter(\.$leftOn == nil).all().contains(where: { $0.email == email }) {
-                errors.append(FieldError("email", "themeGroup.alreadyMember"))
-            }
             guard errors.isEmpty, let name, let email else { throw ValidationFailure(errors) }
+            // Someone who already takes part gets the same answer as a new member (nothing tells whether an
+            // address is in the group), and is not added twice.
+            if try await ThemeGroupMember.query(on: req.db).filter(\.$group.$id == g.requireID()).filter(\.$leftOn == nil).filter(\.$email == email).count() > 0 {
+                return req.t("themeGroup.joined", g.topic)
+            }
             let member = ThemeGroupMember()
             member.$group.id = try g.requireID()
             member.name = name

@@ -132,7 +132,10 @@ struct MixingPanelController: RouteCollection {
         let m = try await req.municipality { .assessOrganisation(municipality: $0) }
         let values: Values = (try? req.content.decode([String: String].self)) ?? [:]
         var current: MixingPanelRecord? = nil
-        if let id = values["currentID"].flatMap(UUID.init(uuidString:)) { current = try await MixingPanelRecord.find(id, on: req.db) }
+        // Only a panel of this municipality can be the "now" of an ambition (another municipality's is never shown).
+        if let id = values["currentID"].flatMap(UUID.init(uuidString:)) {
+            current = try await MixingPanelRecord.query(on: req.db).filter(\.$id == id).filter(\.$municipality.$id == m.requireID()).first()
+        }
         do {
             try req.checkCSRF(values["csrf"])
             var positions: [String: Int] = [:]
@@ -148,7 +151,7 @@ struct MixingPanelController: RouteCollection {
             }
             let input = MixingPanelService.PanelInput(
                 subjectKind: values["subjectKind"] ?? current?.subjectKind ?? "", subjectName: values["subjectName"] ?? current?.subjectName ?? "",
-                variant: values["variant"] ?? "", currentID: current?.id ?? values["currentID"].flatMap(UUID.init(uuidString:)),
+                variant: values["variant"] ?? "", currentID: current?.id,
                 evaluatedOn: values["evaluatedOn"] ?? "", scale: Int(values["scale"] ?? "") ?? 0,
                 sixthSlider: values["sixthSlider"] == "ja" || values["sixthSlider[]"] == "ja", positions: positions, notes: notes)
             guard bad.isEmpty else { throw ValidationFailure(bad + MixingPanelService.fieldErrors(MixingPanel.validate(positions, scale: MixingPanel.Scale(steps: input.scale), sixthSlider: input.sixthSlider)).filter { e in !bad.contains { $0.field == e.field } }) }

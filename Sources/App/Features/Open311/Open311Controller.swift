@@ -9,10 +9,26 @@ struct Open311Controller: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let v2 = routes.grouped("open311", "v2")
         v2.get(":file", use: top)
-        v2.on(.POST, ":file", body: .collect(maxSize: "8mb"), use: post)
+        v2.on(.POST, ":file", body: .collect(maxSize: Self.maxBody), use: post)
         v2.get("services", ":file", use: service)
         v2.get("requests", ":file", use: request)
         v2.get("tokens", ":file", use: token)
+        // Every other method is answered 405 with the methods that are allowed (not 404).
+        for method in [HTTPMethod.PUT, .PATCH, .DELETE] { v2.on(method, ":file", body: .stream, use: notAllowed(["GET", "POST"])) }
+        for resource in ["services", "requests", "tokens"] {
+            for method in [HTTPMethod.POST, .PUT, .PATCH, .DELETE] { v2.on(method, PathComponent(stringLiteral: resource), ":file", body: .stream, use: notAllowed(["GET"])) }
+        }
+    }
+
+    static let maxBody: ByteCount = "8mb"
+
+    private func notAllowed(_ allowed: [String]) -> @Sendable (Request) async throws -> Response {
+        { req in
+            let (_, format) = (try? Self.split(req.parameters.get("file") ?? "")) ?? ("", .json)
+            let response = Open311Error(status: .methodNotAllowed, description: "\(req.method.rawValue) is not allowed here; use \(allowed.joined(separator: " or "))").response(format)
+            response.headers.replaceOrAdd(name: .allow, value: allowed.joined(separator: ", "))
+            return response
+        }
     }
 
     /// "services.xml" → ("services", .xml); without an extension, JSON.
@@ -29,16 +45,37 @@ struct Open311Controller: RouteCollection {
         var media: Data?
         subscript(_ key: String) -> String? { values[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
 
-        static func read(_ req: Request, body: Bool) -> Parameters {
+        /// The query's names (to refuse a secret sent where it ends up in logs).
+        var queryNames: Set<String> = []
+
+        static func read(_ req: Request, body: Bool) throws -> Parameters {
             var values: [String: String] = [:]
-            for item in URLComponents(string: req.url.string)?.queryItems ?? [] { values[item.name] = item.value ?? "" }
+            var names: Set<String> = []
+            for item in URLComponents(string: req.url.string)?.queryItems ?? [] {
+                values[item.name] = item.value ?? ""
+                names.insert(item.name)
+            }
+            if let raw = req.url.query, raw.contains("%"), raw.removingPercentEncoding == nil {
+                throw Open311Error(status: .badRequest, description: "The query string is not valid UTF-8 after percent-decoding")
+            }
             var media: Data? = nil
             if body {
+                if let type = req.headers.contentType, type.type == "application", type.subType == "json" {
+                    throw Open311Error(status: .unsupportedMediaType, description: "Send the request as application/x-www-form-urlencoded or multipart/form-data (GeoReport v2); JSON bodies are not accepted")
+                }
+                if let bytes = req.body.data, bytes.readableBytes > 0 {
+                    if req.headers.contentType == .urlEncodedForm, String(validating: bytes.readableBytesView, as: UTF8.self) == nil {
+                        throw Open311Error(status: .badRequest, description: "The request body is not valid UTF-8")
+                    }
+                    if req.headers.contentType == .urlEncodedForm, let text = req.body.string, FormParts.hasInvalidEncoding(text) {
+                        throw Open311Error(status: .badRequest, description: "A form value is not valid UTF-8 after percent-decoding")
+                    }
+                }
                 let parts = FormParts.read(req)
                 values.merge(parts.values) { $1 }
                 media = parts.files["media"]?.data
             }
-            return Parameters(values: values, media: media)
+            return Parameters(values: values, media: media, queryNames: names)
         }
     }
 
@@ -47,7 +84,7 @@ struct Open311Controller: RouteCollection {
         do {
             let (_, f) = try Self.split(file ?? "")
             format = f
-            return try await body(format, Parameters.read(req, body: req.method == .POST))
+            return try await body(format, try Parameters.read(req, body: req.method == .POST))
         } catch let error as Open311Error {
             return error.response(format)
         } catch let error as AppError where error.status == .notFound {
@@ -213,12 +250,13 @@ struct Open311Controller: RouteCollection {
                 ("service_request_id", .text(s.trackingCode)), ("status", .text(s.state.open311Status)),
                 ("status_notes", .text(open ? (lastText[s.id!] ?? req.t("signal.state." + s.stateRaw)) : req.t("signal.state." + s.stateRaw))),
                 ("service_name", .text(c?.name(lang))), ("service_code", .text(c?.code)),
-                ("description", .text(open ? s.text : nil)),
+                // Phone numbers and e-mail addresses a reporter typed are never published (`PersonalData`).
+                ("description", .text(open ? PersonalData.masked(s.text) : nil)),
                 ("agency_responsible", .text(s.departmentID.flatMap { departments[$0] }.map { "Gemeente \(m.name), \($0)" } ?? "Gemeente \(m.name)")),
                 ("service_notice", .text(s.deadline.map { req.t("open311.notice", Format.day($0, lang)) })),
                 ("requested_datetime", .text(Format.isoDate(s.reportedAt))), ("updated_datetime", .text(Format.isoDate(s.stateChangedAt))),
                 ("expected_datetime", .text(s.deadline.map(Format.isoDate))),
-                ("address", .text(open ? s.place : nil)), ("address_id", .text(s.neighbourhoodID.flatMap { buurtCode[$0] })), ("zipcode", .text(nil)),
+                ("address", .text(open ? s.place.map { PersonalData.masked($0) } : nil)), ("address_id", .text(s.neighbourhoodID.flatMap { buurtCode[$0] })), ("zipcode", .text(nil)),
                 ("lat", open ? s.lat.map { .number($0) } ?? .text(nil) : .text(nil)), ("long", open ? s.lon.map { .number($0) } ?? .text(nil) : .text(nil)),
                 ("media_url", .text(nil)),
             ])
@@ -260,10 +298,24 @@ struct Open311Controller: RouteCollection {
             let (name, _) = try Self.split(file)
             guard name == "requests" else { throw Open311Error(status: .notFound, description: "Unknown resource \(name)") }
             let (m, _) = try await jurisdiction(req, p)
-            guard let key = p["api_key"], try await Open311Key.find(key, municipality: m.requireID(), on: req.db) != nil else {
+            // The key never travels in the URL, where proxies and logs would keep it.
+            if p.queryNames.contains("api_key") {
+                throw Open311Error(status: .badRequest, description: "Send api_key in the request body or the X-Api-Key header, never in the URL")
+            }
+            let givenKey = p.queryNames.contains("api_key") ? nil : (req.headers.first(name: "X-Api-Key") ?? p["api_key"])
+            guard let key = givenKey, let client = try await Open311Key.find(key, municipality: m.requireID(), on: req.db) else {
                 throw Open311Error(status: .forbidden, description: "api_key is missing or not valid for this jurisdiction")
             }
+            let idempotencyKey = try Open311Idempotency.key(from: req.headers)
+            if let idempotencyKey, let earlier = try await Open311Idempotency.earlier(key: idempotencyKey, client: client.requireID(), on: req.db) {
+                return try await Self.created(earlier, req: req).response(format, root: "service_requests")
+            }
             guard let serviceCode = p["service_code"] else { throw Open311Error(status: .badRequest, description: "service_code is required") }
+            for (name, range) in [("lat", -90.0...90.0), ("long", -180.0...180.0)] {
+                if let raw = p[name], let value = Double(raw), !range.contains(value) {
+                    throw Open311Error(status: .badRequest, description: "\(name): must be a number from \(Int(range.lowerBound)) to \(Int(range.upperBound)) (WGS84 degrees)")
+                }
+            }
             let hasPoint = p["lat"] != nil || p["long"] != nil
             guard hasPoint || p["address_string"] != nil || p["address_id"] != nil else {
                 throw Open311Error(status: .badRequest, description: "Give a location: lat and long, address_string or address_id")
@@ -290,12 +342,27 @@ struct Open311Controller: RouteCollection {
                 let text = failure.errors.map { e in "\(field[e.field] ?? e.field.replacingOccurrences(of: "vraag_", with: "attribute[") + (e.field.hasPrefix("vraag_") ? "]" : "")): \(req.t(e))" }
                 throw Open311Error(status: .badRequest, description: text.joined(separator: " "))
             case .success(let intake):
-                let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
-                let notice = signal.deadline.map { req.t("open311.notice", Format.day($0, req.language)) }
-                return Open311Value.array(element: "request", [.object([
-                    ("service_request_id", .text(signal.trackingCode)), ("service_notice", .text(notice)), ("account_id", .text(nil)),
-                ])]).response(format, root: "service_requests")
+                let signal: Signal
+                if let idempotencyKey {
+                    // The key and the signal are stored together; of two retries at the same moment one stores
+                    // the signal and the other answers with it.
+                    switch try await Open311Idempotency.report(intake, key: idempotencyKey, client: client.requireID(), app: req.application, on: req.db) {
+                    case .created(let made): signal = made
+                    case .earlier(let made): return try await Self.created(made, req: req).response(format, root: "service_requests")
+                    }
+                } else {
+                    signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+                }
+                return try await Self.created(signal, req: req).response(format, root: "service_requests")
             }
         }
+    }
+
+    /// The answer to a stored request (the same for a first POST and for its retry).
+    static func created(_ signal: Signal, req: Request) async throws -> Open311Value {
+        let notice = signal.deadline.map { req.t("open311.notice", Format.day($0, req.language)) }
+        return Open311Value.array(element: "request", [.object([
+            ("service_request_id", .text(signal.trackingCode)), ("service_notice", .text(notice)), ("account_id", .text(nil)),
+        ])])
     }
 }

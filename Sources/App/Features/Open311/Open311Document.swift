@@ -46,12 +46,28 @@ indirect enum Open311Value {
 
     private func xmlElement(_ name: String) -> String {
         switch self {
-        case .text(let s): return s.map { "<\(name)>\(HTML.escape($0))</\(name)>" } ?? "<\(name)/>"
+        case .text(let s): return s.map { "<\(name)>\(HTML.escape(Self.xmlSafe($0)))</\(name)>" } ?? "<\(name)/>"
         case .number(let n): return "<\(name)>\(n)</\(name)>"
         case .integer(let i): return "<\(name)>\(i)</\(name)>"
         case .bool(let b): return "<\(name)>\(b)</\(name)>"
         case .object(let pairs): return "<\(name)>" + pairs.map { $0.1.xmlElement($0.0) }.joined() + "</\(name)>"
         case .array(let element, let items): return "<\(name)>" + items.map { $0.xmlElement(element) }.joined() + "</\(name)>"
+        }
+    }
+
+    /// Text without the characters XML 1.0 does not allow (control characters other than tab, line feed
+    /// and carriage return, U+FFFE and U+FFFF), so a document stays well-formed whatever a client sent.
+    static func xmlSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { !isXMLChar($0) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars { out.append(isXMLChar(u) ? u : "\u{FFFD}") }
+        return String(out)
+    }
+
+    private static func isXMLChar(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
         }
     }
 

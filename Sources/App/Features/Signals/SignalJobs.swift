@@ -16,6 +16,7 @@ enum SignalJobs {
         var report = Report()
         let mailer = SignalMailer(app)
         for m in try await Municipality.query(on: app.db).all() {
+            if Task.isCancelled { break }
             let config = try await SignalConfiguration.load(try m.requireID(), on: app.db)
             report.escalations += try await escalate(municipality: try m.requireID(), config: config, now: now, on: app.db, mailer: mailer)
             report.timeouts += try await timeouts(municipality: try m.requireID(), now: now, on: app.db, mailer: mailer)
@@ -44,6 +45,8 @@ enum SignalJobs {
         // A few hundred signals per transaction; an escalation another instance recorded first is skipped by
         // ON CONFLICT DO NOTHING (the unique (signal, level) index), so a batch never fails on it.
         for batch in stride(from: 0, to: candidates.count, by: 200).map({ Array(candidates[$0..<min($0 + 200, candidates.count)]) }) {
+            // On shutdown the batch under way finishes; the rest waits for the next run (nothing is lost: each step is recorded once).
+            if Task.isCancelled { break }
             var plans: [(Signal, [EscalationStep], Set<Int>)] = []
             for signal in batch {
                 let recorded = done[try signal.requireID()] ?? []

@@ -58,7 +58,10 @@ enum SignalService {
     static let reporterAnswerPrefix = "Antwoord van de melder: "
     /// Stores a new signal: area from the point or buurt, department by the routing rules, deadline from the
     /// category, a unique tracking code, the history's first entries, and the confirmation mail.
-    static func report(_ intake: SignalIntake, at now: Date, on db: any Database, mailer: SignalMailer) async throws -> Signal {
+    /// Stores a new signal with its history, photo and confirmation mail in one transaction. `alongside`
+    /// runs in the same transaction (a client's idempotency record), so both are stored or neither.
+    static func report(_ intake: SignalIntake, at now: Date, on db: any Database, mailer: SignalMailer,
+                       alongside: (@Sendable (Signal, any Database) async throws -> Void)? = nil) async throws -> Signal {
         let config = try await SignalConfiguration.load(intake.municipalityID, on: db)
         let category = intake.category
         var areaID = intake.pageAreaID
@@ -109,6 +112,7 @@ enum SignalService {
                         try await record.create(on: db)
                     }
                     if let email = intake.email { try await mailer.confirmation(signal, category: category, to: email, at: now, on: db) }
+                    try await alongside?(signal, db)
                 }
                 return signal
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {

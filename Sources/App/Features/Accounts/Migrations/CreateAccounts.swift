@@ -46,3 +46,14 @@ struct CreateAccountTables: AsyncMigration {
         }
     }
 }
+
+/// A version per throttle row, for the compare-and-set that counts parallel attempts exactly.
+struct AddLoginThrottleVersion: AsyncMigration {
+    var name: String { "AddLoginThrottleVersion" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(LoginThrottleRecord.schema).field("version", .int, .required, .sql(.default(0))).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(LoginThrottleRecord.schema).deleteField("version").update()
+    }
+}

@@ -67,6 +67,8 @@ final class LoginThrottleRecord: Model, @unchecked Sendable {
     @Field(key: "failures") var failures: Int
     @OptionalField(key: "window_start") var windowStart: Date?
     @OptionalField(key: "locked_until") var lockedUntil: Date?
+    /// Raised by every change, so that two attempts at the same moment cannot both count from the same state.
+    @Field(key: "version") var version: Int
     init() {}
 
     var state: LoginThrottle { LoginThrottle(failures: failures, windowStart: windowStart, lockedUntil: lockedUntil) }
