@@ -54,6 +54,8 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.middleware.use(LanguageMiddleware())
     app.middleware.use(app.sessions.middleware)
     app.middleware.use(SessionUserMiddleware())
+    app.middleware.use(AccessMiddleware())
+    app.middleware.use(FormerAreaSlugMiddleware())
 
     try routes(app)
     registerCommands(app)
@@ -111,6 +113,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(SignalSeedCommand(), as: "seed-signals")
     app.asyncCommands.use(Open311KeyCommand(), as: "open311-key")
     app.asyncCommands.use(CouncilSeedCommand(), as: "seed-councils")
+    app.asyncCommands.use(DocsCommand(), as: "docs")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

@@ -22,4 +22,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSessions())
     app.migrations.add(AddLoginThrottleVersion())
     app.migrations.add(CreateOpen311Idempotency())
+    app.migrations.add(CreateFormerAreaSlugs())
 }

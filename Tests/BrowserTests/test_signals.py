@@ -66,8 +66,10 @@ def report_street_light(driver, base_url) -> str:
     assert "Bedankt voor uw melding" in driver.page_source
     assert "Ruwaard" in text
     axe_check(driver, "melding-volgen")
-    assert "sleutel=" in driver.current_url, "the reporter's own link"
-    return match.group(0), driver.current_url
+    assert "sleutel" not in driver.current_url, "the key never stays in the address bar"
+    own_link = driver.find_element(By.ID, "eigen-link").get_attribute("href")
+    assert "/sleutel/" in own_link, "the reporter's own link, to keep"
+    return match.group(0), own_link
 
 
 def test_a_resident_reports_and_staff_close_it_with_feedback(driver, base_url, admin_password):

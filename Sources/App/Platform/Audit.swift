@@ -47,8 +47,8 @@ struct CreateAuditEntries: AsyncMigration {
 
 /// Writes audit entries. Values are stored as sorted JSON so before and after can be compared.
 struct AuditLog {
+    /// What changed; its kind comes from the action (`AuditAction.entityType`).
     struct Subject {
-        var type: String
         var id: String?
         var summary: String
         var municipalityID: UUID?
@@ -61,15 +61,15 @@ struct AuditLog {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
-    static func record(on db: any Database, by actor: User?, action: String, subject: Subject,
+    static func record(on db: any Database, by actor: User?, action: AuditAction, subject: Subject,
                        before: (some Encodable)? = String?.none, after: (some Encodable)? = String?.none,
                        reason: String? = nil, requestID: String? = nil, at now: Date) async throws {
         let entry = AuditEntry()
         entry.municipalityID = subject.municipalityID
         entry.actorID = actor?.id
         entry.actorName = actor.map { "\($0.name) <\($0.email)>" } ?? "systeem"
-        entry.action = action
-        entry.entityType = subject.type
+        entry.action = action.rawValue
+        entry.entityType = action.entityType.rawValue
         entry.entityID = subject.id
         entry.summary = subject.summary
         entry.before = before.map(json)
@@ -83,7 +83,7 @@ struct AuditLog {
 
 extension Request {
     /// Records a change made by the signed-in user in this request.
-    func audit(_ action: String, _ subject: AuditLog.Subject, before: (some Encodable)? = String?.none,
+    func audit(_ action: AuditAction, _ subject: AuditLog.Subject, before: (some Encodable)? = String?.none,
                after: (some Encodable)? = String?.none, reason: String? = nil, on db: (any Database)? = nil) async throws {
         try await AuditLog.record(on: db ?? self.db, by: authUser, action: action, subject: subject, before: before, after: after,
                                   reason: reason, requestID: id, at: application.clock())

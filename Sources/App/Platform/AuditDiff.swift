@@ -23,6 +23,25 @@ enum AuditDiff {
         return found
     }
 
+    /// The label of a snapshot's field: `audit.field.<name>`; for ladder fields (`level2.role`) the level and the part.
+    static func fieldLabel(_ key: String, _ req: Request) -> String {
+        let parts = key.split(separator: ".")
+        if parts.count == 2, parts[0].hasPrefix("level") {
+            return req.t("audit.field.level", String(parts[0].dropFirst(5))) + " – " + fieldLabel(String(parts[1]), req)
+        }
+        let label = req.t("audit.field.\(key)")
+        return label == "audit.field.\(key)" ? key : label
+    }
+
+    /// Stored codes shown with their label: roles, candidates' and meetings' states, yes/no.
+    static func valueLabel(field: String, value: String, _ req: Request) -> String {
+        let base = field.split(separator: ".").last.map(String.init) ?? field
+        let prefixes = ["role": "role.", "status": "audit.value.status.", "termUnit": "audit.value.termUnit.", "kind": "audit.value.kind.", "variant": "mixingPanel.variant."]
+        guard let prefix = prefixes[base] else { return value }
+        let label = req.t(prefix + value)
+        return label == prefix + value ? value : label
+    }
+
     static func text(_ value: Any?, names: [UUID: String]) -> String {
         switch value {
         case nil, is NSNull: return "–"
@@ -36,12 +55,13 @@ enum AuditDiff {
     }
 
     /// The fields that differ, in name order (all fields when there is only a before or an after).
-    static func changes(before: String?, after: String?, names: [UUID: String], label: (String) -> String) -> [Change] {
+    static func changes(before: String?, after: String?, names: [UUID: String], label: (String) -> String = { $0 },
+                        value: (String, String) -> String = { $1 }) -> [Change] {
         let b = object(before) ?? [:], a = object(after) ?? [:]
         return Set(b.keys).union(a.keys).sorted().compactMap { key in
             let old = text(b[key], names: names), new = text(a[key], names: names)
             guard old != new else { return nil }
-            return Change(field: label(key), before: old, after: new)
+            return Change(field: label(key), before: old == "–" ? old : value(key, old), after: new == "–" ? new : value(key, new))
         }
     }
 

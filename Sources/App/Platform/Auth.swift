@@ -13,12 +13,19 @@ extension Request {
     }
 
     /// The signed-in user as an `Actor` for the permission rules (with their area scope loaded).
+    /// Loaded once per request (by `AccessMiddleware` on staff routes) and kept.
     func actor() async throws -> Actor {
+        if let cached = storage[ActorKey.self] { return cached }
         let user = try requireUser()
         let areaIDs = try await UserArea.query(on: db).filter(\.$user.$id == user.requireID()).all().map(\.$area.id)
-        return Actor(userID: try user.requireID(), role: user.role, municipalityID: user.$municipality.id,
-                     areaIDs: Set(areaIDs), departmentID: user.$department.id)
+        let actor = Actor(userID: try user.requireID(), role: user.role, municipalityID: user.$municipality.id,
+                          areaIDs: Set(areaIDs), departmentID: user.$department.id)
+        storage[ActorKey.self] = actor
+        return actor
     }
+
+    /// The actor when someone is signed in, else nil (for public pages that show more to staff).
+    func optionalActor() async throws -> Actor? { authUser == nil ? nil : try await actor() }
 
     /// Checks an action against the permission rules; a 403 page when not allowed.
     @discardableResult
@@ -28,6 +35,8 @@ extension Request {
         return actor
     }
 }
+
+private struct ActorKey: StorageKey { typealias Value = Actor }
 
 /// Thrown when a page needs a signed-in user; answered with a redirect to the login page.
 struct LoginRequired: Error { var returnTo: String }

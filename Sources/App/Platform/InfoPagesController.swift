@@ -4,7 +4,7 @@ import Vapor
 struct InfoPagesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         for (path, key) in [("toegankelijkheid", "accessibility"), ("privacy", "privacy"), ("cookies", "cookies"), ("contact", "contact")] {
-            routes.get(PathComponent(stringLiteral: path)) { req async throws -> View in
+            routes.access(.public).get(PathComponent(stringLiteral: path)) { req async throws -> View in
                 struct Page: Encodable { var page: PageMeta; var heading: String; var paragraphs: [String] }
                 let heading = req.t("info.\(key).title")
                 var paragraphs: [String] = []

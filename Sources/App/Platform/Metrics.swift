@@ -30,8 +30,9 @@ extension Application {
 
 struct OperationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("health", use: health)
-        routes.get("metrics", use: metrics)
+        let open = routes.access(.public)
+        open.get("health", use: health)
+        open.get("metrics", use: metrics) // behind its own bearer token
     }
 
     struct Health: Content { var status: String; var database: String }

@@ -48,13 +48,10 @@ extension Request {
         crumbItems.append(.init(title: heading, href: url.path, current: true))
         var nav = [PageMeta.NavItem(title: t("nav.home"), href: "/", current: url.path == "/")]
         if let user {
-            if ![.municipalCouncil, .partner].contains(user.role) {
-                nav.append(.init(title: t("nav.signals"), href: "/werk/meldingen", current: url.path.hasPrefix("/werk/meldingen")))
+            // Exactly what the role may open: the same rule the routes check (`AccessMiddleware`).
+            for item in StaffNavigation.items where item.access.kinds.contains(where: { user.mayEver($0) }) {
+                nav.append(.init(title: t(item.titleKey), href: item.path, current: url.path.hasPrefix(item.path)))
             }
-            if [.admin, .areaManager, .areaCoordinator, .areaAlderman, .executive, .councilMember].contains(user.role) {
-                nav.append(.init(title: t("nav.councils"), href: "/werk/raden", current: url.path.hasPrefix("/werk/raden")))
-            }
-            if user.role == .admin { nav.append(.init(title: t("nav.admin"), href: "/beheer", current: url.path.hasPrefix("/beheer"))) }
         } else {
             nav.append(.init(title: t("nav.login"), href: "/inloggen", current: url.path == "/inloggen"))
         }
@@ -66,7 +63,7 @@ extension Request {
             otherLanguageCode: other.rawValue,
             csrf: user == nil ? "" : csrfToken(),
             user: user.map { PageMeta.UserBadge(name: $0.name, role: t("role." + $0.role.rawValue)) },
-            isAdmin: user?.role == .admin,
+            isAdmin: user?.mayEver(.administer) ?? false,
             breadcrumbs: url.path == "/" ? [] : crumbItems,
             nav: nav,
             errors: errors.map { .init(href: "#" + $0.field, message: t($0)) },

@@ -72,6 +72,86 @@ public enum Action: Hashable, Sendable {
     case decideForCollege(municipality: UUID, area: UUID)
     /// Asking a council for advice: the college (executive, aldermen) and the departments.
     case requestAdvice(municipality: UUID)
+    /// Following a council's internal work (closed meetings, members, advice under way): its area's staff,
+    /// the college and the municipal council; not departments or partners.
+    case followCouncilWork(municipality: UUID, area: UUID)
+    /// Starting and running theme groups: admins and area managers, coordinators for groups in their areas.
+    case manageThemeGroup(municipality: UUID, areas: Set<UUID>)
+    /// Settings of the whole installation (such as the mixing panel's profiles): installation admins only.
+    case administerInstallation
+
+    /// The action without its scope: what a route declares (`ActionKind`).
+    public var kind: ActionKind {
+        switch self {
+        case .administer: return .administer
+        case .readAuditLog: return .readAuditLog
+        case .viewAreaWork: return .viewAreaWork
+        case .coordinateArea: return .coordinateArea
+        case .handleDepartmentWork: return .handleDepartmentWork
+        case .viewAssessments: return .viewAssessments
+        case .assessOrganisation: return .assessOrganisation
+        case .giveAdvice: return .giveAdvice
+        case .answerAdvice: return .answerAdvice
+        case .viewSignal: return .viewSignal
+        case .handleSignal: return .handleSignal
+        case .escalateSignal: return .escalateSignal
+        case .decideForCollege: return .decideForCollege
+        case .requestAdvice: return .requestAdvice
+        case .followCouncilWork: return .followCouncilWork
+        case .manageThemeGroup: return .manageThemeGroup
+        case .administerInstallation: return .administerInstallation
+        }
+    }
+}
+
+/// The kinds of `Action`, without municipality, area or department: what each staff route declares.
+/// A route's kind is checked against the role when the request arrives (`Permissions.mayEver`); the
+/// action with its scope is checked where the record is loaded (`Permissions.allows`).
+public enum ActionKind: String, CaseIterable, Sendable, Codable {
+    case administer, readAuditLog, viewAreaWork, coordinateArea, handleDepartmentWork, viewAssessments, assessOrganisation
+    case giveAdvice, answerAdvice, viewSignal, handleSignal, escalateSignal, decideForCollege, requestAdvice
+    case followCouncilWork, manageThemeGroup, administerInstallation
+
+    /// An action of this kind in the actor's own municipality and scope (the probe for `mayEver`).
+    func probe(municipality m: UUID, area: UUID, department: UUID) -> Action {
+        switch self {
+        case .administer: return .administer(municipality: m)
+        case .readAuditLog: return .readAuditLog(municipality: m)
+        case .viewAreaWork: return .viewAreaWork(municipality: m, area: area)
+        case .coordinateArea: return .coordinateArea(municipality: m, area: area)
+        case .handleDepartmentWork: return .handleDepartmentWork(municipality: m, department: department)
+        case .viewAssessments: return .viewAssessments(municipality: m)
+        case .assessOrganisation: return .assessOrganisation(municipality: m)
+        case .giveAdvice: return .giveAdvice(municipality: m, area: area)
+        case .answerAdvice: return .answerAdvice(municipality: m, area: area)
+        case .viewSignal: return .viewSignal(municipality: m, area: area, department: department)
+        case .handleSignal: return .handleSignal(municipality: m, area: area, department: department)
+        case .escalateSignal: return .escalateSignal(municipality: m, area: area)
+        case .decideForCollege: return .decideForCollege(municipality: m, area: area)
+        case .requestAdvice: return .requestAdvice(municipality: m)
+        case .followCouncilWork: return .followCouncilWork(municipality: m, area: area)
+        case .manageThemeGroup: return .manageThemeGroup(municipality: m, areas: [area])
+        case .administerInstallation: return .administerInstallation
+        }
+    }
+}
+
+/// Which signals an actor may read in a municipality: one rule for a single signal
+/// (`Permissions.allows(_, .viewSignal)`) and for the queries that list them.
+public enum SignalVisibility: Hashable, Sendable {
+    case none
+    case all
+    case areas(Set<UUID>)
+    case department(UUID)
+
+    public func includes(area: UUID?, department: UUID?) -> Bool {
+        switch self {
+        case .none: return false
+        case .all: return true
+        case .areas(let ids): return area.map { ids.contains($0) } ?? false
+        case .department(let d): return department == d
+        }
+    }
 }
 
 public enum Permissions {
@@ -107,13 +187,7 @@ public enum Permissions {
             guard actor.municipalityID == m else { return false }
             return actor.role == .admin || actor.role == .executive || (actor.role == .areaAlderman && actor.areaIDs.contains(area))
         case .viewSignal(let m, let area, let department):
-            guard actor.municipalityID == m else { return false }
-            switch actor.role {
-            case .admin, .areaManager, .executive: return true
-            case .areaCoordinator, .areaAlderman, .councilMember: return area.map { actor.areaIDs.contains($0) } ?? false
-            case .departmentOfficer, .teamLead: return department != nil && actor.departmentID == department
-            case .municipalCouncil, .partner: return false
-            }
+            return signalVisibility(actor, municipality: m).includes(area: area, department: department)
         case .handleSignal(let m, let area, let department):
             guard actor.municipalityID == m else { return false }
             switch actor.role {
@@ -139,8 +213,52 @@ public enum Permissions {
             case .departmentOfficer, .teamLead: return actor.departmentID == department
             default: return false
             }
+        case .followCouncilWork(let m, let area):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager, .executive, .municipalCouncil: return true
+            case .areaCoordinator, .areaAlderman, .councilMember: return actor.areaIDs.contains(area)
+            case .departmentOfficer, .teamLead, .partner: return false
+            }
+        case .manageThemeGroup(let m, let areas):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager: return true
+            case .areaCoordinator: return !areas.isDisjoint(with: actor.areaIDs)
+            default: return false
+            }
+        case .administerInstallation:
+            return false // only the installation admin, above
         }
     }
+
+    /// Which signals the actor may read in municipality `m`.
+    public static func signalVisibility(_ actor: Actor, municipality m: UUID) -> SignalVisibility {
+        if actor.role == .admin && actor.municipalityID == nil { return .all }
+        guard actor.municipalityID == m else { return .none }
+        switch actor.role {
+        case .admin, .areaManager, .executive: return .all
+        case .areaCoordinator, .areaAlderman, .councilMember: return .areas(actor.areaIDs)
+        case .departmentOfficer, .teamLead: return actor.departmentID.map { .department($0) } ?? .none
+        case .municipalCouncil, .partner: return .none
+        }
+    }
+
+    /// Whether a role can hold an action of this kind at all (in its own municipality and scope): what a
+    /// route checks before anything is loaded, and what decides which links the navigation shows.
+    public static func mayEver(_ role: Role, _ kind: ActionKind, installationWide: Bool = false) -> Bool {
+        let m = UUID(), area = UUID(), department = UUID()
+        let probe = Actor(userID: UUID(), role: role, municipalityID: installationWide ? nil : m, areaIDs: [area], departmentID: department)
+        return allows(probe, kind.probe(municipality: m, area: area, department: department))
+    }
+
+    /// The actor's own form of `mayEver`.
+    public static func mayEver(_ actor: Actor, _ kind: ActionKind) -> Bool {
+        mayEver(actor.role, kind, installationWide: actor.role == .admin && actor.municipalityID == nil)
+    }
+
+    /// An area alderman's signal list shows what was escalated to the alderman (the last resort), not all of the area's work.
+    public static func signalListShowsOnlyEscalations(_ role: Role) -> Bool { role == .areaAlderman }
 
     /// Whether a role can be given this scope: area roles need at least one area, department roles a department.
     public static func validateScope(role: Role, areaCount: Int, hasDepartment: Bool) -> FieldError? {

@@ -69,7 +69,12 @@ public enum SignalRules {
     /// Whether the reporter's contact details must be removed now (retention counted from closing).
     public static func contactExpired(closedAt: Date?, now: Date, retentionDays: Int) -> Bool {
         guard let closedAt else { return false }
-        return now.timeIntervalSince(closedAt) > Double(retentionDays) * 24 * 3600
+        return closedAt < contactRetentionCutoff(now: now, retentionDays: retentionDays)
+    }
+
+    /// Signals closed before this moment have passed the retention period (the same rule as a query condition).
+    public static func contactRetentionCutoff(now: Date, retentionDays: Int) -> Date {
+        now.addingTimeInterval(-Double(retentionDays) * 24 * 3600)
     }
 }
 

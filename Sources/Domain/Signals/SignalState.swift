@@ -103,10 +103,6 @@ public struct SignalTransition: Sendable, Equatable {
         self.initiator = initiator
     }
 
-    public static func == (a: SignalTransition, b: SignalTransition) -> Bool {
-        a.from == b.from && a.to == b.to && a.publicText == b.publicText
-    }
-
     /// Every problem with this change (empty when it may happen).
     public func problems() -> [Problem] {
         if from == to { return [.sameState] }

@@ -23,18 +23,7 @@ struct CouncilWorkTests {
     }
 
     static func multipart(_ fields: [(String, String)], file: (name: String, filename: String, data: Data)?) -> (HTTPHeaders, ByteBuffer) {
-        let boundary = "grens\(UUID().uuidString.prefix(8))"
-        var body = Data()
-        for (k, v) in fields { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)) }
-        if let file {
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.name)\"; filename=\"\(file.filename)\"\r\nContent-Type: application/pdf\r\n\r\n".utf8))
-            body.append(file.data)
-            body.append(Data("\r\n".utf8))
-        }
-        body.append(Data("--\(boundary)--\r\n".utf8))
-        var headers = HTTPHeaders()
-        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-        return (headers, ByteBuffer(data: body))
+        Multipart.body(fields, file: file.map { Multipart.File(field: $0.name, filename: $0.filename, contentType: "application/pdf", data: $0.data) })
     }
 
     @Test func theCoordinatorPlansAMeetingWithAgendaAndDocuments() async throws {

@@ -178,18 +178,10 @@ struct Open311Tests {
 
     @Test func multipartWithAMediaFile() async throws {
         try await withKey { app, key in
-            let boundary = "grens311"
-            var body = Data()
-            for (k, v) in [("jurisdiction_id", "oss.nl"), ("api_key", key), ("service_code", "graffiti"), ("lat", "51.765"), ("long", "5.518"), ("description", "Graffiti")] {
-                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8))
-            }
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0] + Array("IEND".utf8) + [0, 0, 0, 0]
-            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n".utf8))
-            body.append(Data(png))
-            body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-            var headers = HTTPHeaders()
-            headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
-            let response = try await app.testing().sendRequest(.POST, "/open311/v2/requests.json", headers: headers, body: ByteBuffer(data: body))
+            let (headers, body) = Multipart.body([("jurisdiction_id", "oss.nl"), ("api_key", key), ("service_code", "graffiti"), ("lat", "51.765"), ("long", "5.518"), ("description", "Graffiti")],
+                                                 file: .init(field: "media", filename: "a.png", contentType: "image/png", data: Data(png)))
+            let response = try await app.testing().sendRequest(.POST, "/open311/v2/requests.json", headers: headers, body: body)
             #expect(response.status == .ok)
             #expect(try await SignalPhoto.query(on: app.db).first()?.contentType == "image/png")
         }

@@ -20,7 +20,7 @@ private func validReport(_ browser: TestBrowser, email: String? = "bewoner@voorb
     let response = try await report(browser, fields)
     #expect(response.status == .seeOther)
     let location = response.headers.first(name: .location)!
-    let code = String(location.split(separator: "?")[0].split(separator: "/").last!)
+    let code = String(location.split(separator: "/")[1]) // /melding/CODE/sleutel/KEY
     return try #require(try await Signal.query(on: browser.app.db).filter(\.$trackingCode == code).first())
 }
 
@@ -106,18 +106,10 @@ struct SignalTests {
             let browser = TestBrowser(app)
             let html = try await browser.get(reportPage).text
             func multipart(_ file: Data, name: String) async throws -> TestingHTTPResponse {
-                let boundary = "grens\(UUID().uuidString.prefix(8))"
-                var body = Data()
-                for (key, value) in [("csrf", TestBrowser.csrf(in: html)), ("categorie", "straatverlichting"), ("omschrijving", "Lamp"), ("vraag_hoeveel", "Eén"), ("plaats", "Kerkstraat")] {
-                    body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(key)\"\r\n\r\n\(value)\r\n".utf8))
-                }
-                body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"foto\"; filename=\"\(name)\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8))
-                body.append(file)
-                body.append(Data("\r\n--\(boundary)--\r\n".utf8))
-                var headers = HTTPHeaders()
-                headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+                var (headers, body) = Multipart.body([("csrf", TestBrowser.csrf(in: html)), ("categorie", "straatverlichting"), ("omschrijving", "Lamp"), ("vraag_hoeveel", "Eén"), ("plaats", "Kerkstraat")],
+                                                     file: .init(field: "foto", filename: name, contentType: "image/jpeg", data: file))
                 headers.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
-                return try await app.testing().sendRequest(.POST, "/gemeenten/oss/melden/formulier?gebied=ruwaard", headers: headers, body: ByteBuffer(data: body))
+                return try await app.testing().sendRequest(.POST, "/gemeenten/oss/melden/formulier?gebied=ruwaard", headers: headers, body: body)
             }
             let pdf = try await multipart(Data("%PDF-1.7 not a photo".utf8), name: "foto.jpg")
             #expect(pdf.status == .unprocessableEntity && pdf.text.contains("Dit bestand is geen foto"))
@@ -237,14 +229,25 @@ struct SignalTests {
             // The officer asks a question; the reporter answers on their own link (the tracking code alone is public).
             #expect(try await officer.submit(path, to: path + "/status", [("status", "reactie_gevraagd"), ("publieke_tekst", "Aan welke kant van de sporthal?")]).status == .seeOther)
             let key = try #require(try await Signal.find(signal.id, on: app.db)?.reporterKey)
-            #expect(response.headers.first(name: .location)?.hasSuffix("?sleutel=\(key)") == true)
             let page = "/melding/\(signal.trackingCode)"
-            let shown = try await resident.get(page + "?sleutel=\(key)").text
+            #expect(response.headers.first(name: .location) == page + "/sleutel/\(key)", "the reporter's own link, in the path")
+            // The own link keeps the key in a cookie for this signal's pages and sends the browser on without it.
+            let own = try await resident.get(page + "/sleutel/\(key)")
+            #expect(own.status == .seeOther && own.headers.first(name: .location) == page)
+            #expect(own.headers[.setCookie].contains { $0.contains("wijkwerk_melder_\(signal.trackingCode)=\(key)") && $0.contains("HttpOnly") && $0.contains("Path=/melding/\(signal.trackingCode)") })
+            let shown = try await resident.get(page).text
             #expect(shown.contains("Aan welke kant van de sporthal?") && shown.contains("name=\"antwoord\""))
-            #expect(!(try await TestBrowser(app).get(page).text.contains("name=\"antwoord\"")), "without the reporter's link: no form")
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", "Iets"), ("sleutel", "VERKEERD")]).status == .forbidden)
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", ""), ("sleutel", key)]).status == .unprocessableEntity)
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/reactie", [("antwoord", "Bij de fietsenstalling, naast mijn huis op nummer 3"), ("sleutel", key)]).status == .seeOther)
+            #expect(shown.contains("/sleutel/\(key)"), "the reporter sees their own link to keep")
+            let stranger = TestBrowser(app)
+            #expect(!(try await stranger.get(page).text.contains("name=\"antwoord\"")), "without the reporter's link: no form")
+            #expect(!(try await stranger.get(page).text.contains(key)), "nor the key")
+            _ = try await stranger.get(page + "/sleutel/VERKEERD-VERKEERD-VERKEERD")
+            #expect(try await stranger.submit(page, to: page + "/reactie", [("antwoord", "Iets")]).status == .forbidden, "a wrong key is not remembered")
+            // Links in older mails with the key in the query still work, and end on the page without it.
+            let legacy = try await TestBrowser(app).get(page + "?sleutel=\(key)")
+            #expect(legacy.status == .seeOther && legacy.headers.first(name: .location) == page)
+            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "")]).status == .unprocessableEntity)
+            #expect(try await resident.submit(page, to: page + "/reactie", [("antwoord", "Bij de fietsenstalling, naast mijn huis op nummer 3")]).status == .seeOther)
             #expect(try await Signal.find(signal.id, on: app.db)?.state == .reactieOntvangen)
             #expect(!(try await resident.get(page).text.contains("nummer 3")), "the answer is for staff only")
             #expect(try await officer.get(path).text.contains("nummer 3"))
@@ -266,13 +269,14 @@ struct SignalTests {
             let resident = TestBrowser(app)
             let key = try #require(signal.reporterKey)
             let page = "/melding/\(signal.trackingCode)"
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("tevreden", "nee")]).status == .forbidden, "the key is needed")
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("sleutel", key)]).status == .unprocessableEntity)
-            #expect(try await resident.submit(page + "?sleutel=\(key)", to: page + "/tevredenheid", [("tevreden", "nee"), ("toelichting", "Hij brandt nog steeds niet."), ("sleutel", key)]).status == .seeOther)
+            #expect(try await resident.submit(page, to: page + "/tevredenheid", [("tevreden", "nee")]).status == .forbidden, "the key is needed")
+            _ = try await resident.get(page + "/sleutel/\(key)")
+            #expect(try await resident.submit(page, to: page + "/tevredenheid", []).status == .unprocessableEntity)
+            #expect(try await resident.submit(page, to: page + "/tevredenheid", [("tevreden", "nee"), ("toelichting", "Hij brandt nog steeds niet.")]).status == .seeOther)
             let reopened = try #require(try await Signal.find(signal.id, on: app.db))
             #expect(reopened.state == .verzoekTotHeropenen && reopened.feedbackSatisfied == false)
             let token = TestBrowser.csrf(in: try await resident.get(reportPage).text)
-            let again = try await resident.post(page + "/tevredenheid", form: [("csrf", token), ("tevreden", "ja"), ("sleutel", key)])
+            let again = try await resident.post(page + "/tevredenheid", form: [("csrf", token), ("tevreden", "ja")])
             #expect(again.status == .conflict, "one answer per closing: \(again.status) \(again.text.prefix(300))")
         }
     }

@@ -55,6 +55,7 @@ func withApp(now: Date? = nil, demo: Bool = true, demoSignals: Int = 0, _ body: 
         if let now { app.clock = .fixed(now) }
         try await app.prepareDatabase()
         try await body(app)
+        try await expectSelfDescribingAuditLog(app)
     } catch {
         try? await app.asyncShutdown()
         if let database, let base = TestDatabase.postgresURL { try? await TestDatabase.admin("DROP DATABASE IF EXISTS \(database) WITH (FORCE)", baseURL: base) }
@@ -63,6 +64,20 @@ func withApp(now: Date? = nil, demo: Bool = true, demoSignals: Int = 0, _ body: 
     try await app.asyncShutdown()
     if let database, let base = TestDatabase.postgresURL { try await TestDatabase.admin("DROP DATABASE IF EXISTS \(database) WITH (FORCE)", baseURL: base) }
     try? FileManager.default.removeItem(atPath: folder)
+}
+
+/// Every audited write of every app test yields a diff that shows what changed (issue 10): an entry with
+/// nothing to compare would tell a reader of the audit log nothing.
+func expectSelfDescribingAuditLog(_ app: Application) async throws {
+    for entry in try await AuditEntry.query(on: app.db).all() {
+        guard let action = AuditAction(rawValue: entry.action) else {
+            Issue.record("unknown audit action \(entry.action)"); continue
+        }
+        #expect(AuditEntityType(rawValue: entry.entityType) == action.entityType)
+        if action.isEvent { continue }
+        #expect(!AuditDiff.changes(before: entry.before, after: entry.after, names: [:]).isEmpty,
+                "\(entry.action) (\(entry.summary)) records no change: before \(entry.before ?? "nil"), after \(entry.after ?? "nil")")
+    }
 }
 
 /// A small browser: keeps cookies, sends forms, reads the CSRF token from pages.
@@ -168,4 +183,24 @@ extension Optional {
 extension TestingHTTPResponse {
     var text: String { body.string }
     func json<T: Decodable>(_ type: T.Type) throws -> T { try JSONDecoder().decode(T.self, from: Data(body.readableBytesView)) }
+}
+
+/// A `multipart/form-data` body with fields and at most one file, and its Content-Type header.
+enum Multipart {
+    struct File { var field: String; var filename: String; var contentType: String; var data: Data }
+
+    static func body(_ fields: [(String, String)], file: File?) -> (HTTPHeaders, ByteBuffer) {
+        let boundary = "grens\(UUID().uuidString.prefix(8))"
+        var body = Data()
+        for (k, v) in fields { body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(k)\"\r\n\r\n\(v)\r\n".utf8)) }
+        if let file {
+            body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(file.field)\"; filename=\"\(file.filename)\"\r\nContent-Type: \(file.contentType)\r\n\r\n".utf8))
+            body.append(file.data)
+            body.append(Data("\r\n".utf8))
+        }
+        body.append(Data("--\(boundary)--\r\n".utf8))
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "multipart/form-data; boundary=\(boundary)")
+        return (headers, ByteBuffer(data: body))
+    }
 }

@@ -66,8 +66,8 @@ enum AccountsService {
             try await db.transaction { db in
                 try await user.create(on: db)
                 try await setAreas(of: user, to: areaIDs, on: db)
-                try await AuditLog.record(on: db, by: actor, action: "user.create",
-                                          subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
+                try await AuditLog.record(on: db, by: actor, action: .userCreate,
+                                          subject: .init(id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                           after: user.snapshot(areaIDs: areaIDs), requestID: requestID, at: now)
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
@@ -98,8 +98,8 @@ enum AccountsService {
                 || before.municipalityID != after.municipalityID || before.departmentID != after.departmentID || before.active != after.active {
                 try await SessionStore.endAll(for: user.requireID(), on: db)
             }
-            try await AuditLog.record(on: db, by: actor, action: "user.update",
-                                      subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
+            try await AuditLog.record(on: db, by: actor, action: .userUpdate,
+                                      subject: .init(id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                       before: before, after: user.snapshot(areaIDs: areaIDs), requestID: requestID, at: now)
         }
     }

@@ -5,6 +5,7 @@ import Domain
 /// Logging in and out, with a lockout after repeated failures that never reveals whether an account exists.
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.public)
         routes.get("inloggen", use: form)
         routes.post("inloggen", use: login)
         routes.post("uitloggen", use: logout)
@@ -33,9 +34,10 @@ struct AuthController: RouteCollection {
     /// Only same-site paths from a fixed grammar are followed after login (`ReturnPath`): no header
     /// injection, no open redirect. Admin pages only for admins.
     static func safeReturn(_ raw: String?, role: Role = .admin) -> String {
-        let home = role == .admin ? "/beheer" : "/"
+        let admin = Permissions.mayEver(role, .administer)
+        let home = admin ? "/beheer" : "/"
         guard let path = ReturnPath.validated(raw) else { return home }
-        if path.hasPrefix("/beheer") && role != .admin { return home }
+        if path.hasPrefix("/beheer") && !admin { return home }
         return path
     }
 
@@ -82,8 +84,8 @@ struct AuthController: RouteCollection {
         req.session.data["csrf"] = nil
         req.auth.login(user)
         req.session.authenticate(user)
-        try await AuditLog.record(on: req.db, by: user, action: "user.login",
-                                  subject: .init(type: "user", id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
+        try await AuditLog.record(on: req.db, by: user, action: .userLogin,
+                                  subject: .init(id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                   requestID: req.id, at: now)
         return req.redirect(to: Self.safeReturn(input.terug, role: user.role))
     }

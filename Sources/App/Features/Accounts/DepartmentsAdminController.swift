@@ -5,7 +5,7 @@ import Domain
 /// Admin pages for departments (vakafdelingen): name, domain and team lead.
 struct DepartmentsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let d = routes.grouped("beheer", "gemeenten", ":municipality", "afdelingen")
+        let d = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "afdelingen")
         d.get(use: list)
         d.post(use: create)
         d.get(":department", use: edit)
@@ -86,7 +86,7 @@ struct DepartmentsAdminController: RouteCollection {
             d.teamLeadID = lead
             try await req.db.transaction { db in
                 try await d.create(on: db)
-                try await req.audit("department.create", .init(type: "department", id: d.id?.uuidString, summary: name, municipalityID: m.id), after: d.snapshot, on: db)
+                try await req.audit(.departmentCreate, .init(id: d.id?.uuidString, summary: name, municipalityID: m.id), after: d.snapshot, on: db)
             }
             req.flash(req.t("admin.department.created", name))
             return req.redirect(to: Paths.adminDepartments(m.slug))
@@ -133,7 +133,7 @@ struct DepartmentsAdminController: RouteCollection {
             d.teamLeadID = lead
             try await req.db.transaction { db in
                 try await d.update(on: db)
-                try await req.audit("department.update", .init(type: "department", id: d.id?.uuidString, summary: name, municipalityID: m.id), before: before, after: d.snapshot, on: db)
+                try await req.audit(.departmentUpdate, .init(id: d.id?.uuidString, summary: name, municipalityID: m.id), before: before, after: d.snapshot, on: db)
             }
             req.flash(req.t("admin.department.saved", name))
             return req.redirect(to: Paths.adminDepartments(m.slug))

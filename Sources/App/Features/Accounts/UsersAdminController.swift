@@ -5,7 +5,7 @@ import Domain
 /// Admin pages for staff accounts: list, create, edit role, scope and status.
 struct UsersAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let users = routes.grouped("beheer", "gebruikers")
+        let users = routes.access(.action(.administer)).grouped("beheer", "gebruikers")
         users.get(use: list)
         users.get("nieuw", use: new)
         users.post("nieuw", use: create)
@@ -15,14 +15,12 @@ struct UsersAdminController: RouteCollection {
 
     /// Only admins; a municipal admin manages the accounts of their own municipality.
     private func admin(_ req: Request) async throws -> (User, Actor) {
-        let actor = try await req.actor()
-        guard actor.role == .admin else { throw AppError.forbidden }
-        return (try req.requireUser(), actor)
+        (try req.requireUser(), try await req.actor()) // the routes need administer
     }
 
     private func mayManage(_ actor: Actor, municipality: UUID?) -> Bool {
         if let municipality { return Permissions.allows(actor, .administer(municipality: municipality)) }
-        return actor.role == .admin && actor.municipalityID == nil
+        return Permissions.allows(actor, .administerInstallation)
     }
 
     struct ListPage: Encodable {

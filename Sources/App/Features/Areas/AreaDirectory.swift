@@ -74,7 +74,6 @@ final class AreaDirectory: Sendable {
         return built
     }
 
-    func invalidate(_ municipalityID: UUID) { snapshots.withLockedValue { $0[municipalityID] = nil } }
 
     /// Rendered maps, keyed by what they depend on (municipality or area, division version, language).
     private let maps = NIOLockedValueBox<[String: String]>([:])
@@ -169,6 +168,16 @@ extension Request {
         let m = try await Municipality.query(on: db).group(.or) { $0.filter(\.$slug == key.lowercased()).filter(\.$code == key.uppercased()) }.first()
         guard let m else { throw AppError.notFound("error.municipalityNotFound", [key]) }
         return m
+    }
+
+    /// The municipality a staff page without one in its path is about: the user's own; for an installation
+    /// admin the one chosen with `?gemeente=` (slug or CBS code), else the first by name. Never a built-in default.
+    func workMunicipality() async throws -> Municipality {
+        let actor = try await actor()
+        if let id = actor.municipalityID, let m = try await Municipality.find(id, on: db) { return m }
+        if let key = query[String.self, at: "gemeente"], !key.isEmpty { return try await municipality(key) }
+        guard let first = try await Municipality.query(on: db).sort(\.$name).first() else { throw AppError.notFound("municipality.notFound") }
+        return first
     }
 
     /// The municipality of the path's `:municipality`, after checking the signed-in user may do `action` there.

@@ -5,7 +5,7 @@ import Domain
 /// JSON API under /api/v1 for municipalities, areas, CBS wijken and buurten, GeoJSON and locate.
 struct AreasAPIController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let api = routes.grouped("api", "v1")
+        let api = routes.access(.public).grouped("api", "v1")
         api.get("openapi.json", use: openAPI)
         api.get("municipalities", use: municipalities)
         api.get("municipalities", ":code", use: municipality)

@@ -6,7 +6,7 @@ import SQLKit
 /// Admin pages for the division: areas, the buurt → area mapping, and alternative classifications.
 struct AreasAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.grouped("beheer")
+        let admin = routes.access(.action(.administer)).grouped("beheer")
         admin.get(use: home)
         let m = admin.grouped("gemeenten", ":municipality")
         m.get("gebieden", use: areas)
@@ -32,8 +32,7 @@ struct AreasAdminController: RouteCollection {
     }
 
     func home(req: Request) async throws -> View {
-        let actor = try await req.actor()
-        guard actor.role == .admin else { throw AppError.forbidden }
+        let actor = try await req.actor() // the route needs administer; a municipality's admin sees their own
         var query = Municipality.query(on: req.db).sort(\.$name)
         if let m = actor.municipalityID { query = query.filter(\.$id == m) }
         let items = try await query.all().map {
@@ -127,8 +126,9 @@ struct AreasAdminController: RouteCollection {
             area.position = (try await Area.query(on: req.db).filter(\.$municipality.$id == m.requireID()).max(\.$position) ?? 0) + 1
             try await req.db.transaction { db in
                 try await area.create(on: db)
+                try await FormerAreaSlug.record(old: area.slug, new: area.slug, area: area, at: req.application.clock(), on: db) // the name is an area's again
                 try await Self.bumpVersion(m, on: db)
-                try await req.audit("area.create", .init(type: "area", id: area.id?.uuidString, summary: name, municipalityID: m.id), after: area.snapshot, on: db)
+                try await req.audit(.areaCreate, .init(id: area.id?.uuidString, summary: name, municipalityID: m.id), after: area.snapshot, on: db)
             }
             req.flash(req.t("admin.area.created", name))
             return req.redirect(to: Paths.adminAreas(m.slug))
@@ -169,13 +169,16 @@ struct AreasAdminController: RouteCollection {
             try EditToken.check(form.versie, current: area.snapshot)
             let (name, kind) = try await validateArea(form, m, except: area.id, on: req.db)
             let before = area.snapshot
+            let oldSlug = area.slug
             area.name = name
             area.slug = AreaRules.slug(name)
             area.kind = kind
             try await req.db.transaction { db in
                 try await area.update(on: db)
+                // Old links to the area keep working (301 to the new address).
+                try await FormerAreaSlug.record(old: oldSlug, new: area.slug, area: area, at: req.application.clock(), on: db)
                 try await Self.bumpVersion(m, on: db)
-                try await req.audit("area.update", .init(type: "area", id: area.id?.uuidString, summary: name, municipalityID: m.id),
+                try await req.audit(.areaUpdate, .init(id: area.id?.uuidString, summary: name, municipalityID: m.id),
                                     before: before, after: area.snapshot, on: db)
             }
             req.flash(req.t("admin.area.saved", name))
@@ -253,7 +256,7 @@ struct AreasAdminController: RouteCollection {
                 }
                 let before = Dictionary(uniqueKeysWithValues: changed.map { ($0.code, $0.areaID.flatMap { areaName[$0] } ?? "") })
                 let after = Dictionary(uniqueKeysWithValues: changed.map { ($0.code, finalAssignment[$0.code].flatMap { areaName[$0] } ?? "") })
-                try await req.audit("mapping.update", .init(type: "mapping", id: m.code, summary: req.tCount("admin.mapping.auditSummary", changed.count, m.name), municipalityID: m.id),
+                try await req.audit(.mappingUpdate, .init(id: m.code, summary: req.tCount("admin.mapping.auditSummary", changed.count, m.name), municipalityID: m.id),
                                     before: before, after: after, on: db)
             }
             req.flash(req.tCount("admin.mapping.saved", changed.count))
@@ -315,7 +318,7 @@ struct AreasAdminController: RouteCollection {
             c.owner = owner?.isEmpty == false ? owner : nil
             try await req.db.transaction { db in
                 try await c.create(on: db)
-                try await req.audit("classification.create", .init(type: "classification", id: c.id?.uuidString, summary: name, municipalityID: m.id),
+                try await req.audit(.classificationCreate, .init(id: c.id?.uuidString, summary: name, municipalityID: m.id),
                                     after: ["name": name, "owner": c.owner ?? ""], on: db)
             }
             req.flash(req.t("admin.classification.created", name))
@@ -390,7 +393,7 @@ struct AreasAdminController: RouteCollection {
             group.name = name
             try await req.db.transaction { db in
                 try await group.create(on: db)
-                try await req.audit("classification.group.create", .init(type: "classification", id: c.id?.uuidString, summary: "\(c.name): \(name)", municipalityID: m.id),
+                try await req.audit(.classificationGroupCreate, .init(id: c.id?.uuidString, summary: "\(c.name): \(name)", municipalityID: m.id),
                                     after: ["group": name], on: db)
             }
             req.flash(req.t("admin.classification.groupCreated", name))
@@ -429,7 +432,7 @@ struct AreasAdminController: RouteCollection {
                     member.$neighbourhood.id = n.id
                     try await member.create(on: db)
                 }
-                try await req.audit("classification.assign", .init(type: "classification", id: c.id?.uuidString, summary: c.name, municipalityID: m.id),
+                try await req.audit(.classificationAssign, .init(id: c.id?.uuidString, summary: c.name, municipalityID: m.id),
                                     before: beforeMap, after: afterMap, on: db)
             }
             req.flash(req.t("admin.classification.saved"))

@@ -5,6 +5,7 @@ import Domain
 /// The public pages: municipalities, a municipality with its map of areas, an area.
 struct PublicAreasController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.public)
         routes.get(use: home)
         routes.get("gemeenten", ":municipality", use: municipality)
         routes.get("gemeenten", ":municipality", "gebieden", ":area", use: area)

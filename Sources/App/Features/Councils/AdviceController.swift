@@ -5,7 +5,7 @@ import Domain
 /// The public register of advice per municipality: question, advice, answer, dates and status.
 struct AdviceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("gemeenten", ":municipality", "adviezen", use: register)
+        routes.access(.public).get("gemeenten", ":municipality", "adviezen", use: register)
     }
 
     struct RegisterPage: Encodable {
@@ -79,8 +79,9 @@ struct AdviceController: RouteCollection {
 /// Recording a council's advice and the college's answer, each by the role that may do so.
 struct AdviceActionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("gemeenten", ":municipality", "adviezen", ":advice", use: show)
-        routes.post("gemeenten", ":municipality", "adviezen", ":advice", use: save)
+        routes.access(.public).get("gemeenten", ":municipality", "adviezen", ":advice", use: show)
+        // Recording the council's advice or the college's answer: which one depends on the advice's state.
+        routes.access(.anyOf([.giveAdvice, .answerAdvice])).post("gemeenten", ":municipality", "adviezen", ":advice", use: save)
     }
 
     struct Page: Encodable {
@@ -181,8 +182,8 @@ struct AdviceActionsController: RouteCollection {
             if step == "advies" { advice.advice = text; advice.givenOn = date } else { advice.answer = text; advice.answeredOn = date }
             try await req.db.transaction { db in
                 try await advice.update(on: db)
-                try await AuditLog.record(on: db, by: user, action: step == "advies" ? "advice.give" : "advice.answer",
-                                          subject: .init(type: "advice", id: advice.id?.uuidString, summary: "\(council.name): \(advice.subject)", municipalityID: m.id),
+                try await AuditLog.record(on: db, by: user, action: step == "advies" ? .adviceGive : .adviceAnswer,
+                                          subject: .init(id: advice.id?.uuidString, summary: "\(council.name): \(advice.subject)", municipalityID: m.id),
                                           before: before, after: ["advice": advice.advice ?? "", "answer": advice.answer ?? ""], requestID: req.id, at: req.application.clock())
             }
             req.flash(req.t("advice.saved.\(step)"))

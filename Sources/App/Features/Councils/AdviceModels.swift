@@ -21,7 +21,13 @@ final class CouncilAdvice: Model, @unchecked Sendable {
     @OptionalField(key: "decision_id") var decisionID: UUID?
     init() {}
 
-    static let kinds = ["requested", "unsolicited"]
+    struct Snapshot: Codable { var council: UUID; var kind: String; var subject: String; var question: String?; var askedOn: String?; var wantedBy: String?
+                               var advice: String?; var givenOn: String?; var answer: String?; var answeredOn: String? }
+    /// What the audit log keeps of it (dates as days).
+    var snapshot: Snapshot {
+        Snapshot(council: $council.id, kind: kind, subject: subject, question: question, askedOn: askedOn.map(Format.isoDay), wantedBy: wantedBy.map(Format.isoDay),
+                 advice: advice, givenOn: givenOn.map(Format.isoDay), answer: answer, answeredOn: answeredOn.map(Format.isoDay))
+    }
 
     var rule: CouncilRules.Advice {
         CouncilRules.Advice(askedOn: askedOn, preparationStarted: kind == "requested" && askedOn != nil, givenOn: givenOn, answeredOn: answeredOn)

@@ -6,6 +6,8 @@ import Domain
 /// wanted; a council member starts unsolicited advice of their own council. Both are later adopted in a meeting.
 struct AdviceRequestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        // The college and departments ask for advice; council members start unsolicited advice.
+        let routes = routes.access(.anyOf([.requestAdvice, .giveAdvice]))
         routes.get("gemeenten", ":municipality", "adviezen", "nieuw", use: form)
         routes.post("gemeenten", ":municipality", "adviezen", "nieuw", use: create)
     }
@@ -76,7 +78,9 @@ struct AdviceRequestController: RouteCollection {
             advice.wantedBy = wanted.map { Day($0).end }
             try await req.db.transaction { db in
                 try await advice.create(on: db)
-                try await req.audit("advice.\(kind)", .init(type: "advice", id: advice.id?.uuidString, summary: "\(council.name): \(subject)", municipalityID: m.id), on: db)
+                try await req.audit(kind == "requested" ? .adviceRequested : .adviceUnsolicited,
+                                    .init(id: advice.id?.uuidString, summary: "\(council.name): \(subject)", municipalityID: m.id),
+                                    after: advice.snapshot, on: db)
             }
             req.flash(req.t("adviceRequest.created.\(kind)", council.name))
             return req.redirect(to: Paths.municipality(m.slug) + "/adviezen/\(advice.id!)")

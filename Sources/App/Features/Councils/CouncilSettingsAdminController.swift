@@ -6,7 +6,7 @@ import Domain
 /// college has to answer advice, and how a council's and a theme group's advice weigh when they differ.
 struct CouncilSettingsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let r = routes.grouped("beheer", "gemeenten", ":municipality", "raden")
+        let r = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "raden")
         r.get(use: edit)
         r.post(use: save)
     }
@@ -52,7 +52,7 @@ struct CouncilSettingsAdminController: RouteCollection {
             if council == 0 && theme == 0 { errors.append(FieldError("councilWeight", "councilSettings.weightsZero")) }
             guard errors.isEmpty, let start, let days, let council, let theme else { throw ValidationFailure(errors) }
             let s = try await CouncilSettings.load(try m.requireID(), on: req.db)
-            let before = [s.termYear, s.termMonth, s.termDay, s.answerDays, s.councilWeight, s.themeGroupWeight]
+            let before = s.snapshot
             let parts = DutchTime.calendar.dateComponents([.year, .month, .day], from: start)
             s.termYear = parts.year!
             s.termMonth = parts.month!
@@ -62,8 +62,8 @@ struct CouncilSettingsAdminController: RouteCollection {
             s.themeGroupWeight = theme
             try await req.db.transaction { db in
                 try await s.save(on: db)
-                try await req.audit("council.settings.update", .init(type: "councilSettings", id: s.id?.uuidString, summary: m.name, municipalityID: m.id),
-                                    before: before, after: [s.termYear, s.termMonth, s.termDay, s.answerDays, s.councilWeight, s.themeGroupWeight], on: db)
+                try await req.audit(.councilSettingsUpdate, .init(id: s.id?.uuidString, summary: m.name, municipalityID: m.id),
+                                    before: before, after: s.snapshot, on: db)
             }
             req.flash(req.t("councilSettings.saved"))
             return req.redirect(to: "/beheer/gemeenten/\(m.slug)/raden")

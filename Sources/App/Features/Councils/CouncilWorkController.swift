@@ -8,14 +8,15 @@ import Domain
 struct CouncilWorkController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let w = routes.grouped("werk", "raden")
-        w.get(use: list)
-        w.get(":council", use: council)
-        w.post(":council", "vergaderingen", use: planMeeting)
-        w.get(":council", "vergaderingen", ":meeting", use: meeting)
-        w.post(":council", "vergaderingen", ":meeting", "status", use: saveStatus)
-        w.post(":council", "vergaderingen", ":meeting", "agenda", use: addAgendaItem)
-        w.on(.POST, ":council", "vergaderingen", ":meeting", "documenten", body: .collect(maxSize: "12mb"), use: upload)
-        w.post(":council", "vergaderingen", ":meeting", "besluiten", use: decide)
+        let follow = w.access(.anyOf([.followCouncilWork, .coordinateArea])), coordinate = w.access(.action(.coordinateArea))
+        follow.get(use: list)
+        follow.get(":council", use: council)
+        coordinate.post(":council", "vergaderingen", use: planMeeting)
+        follow.get(":council", "vergaderingen", ":meeting", use: meeting)
+        coordinate.post(":council", "vergaderingen", ":meeting", "status", use: saveStatus)
+        coordinate.post(":council", "vergaderingen", ":meeting", "agenda", use: addAgendaItem)
+        coordinate.on(.POST, ":council", "vergaderingen", ":meeting", "documenten", body: .collect(maxSize: "12mb"), use: upload)
+        coordinate.post(":council", "vergaderingen", ":meeting", "besluiten", use: decide)
     }
 
     // MARK: List
@@ -35,19 +36,12 @@ struct CouncilWorkController: RouteCollection {
         var alternativeForm: [FormView]
     }
 
-    private func municipalityID(_ req: Request, _ actor: Actor) async throws -> UUID {
-        if let id = actor.municipalityID { return id }
-        let key = req.query[String.self, at: "gemeente"] ?? "oss"
-        return try await req.municipality(key).requireID()
-    }
-
     func list(req: Request) async throws -> View {
         _ = try req.requireUser()
         let actor = try await req.actor()
-        let mid = try await municipalityID(req, actor)
+        let mid = try await req.workMunicipality().requireID()
         let councils = try await Council.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()
             .filter { Self.seesCouncilWork(actor, $0) }
-        guard !councils.isEmpty || [.admin, .areaManager, .executive, .areaCoordinator].contains(actor.role) else { throw AppError.forbidden }
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
         let ids = councils.compactMap(\.id)
@@ -88,8 +82,7 @@ struct CouncilWorkController: RouteCollection {
 
     /// Who sees a council's internal work (closed meetings): its area's staff and the college, not departments or partners.
     static func seesCouncilWork(_ actor: Actor, _ council: Council) -> Bool {
-        Permissions.allows(actor, .viewAreaWork(municipality: council.$municipality.id, area: council.$area.id))
-            && ![.departmentOfficer, .teamLead, .partner].contains(actor.role)
+        Permissions.allows(actor, .followCouncilWork(municipality: council.$municipality.id, area: council.$area.id))
     }
 
     private func loadCouncil(_ req: Request, coordinate: Bool) async throws -> (Council, Actor, Bool) {
@@ -181,8 +174,9 @@ struct CouncilWorkController: RouteCollection {
             meeting.status = CouncilRules.MeetingStatus.planned.rawValue
             try await req.db.transaction { db in
                 try await meeting.create(on: db)
-                try await req.audit("council.meeting.plan", .init(type: "councilMeeting", id: meeting.id?.uuidString, summary: "\(council.name): \(Format.isoDate(start))",
-                                                                   municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilMeetingPlan, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(Format.isoDate(start))",
+                                                                   municipalityID: council.$municipality.id),
+                                    after: ["startsAt": Format.isoDate(start), "endsAt": Format.isoDate(end), "place": place, "public": meeting.isPublic ? "ja" : "nee"], on: db)
             }
             req.flash(req.t("councilWork.planned", Format.dateTime(start, req.language)))
             return req.redirect(to: "/werk/raden/\(council.id!)/vergaderingen/\(meeting.id!)")
@@ -317,13 +311,13 @@ struct CouncilWorkController: RouteCollection {
                 }
             }
             guard errors.isEmpty, let status else { throw ValidationFailure(errors) }
-            let before = [meeting.status, meeting.minutes ?? ""]
+            let before = ["status": meeting.status, "minutes": meeting.minutes ?? ""]
             meeting.status = status.rawValue
             meeting.minutes = (minutes ?? "").isEmpty ? nil : minutes
             try await req.db.transaction { db in
                 try await meeting.update(on: db)
-                try await req.audit("council.meeting.update", .init(type: "councilMeeting", id: meeting.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
-                                    before: before, after: [meeting.status, meeting.minutes ?? ""], on: db)
+                try await req.audit(.councilMeetingUpdate, .init(id: meeting.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
+                                    before: before, after: ["status": meeting.status, "minutes": meeting.minutes ?? ""], on: db)
             }
             return req.t("councilWork.statusSaved")
         }
@@ -343,7 +337,8 @@ struct CouncilWorkController: RouteCollection {
             item.details = (details ?? "").isEmpty ? nil : details
             try await req.db.transaction { db in
                 try await item.create(on: db)
-                try await req.audit("council.agenda.add", .init(type: "councilMeeting", id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilAgendaAdd, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id),
+                                    after: ["position": String(item.position), "title": title, "details": item.details ?? ""], on: db)
             }
             return req.t("councilWork.itemAdded", title)
         }
@@ -371,7 +366,8 @@ struct CouncilWorkController: RouteCollection {
             document.uploadedAt = req.application.clock()
             try await req.db.transaction { db in
                 try await document.create(on: db)
-                try await req.audit("council.document.upload", .init(type: "councilMeeting", id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilDocumentUpload, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id),
+                                    after: ["title": title, "filename": document.filename, "size": String(document.size)], on: db)
             }
             return req.t("councilWork.documentAdded", title)
         }
@@ -419,8 +415,9 @@ struct CouncilWorkController: RouteCollection {
                     }
                     try await advice.update(on: db)
                 }
-                try await req.audit("council.decision", .init(type: "councilDecision", id: decision.id?.uuidString, summary: "\(decision.number): \(text.prefix(80))",
-                                                               municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilDecision, .init(id: decision.id?.uuidString, summary: "\(decision.number): \(text.prefix(80))",
+                                                               municipalityID: council.$municipality.id),
+                                    after: ["number": decision.number, "kind": decision.kind, "text": text, "advice": adopted?.id?.uuidString ?? "–"], on: db)
                 return decision.number
             }
             return req.t("councilWork.decided", number)

@@ -106,5 +106,11 @@ struct CreateCouncilIndexes: AsyncMigration {
             try await sql.raw(SQLQueryString(statement)).run()
         }
     }
-    func revert(on db: any Database) async throws {}
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in ["council_meetings_council", "council_advice_council", "council_members_council", "council_candidates_council", "council_decisions_meeting",
+                      "council_agenda_meeting", "council_documents_meeting", "councils_municipality", "advice_escalations_advice"] {
+            try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(index)")).run()
+        }
+    }
 }

@@ -5,6 +5,7 @@ import Domain
 /// Public meeting calendars of the councils, as pages and as iCalendar feeds.
 struct CouncilsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.public)
         routes.get("gemeenten", ":municipality", "vergaderingen", use: calendar)
         routes.get("gemeenten", ":municipality", "vergaderingen.ics", use: municipalityFeed)
         routes.get("gemeenten", ":municipality", "gebieden", ":area", "vergaderingen.ics", use: areaFeed)
@@ -54,7 +55,8 @@ struct CouncilsController: RouteCollection {
     }
 
     private func feed(_ req: Request, name: String, meetings: [(CouncilMeeting, Council)]) -> Response {
-        let host = req.headers.first(name: .host) ?? "wijkwerk"
+        // Stable UIDs (RFC 5545 §3.8.4.7): from the configured public address, never from a request header.
+        let host = URL(string: req.application.config.publicURL)?.host ?? "wijkwerk"
         let events = meetings.map { meeting, council in
             ICalendar.Event(uid: "\(meeting.id!.uuidString.lowercased())@\(host)", start: meeting.startsAt, end: meeting.endsAt,
                             summary: req.t("council.meeting.summary", council.name), location: meeting.place,

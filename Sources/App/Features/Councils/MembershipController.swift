@@ -7,16 +7,19 @@ import Domain
 /// (applied → checked → nominated → appointed, or ineligible / not nominated / withdrawn), every step audited.
 struct MembershipController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("gemeenten", ":municipality", "gebieden", ":area", "raad", use: publicCouncil)
-        routes.get("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: applyForm)
-        routes.post("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: apply)
+        let open = routes.access(.public)
+        open.get("gemeenten", ":municipality", "gebieden", ":area", "raad", use: publicCouncil)
+        open.get("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: applyForm)
+        open.post("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: apply)
         let w = routes.grouped("werk", "raden", ":council", "leden")
-        w.get(use: members)
-        w.post("lid", use: addMember)
-        w.post("lid", ":member", "gestopt", use: resign)
-        w.post("selectiegroep", use: addSelector)
-        w.post("kandidaten", ":candidate", use: step)
-        routes.post("werk", "raden", "alternatief", use: recordAlternative)
+        // Coordinators run the candidates' flow; the college appoints.
+        let flow = w.access(.anyOf([.coordinateArea, .decideForCollege])), coordinate = w.access(.action(.coordinateArea))
+        flow.get(use: members)
+        coordinate.post("lid", use: addMember)
+        coordinate.post("lid", ":member", "gestopt", use: resign)
+        coordinate.post("selectiegroep", use: addSelector)
+        flow.post("kandidaten", ":candidate", use: step)
+        routes.access(.action(.coordinateArea)).post("werk", "raden", "alternatief", use: recordAlternative)
     }
 
     // MARK: Public
@@ -155,8 +158,9 @@ struct MembershipController: RouteCollection {
         candidate.updatedAt = now
         try await req.db.transaction { db in
             try await candidate.create(on: db)
-            try await AuditLog.record(on: db, by: nil, action: "council.candidate.apply", subject: .init(type: "councilCandidate", id: candidate.id?.uuidString,
-                                      summary: council.name, municipalityID: m.id), requestID: req.id, at: now)
+            // No personal data in the log: the application's state, not who applied.
+            try await AuditLog.record(on: db, by: nil, action: .councilCandidateApply, subject: .init(id: candidate.id?.uuidString,
+                                      summary: council.name, municipalityID: m.id), after: ["status": candidate.status], requestID: req.id, at: now)
         }
         return try await req.render("Councils/applied", thanks, status: .created)
     }
@@ -294,7 +298,8 @@ struct MembershipController: RouteCollection {
         member.endsOn = until
         member.demo = false
         try await member.create(on: db ?? req.db)
-        try await req.audit("council.member.add", .init(type: "councilMember", id: member.id?.uuidString, summary: "\(council.name): \(name)", municipalityID: council.$municipality.id), on: db)
+        try await req.audit(.councilMemberAdd, .init(id: member.id?.uuidString, summary: "\(council.name): \(name)", municipalityID: council.$municipality.id),
+                            after: ["name": name, "role": role, "startsOn": Format.isoDay(from), "endsOn": Format.isoDay(until)], on: db)
     }
 
     func resign(req: Request) async throws -> Response {
@@ -305,7 +310,8 @@ struct MembershipController: RouteCollection {
             member.resignedOn = date
             try await req.db.transaction { db in
                 try await member.update(on: db)
-                try await req.audit("council.member.resign", .init(type: "councilMember", id: member.id?.uuidString, summary: "\(council.name): \(member.name)", municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilMemberResign, .init(id: member.id?.uuidString, summary: "\(council.name): \(member.name)", municipalityID: council.$municipality.id),
+                                    before: ["resignedOn": "–"], after: ["resignedOn": Format.isoDay(date)], on: db)
             }
             return req.t("membership.memberResigned", member.name)
         }
@@ -331,7 +337,8 @@ struct MembershipController: RouteCollection {
             selector.email = email
             try await req.db.transaction { db in
                 try await selector.create(on: db)
-                try await req.audit("council.selectionGroup.add", .init(type: "selectionGroup", id: selector.id?.uuidString, summary: "\(council.name): \(name)", municipalityID: council.$municipality.id), on: db)
+                try await req.audit(.councilSelectionGroupAdd, .init(id: selector.id?.uuidString, summary: "\(council.name): \(name)", municipalityID: council.$municipality.id),
+                                    after: ["name": name, "termStart": Format.isoDay(termStart)], on: db)
             }
             return req.t("membership.selectorAdded", name)
         }
@@ -380,8 +387,8 @@ struct MembershipController: RouteCollection {
             let decided = decision
             try await req.db.transaction { db in
                 try await candidate.update(on: db)
-                try await req.audit("council.candidate.\(step.rawValue)", .init(type: "councilCandidate", id: candidate.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
-                                    before: before, after: next.rawValue, on: db)
+                try await req.audit(Self.auditAction(step), .init(id: candidate.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
+                                    before: ["status": before], after: ["status": next.rawValue], on: db)
                 if next == .appointed, let decided {
                     try await Self.createMember(council: council, name: candidate.name, email: candidate.email, role: "member", from: max(decided, term.start), until: term.end, by: req, on: db)
                 }
@@ -406,15 +413,27 @@ struct MembershipController: RouteCollection {
         if try await Council.query(on: req.db).filter(\.$area.$id == areaID).count() > 0 { errors.append(FieldError("vorm", "membership.areaHasCouncil")) }
         guard errors.isEmpty, let text, let since, let decided else { throw AppError(status: .unprocessableEntity, key: errors.first!.key) }
         let record = try await AlternativeParticipation.query(on: req.db).filter(\.$area.$id == areaID).first() ?? AlternativeParticipation()
+        let before: [String: String]? = record.id == nil ? nil : ["text": record.text, "since": Format.isoDay(record.since), "decidedOn": Format.isoDay(record.decidedOn)]
         record.$area.id = areaID
         record.text = text
         record.since = since
         record.decidedOn = decided
         try await req.db.transaction { db in
             try await record.save(on: db)
-            try await req.audit("council.alternative", .init(type: "alternativeParticipation", id: record.id?.uuidString, summary: area.name, municipalityID: area.$municipality.id), on: db)
+            try await req.audit(.councilAlternative, .init(id: record.id?.uuidString, summary: area.name, municipalityID: area.$municipality.id),
+                                before: before, after: ["text": text, "since": Format.isoDay(since), "decidedOn": Format.isoDay(decided)], on: db)
         }
         req.flash(req.t("membership.alternativeSaved", area.name))
         return req.redirect(to: "/werk/raden")
+    }
+
+    static func auditAction(_ step: Candidacy.Step) -> AuditAction {
+        switch step {
+        case .check: return .councilCandidateCheck
+        case .nominate: return .councilCandidateNominate
+        case .reject: return .councilCandidateReject
+        case .appoint: return .councilCandidateAppoint
+        case .withdraw: return .councilCandidateWithdraw
+        }
     }
 }

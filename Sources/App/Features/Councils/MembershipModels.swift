@@ -18,6 +18,11 @@ final class CouncilSettings: Model, @unchecked Sendable {
 
     var calendar: CouncilRules.TermCalendar { CouncilRules.TermCalendar(anchorYear: termYear, month: termMonth, day: termDay) }
 
+    struct Snapshot: Codable { var termStart: String; var answerDays: Int; var councilWeight: Int; var themeGroupWeight: Int }
+    var snapshot: Snapshot {
+        Snapshot(termStart: String(format: "%04d-%02d-%02d", termYear, termMonth, termDay), answerDays: answerDays, councilWeight: councilWeight, themeGroupWeight: themeGroupWeight)
+    }
+
     static func load(_ municipality: UUID, on db: any Database) async throws -> CouncilSettings {
         if let s = try await CouncilSettings.query(on: db).filter(\.$municipality.$id == municipality).first() { return s }
         let s = CouncilSettings()

@@ -6,6 +6,7 @@ import Domain
 /// that they took place.
 struct PublicMeetingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.public)
         routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", use: show)
         routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", "documenten", ":document", use: document)
     }

@@ -7,12 +7,13 @@ import Domain
 struct ThemeGroupsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let g = routes.grouped("gemeenten", ":municipality", "themagroepen")
-        g.get(use: list)
-        g.post(use: create)
-        g.get(":group", use: show)
-        g.post(":group", "aanmelden", use: join)
-        g.post(":group", "leden", ":member", "gestopt", use: leave)
-        g.post(":group", "advies", use: advise)
+        let open = g.access(.public), manage = g.access(.action(.manageThemeGroup))
+        open.get(use: list)
+        manage.post(use: create)
+        open.get(":group", use: show)
+        open.post(":group", "aanmelden", use: join)
+        manage.post(":group", "leden", ":member", "gestopt", use: leave)
+        manage.post(":group", "advies", use: advise)
     }
 
     private func municipality(_ req: Request) async throws -> Municipality { try await req.municipality(req.parameters.get("municipality") ?? "") }
@@ -21,9 +22,7 @@ struct ThemeGroupsController: RouteCollection {
     static func manages(_ req: Request, municipality: UUID, areas: [UUID]?) async throws -> Bool {
         guard req.authUser != nil else { return false }
         let actor = try await req.actor()
-        if Permissions.allows(actor, .administer(municipality: municipality)) || (actor.role == .areaManager && actor.municipalityID == municipality) { return true }
-        guard actor.role == .areaCoordinator, actor.municipalityID == municipality else { return false }
-        return areas.map { !Set($0).isDisjoint(with: actor.areaIDs) } ?? !actor.areaIDs.isEmpty
+        return Permissions.allows(actor, .manageThemeGroup(municipality: municipality, areas: areas.map(Set.init) ?? actor.areaIDs))
     }
 
     struct ListPage: Encodable {
@@ -83,7 +82,7 @@ struct ThemeGroupsController: RouteCollection {
             let s = try await req.areas.snapshot(for: m, on: req.db)
             let areas = areaValues.compactMap(UUID.init(uuidString:)).filter { id in s.areas.contains { $0.id == id } }
             let actor = try await req.actor()
-            if actor.role == .areaCoordinator && !Set(areas).isSubset(of: actor.areaIDs) { errors.append(FieldError("gebieden", "themeGroup.ownAreas")) }
+            if !areas.allSatisfy({ Permissions.allows(actor, .coordinateArea(municipality: s.id, area: $0)) }) { errors.append(FieldError("gebieden", "themeGroup.ownAreas")) }
             let start = Format.parseDay(values["begin"] ?? ""), end = Format.parseDay(values["eind"] ?? "")
             if start == nil { errors.append(FieldError("begin", "councilWork.dateInvalid")) }
             if end == nil { errors.append(FieldError("eind", "councilWork.dateInvalid")) }
@@ -102,7 +101,8 @@ struct ThemeGroupsController: RouteCollection {
             group.areaIDsText = areas.map(\.uuidString).joined(separator: ",")
             try await req.db.transaction { db in
                 try await group.create(on: db)
-                try await req.audit("themeGroup.create", .init(type: "themeGroup", id: group.id?.uuidString, summary: topic, municipalityID: m.id), on: db)
+                try await req.audit(.themeGroupCreate, .init(id: group.id?.uuidString, summary: topic, municipalityID: m.id),
+                                    after: ["topic": topic, "areaIDs": areas.map(\.uuidString).joined(separator: ","), "startsOn": Format.isoDay(start), "endsOn": Format.isoDay(end)], on: db)
             }
             req.flash(req.t("themeGroup.created", topic))
             return req.redirect(to: Paths.municipality(m.slug) + "/themagroepen/\(group.id!)")
@@ -227,7 +227,8 @@ struct ThemeGroupsController: RouteCollection {
             member.leftOn = Format.parseDay(values["datum"] ?? "") ?? req.application.clock()
             try await req.db.transaction { db in
                 try await member.update(on: db)
-                try await req.audit("themeGroup.member.leave", .init(type: "themeGroup", id: g.id?.uuidString, summary: g.topic, municipalityID: m.id), on: db)
+                try await req.audit(.themeGroupMemberLeave, .init(id: g.id?.uuidString, summary: g.topic, municipalityID: m.id),
+                                    before: ["member": member.name, "leftOn": "–"], after: ["member": member.name, "leftOn": member.leftOn.map(Format.isoDay) ?? "–"], on: db)
             }
             return req.t("themeGroup.memberLeft", member.name)
         }
@@ -255,7 +256,8 @@ struct ThemeGroupsController: RouteCollection {
             advice.givenOn = date
             try await req.db.transaction { db in
                 try await advice.create(on: db)
-                try await req.audit("themeGroup.advice", .init(type: "advice", id: request.id?.uuidString, summary: "\(g.topic): \(request.subject)", municipalityID: m.id), on: db)
+                try await req.audit(.themeGroupAdvice, .init(id: request.id?.uuidString, summary: "\(g.topic): \(request.subject)", municipalityID: m.id),
+                                    after: ["group": g.topic, "advice": text, "givenOn": Format.isoDay(date)], on: db)
             }
             return req.t("themeGroup.adviceRecorded", request.subject)
         }

@@ -6,13 +6,15 @@ import Domain
 struct MixingPanelController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let panels = routes.grouped("gemeenten", ":municipality", "mengpaneel")
-        panels.get(use: list)
-        panels.get("nieuw", use: new)
-        panels.post("nieuw", use: create)
-        panels.get(":panel", use: show)
-        routes.get("beheer", "mengpaneel-profielen", use: editProfiles)
-        routes.post("beheer", "mengpaneel-profielen", use: saveProfiles)
-        let api = routes.grouped("api", "v1", "mixing-panel")
+        let view = panels.access(.action(.viewAssessments)), fill = panels.access(.action(.assessOrganisation))
+        view.get(use: list)
+        fill.get("nieuw", use: new)
+        fill.post("nieuw", use: create)
+        view.get(":panel", use: show)
+        let profiles = routes.access(.action(.administerInstallation)).grouped("beheer", "mengpaneel-profielen")
+        profiles.get(use: editProfiles)
+        profiles.post(use: saveProfiles)
+        let api = routes.access(.public).grouped("api", "v1", "mixing-panel")
         api.get("profiles", use: apiProfiles)
         api.post("compare", use: apiCompare)
     }
@@ -283,8 +285,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func editProfiles(req: Request) async throws -> View {
-        let actor = try await req.actor()
-        guard actor.role == .admin, actor.municipalityID == nil else { throw AppError.forbidden }
+        try await req.authorize(.administerInstallation)
         return try await req.view.render("MixingPanel/profiles", try await profilesPage(req, chosen: nil, errors: []))
     }
 
@@ -306,8 +307,7 @@ struct MixingPanelController: RouteCollection {
     }
 
     func saveProfiles(req: Request) async throws -> Response {
-        let actor = try await req.actor()
-        guard actor.role == .admin, actor.municipalityID == nil else { throw AppError.forbidden }
+        let actor = try await req.authorize(.administerInstallation)
         let values = (try? req.content.decode([String: String].self)) ?? [:]
         do {
             try req.checkCSRF(values["csrf"])
@@ -332,7 +332,7 @@ struct MixingPanelController: RouteCollection {
                         try await record.update(on: db)
                     }
                 }
-                try await AuditLog.record(on: db, by: user, action: "mixingPanel.profiles", subject: .init(type: "mixingPanel", id: nil, summary: req.t("mixingPanel.profilesTitle"), municipalityID: nil),
+                try await AuditLog.record(on: db, by: user, action: .mixingPanelProfiles, subject: .init(id: nil, summary: req.t("mixingPanel.profilesTitle"), municipalityID: nil),
                                           before: before, after: newPositions, requestID: req.id, at: req.application.clock())
             }
             req.flash(req.t("mixingPanel.profilesSaved"))

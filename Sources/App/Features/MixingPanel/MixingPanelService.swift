@@ -74,8 +74,8 @@ enum MixingPanelService {
         record.createdAt = now
         try await db.transaction { db in
             try await record.create(on: db)
-            try await AuditLog.record(on: db, by: user, action: "mixingPanel.create",
-                                      subject: .init(type: "mixingPanel", id: record.id?.uuidString, summary: "\(record.subjectName) (\(record.variant), \(date))", municipalityID: municipality.id),
+            try await AuditLog.record(on: db, by: user, action: .mixingPanelCreate,
+                                      subject: .init(id: record.id?.uuidString, summary: "\(record.subjectName) (\(record.variant), \(date))", municipalityID: municipality.id),
                                       after: record.snapshot, requestID: requestID, at: now)
         }
         return record

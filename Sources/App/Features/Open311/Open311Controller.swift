@@ -7,7 +7,7 @@ import Domain
 /// its `service_request_id`. `address_id` is a CBS buurt code (BU08280000). No personal data in answers.
 struct Open311Controller: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let v2 = routes.grouped("open311", "v2")
+        let v2 = routes.access(.public).grouped("open311", "v2") // POST needs an API key, checked in the handler
         v2.get(":file", use: top)
         v2.on(.POST, ":file", body: .collect(maxSize: Self.maxBody), use: post)
         v2.get("services", ":file", use: service)

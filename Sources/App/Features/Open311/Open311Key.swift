@@ -14,6 +14,9 @@ final class Open311Key: Model, @unchecked Sendable {
     @OptionalField(key: "revoked_at") var revokedAt: Date?
     init() {}
 
+    struct Snapshot: Codable { var name: String; var prefix: String; var revokedAt: String }
+    var snapshot: Snapshot { Snapshot(name: name, prefix: prefix, revokedAt: revokedAt.map(Format.isoDay) ?? "–") }
+
     static func hash(_ key: String) -> String { SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// Creates a key and returns it with the plain text to hand over (shown once).
@@ -75,8 +78,8 @@ struct Open311KeyCommand: AsyncCommand {
             guard let name = signature.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 context.console.error("Give --name: who the key is for"); throw CommandError.missingRequiredArgument("name")
             }
-            let (_, plain) = try await Open311Key.issue(municipality: try m.requireID(), name: name, at: Date(), on: db)
-            try await AuditLog.record(on: db, by: nil, action: "open311.key.create", subject: .init(type: "open311Key", id: nil, summary: name, municipalityID: m.id), at: Date())
+            let (key, plain) = try await Open311Key.issue(municipality: try m.requireID(), name: name, at: Date(), on: db)
+            try await AuditLog.record(on: db, by: nil, action: .open311KeyCreate, subject: .init(id: key.id?.uuidString, summary: name, municipalityID: m.id), after: key.snapshot, at: Date())
             context.console.print(plain)
         case "revoke":
             guard let prefix = signature.prefix, let key = try await Open311Key.query(on: db).filter(\.$prefix == prefix).filter(\.$revokedAt == nil).first() else {
@@ -84,7 +87,8 @@ struct Open311KeyCommand: AsyncCommand {
             }
             key.revokedAt = Date()
             try await key.update(on: db)
-            try await AuditLog.record(on: db, by: nil, action: "open311.key.revoke", subject: .init(type: "open311Key", id: key.id?.uuidString, summary: key.name, municipalityID: key.$municipality.id), at: Date())
+            try await AuditLog.record(on: db, by: nil, action: .open311KeyRevoke, subject: .init(id: key.id?.uuidString, summary: key.name, municipalityID: key.$municipality.id),
+                                      before: ["revokedAt": "–"], after: key.snapshot, at: Date())
             context.console.print("Revoked \(key.prefix) (\(key.name)).")
         case "list":
             for key in try await Open311Key.query(on: db).sort(\.$createdAt).all() {

@@ -6,6 +6,7 @@ import Domain
 /// public tracking page with the public history, and the satisfaction question after closing.
 struct PublicSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
+        let routes = routes.access(.public)
         routes.get("gemeenten", ":municipality", "melden", use: chooseCategory)
         routes.get("gemeenten", ":municipality", "gebieden", ":area", "melden", use: areaEntry)
         routes.get("gemeenten", ":municipality", "melden", "formulier", use: form)
@@ -13,6 +14,7 @@ struct PublicSignalsController: RouteCollection {
         routes.get("gemeenten", ":municipality", "melden", "kaart.svg", use: mapImage)
         routes.get("melding", use: lookup)
         routes.get("melding", ":code", use: track)
+        routes.get("melding", ":code", "sleutel", ":key", use: ownLink)
         routes.post("melding", ":code", "tevredenheid", use: feedback)
         routes.post("melding", ":code", "reactie", use: answer)
     }
@@ -210,7 +212,7 @@ struct PublicSignalsController: RouteCollection {
         case .success(let intake):
             let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
             req.flash(req.t("signal.report.thanks", signal.trackingCode))
-            return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(signal.reporterKey ?? "")")
+            return req.redirect(to: Self.ownLinkPath(signal))
         }
     }
 
@@ -251,6 +253,7 @@ struct PublicSignalsController: RouteCollection {
         var form: FormView?
         var feedbackGiven: Bool
         var question: String?
+        var ownLink: String?
     }
 
     struct LookupPage: Encodable { var page: PageMeta; var heading: String; var field: FieldView }
@@ -275,22 +278,46 @@ struct PublicSignalsController: RouteCollection {
         return signal
     }
 
-    func track(req: Request) async throws -> View {
+    func track(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
-        return try await req.view.render("Signals/track", trackPage(req, signal, values: [:], errors: []))
+        // A link from an older mail with the key in the query: keep the key in a cookie, and show the page without it.
+        if let key = req.query[String.self, at: "sleutel"] { return Self.rememberKey(req, signal, key: key) }
+        return try await req.render("Signals/track", trackPage(req, signal, values: [:], errors: []))
     }
 
-    /// Whether the request carries the reporter's secret (from the confirmation or their mail).
-    static func isReporter(_ req: Request, _ signal: Signal, key: String?) -> Bool {
+    /// The reporter's own link (`/melding/CODE/sleutel/KEY`, from the confirmation and every mail): the key goes
+    /// into a cookie for this signal's pages only, and the browser is sent on to the page without the key, so
+    /// it never stays in the address bar, the history or a Referer header.
+    func ownLink(req: Request) async throws -> Response {
+        Self.rememberKey(req, try await Self.find(req), key: req.parameters.get("key") ?? "")
+    }
+
+    static func ownLinkPath(_ signal: Signal) -> String { "/melding/\(signal.trackingCode)/sleutel/\(signal.reporterKey ?? "")" }
+
+    static func keyCookie(_ signal: Signal) -> String { "wijkwerk_melder_" + signal.trackingCode }
+
+    private static func rememberKey(_ req: Request, _ signal: Signal, key: String) -> Response {
+        let response = req.redirect(to: "/melding/\(signal.trackingCode)")
+        if matches(signal, key: key) {
+            response.cookies[keyCookie(signal)] = HTTPCookies.Value(string: key, maxAge: 400 * 86_400, path: "/melding/\(signal.trackingCode)",
+                                                                    isSecure: req.application.config.secureCookies || req.cameOverTLS, isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+
+    /// Whether the request comes from the reporter: their browser holds the signal's key (from their own link).
+    static func isReporter(_ req: Request, _ signal: Signal) -> Bool {
+        matches(signal, key: req.cookies[keyCookie(signal)]?.string)
+    }
+
+    private static func matches(_ signal: Signal, key: String?) -> Bool {
         guard let expected = signal.reporterKey, let key, key.count == expected.count else { return false }
-        return zip(expected.utf8, key.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return constantTimeEqual(expected, key)
     }
 
     private func trackPage(_ req: Request, _ signal: Signal, values: [String: String], errors: [FieldError]) async throws -> TrackPage {
         let lang = req.language
-        let key = values["sleutel"] ?? req.query[String.self, at: "sleutel"]
-        let reporter = Self.isReporter(req, signal, key: key)
-        let keyField = FieldView(req, name: "sleutel", label: "", type: "hidden", value: key ?? "")
+        let reporter = Self.isReporter(req, signal)
         let category = try await signal.$category.get(on: req.db)
         let area = signal.areaID == nil ? nil : try await Area.find(signal.areaID, on: req.db)
         let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind ~~ ["created", "state"]).sort(\.$at).all()
@@ -305,7 +332,6 @@ struct PublicSignalsController: RouteCollection {
             feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/reactie", submitLabel: req.t("signal.answer.submit"), fields: [
                 FieldView(req, name: "antwoord", label: req.t("signal.answer.label"), type: "textarea", value: values["antwoord"] ?? "",
                           description: req.t("signal.answer.help"), errors: errors),
-                keyField,
             ], csrf: req.csrfToken(), showRequiredNote: false)
         } else if reporter && signal.state == .afgehandeld && signal.feedbackAt == nil {
             feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/tevredenheid", submitLabel: req.t("signal.feedback.submit"), fields: [
@@ -313,7 +339,6 @@ struct PublicSignalsController: RouteCollection {
                           options: [(value: "ja", label: req.t("signal.feedback.yes")), (value: "nee", label: req.t("signal.feedback.no"))], errors: errors),
                 FieldView(req, name: "toelichting", label: req.t("signal.feedback.explain"), type: "textarea", value: values["toelichting"] ?? "",
                           description: req.t("signal.feedback.explainHelp"), optional: true, errors: errors),
-                keyField,
             ], csrf: req.csrfToken(), showRequiredNote: false)
         }
         let heading = req.t("signal.track.heading", signal.trackingCode)
@@ -323,7 +348,8 @@ struct PublicSignalsController: RouteCollection {
             status: req.t("signal.state." + signal.stateRaw), statusClass: signal.state.isClosed ? "success" : "neutral",
             publicStatus: req.t("signal.public." + signal.state.open311Status),
             deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,
-            form: feedbackForm, feedbackGiven: signal.feedbackAt != nil, question: question)
+            form: feedbackForm, feedbackGiven: signal.feedbackAt != nil, question: question,
+            ownLink: reporter ? req.application.config.publicURL + Self.ownLinkPath(signal) : nil)
     }
 
     /// The reporter answers the municipality's question; the signal moves to "reactie ontvangen".
@@ -331,7 +357,7 @@ struct PublicSignalsController: RouteCollection {
     func answer(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
         let values = (try? req.content.decode([String: String].self)) ?? [:]
-        guard Self.isReporter(req, signal, key: values["sleutel"]) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
+        guard Self.isReporter(req, signal) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
         if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let text = Input.text(values["antwoord"], field: "antwoord", max: SignalRules.descriptionLimit).collect(into: &errors)
@@ -347,13 +373,13 @@ struct PublicSignalsController: RouteCollection {
             throw AppError(status: .conflict, key: "signal.conflict")
         }
         req.flash(req.t("signal.answer.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(values["sleutel"] ?? "")")
+        return req.redirect(to: "/melding/\(signal.trackingCode)")
     }
 
     func feedback(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
         let values = (try? req.content.decode([String: String].self)) ?? [:]
-        guard Self.isReporter(req, signal, key: values["sleutel"]) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
+        guard Self.isReporter(req, signal) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
         if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let answer = values["tevreden"]
@@ -366,6 +392,6 @@ struct PublicSignalsController: RouteCollection {
         let reopens = try await SignalService.feedback(signal, satisfied: answer == "ja", text: (text ?? "").isEmpty ? nil : text,
                                                        at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
         req.flash(req.t(reopens ? "signal.feedback.thanksReopen" : "signal.feedback.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)?sleutel=\(values["sleutel"] ?? "")")
+        return req.redirect(to: "/melding/\(signal.trackingCode)")
     }
 }

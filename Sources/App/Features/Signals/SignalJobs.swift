@@ -111,7 +111,7 @@ enum SignalJobs {
 
     /// Removes the reporter's e-mail and phone a retention period after closing; the signal and its history stay.
     static func removeContacts(municipality: UUID, retentionDays: Int, now: Date, on db: any Database) async throws -> Int {
-        let limit = now.addingTimeInterval(-Double(retentionDays) * 86_400)
+        let limit = SignalRules.contactRetentionCutoff(now: now, retentionDays: retentionDays)
         let expired = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
             .filter(\.$stateRaw ~~ [SignalState.afgehandeld.rawValue, SignalState.geannuleerd.rawValue])
             .filter(\.$closedAt < limit).filter(\.$contactRemovedAt == nil).all()

@@ -16,7 +16,9 @@ struct SignalMailer: Sendable {
     private func t(_ key: String, _ language: Language, _ args: String...) -> String { localizer.text(key, language, args) }
 
     /// The reporter's own link: the public page plus the secret that lets them answer and give feedback.
-    func trackingLink(_ signal: Signal) -> String { "\(publicURL)/melding/\(signal.trackingCode)" + (signal.reporterKey.map { "?sleutel=" + $0 } ?? "") }
+    func trackingLink(_ signal: Signal) -> String {
+        signal.reporterKey == nil ? "\(publicURL)/melding/\(signal.trackingCode)" : publicURL + PublicSignalsController.ownLinkPath(signal)
+    }
 
     func confirmation(_ signal: Signal, category: SignalCategory, to email: String, at now: Date, on db: any Database) async throws {
         let lang = Language(rawValue: signal.language) ?? .nl

@@ -25,6 +25,9 @@ final class SignalCategory: Model, @unchecked Sendable {
 
     func name(_ language: Language) -> String { language == .nl ? nameNL : nameEN }
     var term: HandlingTerm { HandlingTerm(days: termDays, unit: HandlingTerm.Unit(rawValue: termUnit) ?? .workingDays) }
+
+    struct Snapshot: Codable { var termDays: Int; var termUnit: String; var isPublic: Bool; var active: Bool }
+    var snapshot: Snapshot { Snapshot(termDays: termDays, termUnit: termUnit, isPublic: isPublic, active: active) }
     var questions: [CategoryQuestion] { (try? JSONDecoder().decode([CategoryQuestion].self, from: Data(questionsJSON.utf8))) ?? [] }
 }
 
@@ -55,6 +58,9 @@ final class SignalSettings: Model, @unchecked Sendable {
         DutchHolidays(goodFriday: goodFriday, liberationDay: DutchHolidays.LiberationDay(rawValue: liberationDay) ?? .everyFifthYear)
     }
     var mailedStates: Set<SignalState> { Set(mailStates.split(separator: ",").compactMap { SignalState(rawValue: String($0)) }) }
+
+    struct Snapshot: Codable { var jurisdiction: String; var goodFriday: Bool; var liberationDay: String; var retentionDays: Int; var mailStates: String }
+    var snapshot: Snapshot { Snapshot(jurisdiction: jurisdiction, goodFriday: goodFriday, liberationDay: liberationDay, retentionDays: retentionDays, mailStates: mailStates) }
 
     static let defaultMailStates: [SignalState] = [.inBehandeling, .ingepland, .reactieGevraagd, .afgehandeld, .heropend]
 }
@@ -159,7 +165,6 @@ final class SignalEvent: Model, @unchecked Sendable {
     @OptionalField(key: "internal_note") var internalNote: String?
     init() {}
 
-    static let kinds = ["created", "state", "routed", "escalated", "linked", "note", "feedback", "category", "placed"]
 }
 
 /// An escalation of a signal: one per ladder level (unique), or a manual one by a council member.

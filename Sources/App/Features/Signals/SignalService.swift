@@ -27,13 +27,12 @@ struct SignalConfiguration: Sendable {
     var settings: SignalSettings
     var ladder: [EscalationStep]
     var rules: [RoutingRule]
-    var assignees: [UUID: UUID?]
 
     static func load(_ municipalityID: UUID, on db: any Database) async throws -> SignalConfiguration {
         let settings = try await SignalSettings.query(on: db).filter(\.$municipality.$id == municipalityID).first() ?? SignalSettings.defaults(municipalityID)
         let ladder = try await EscalationStepRecord.query(on: db).filter(\.$municipality.$id == municipalityID).sort(\.$level).all().map(\.step)
         let rules = try await RoutingRuleRecord.query(on: db).filter(\.$municipality.$id == municipalityID).all()
-        return SignalConfiguration(settings: settings, ladder: ladder, rules: rules.map(\.rule), assignees: [:])
+        return SignalConfiguration(settings: settings, ladder: ladder, rules: rules.map(\.rule))
     }
 }
 
@@ -160,7 +159,8 @@ enum SignalService {
                 let duplicates = try await Signal.query(on: db).filter(\.$mainSignalID == signal.requireID()).all()
                 for duplicate in duplicates where !duplicate.state.isClosed && duplicate.state.canMove(to: .geannuleerd, by: .system) {
                     try await claim(duplicate, expectedVersion: duplicate.version, on: db)
-                    let text = "Deze melding gaat over hetzelfde als melding \(signal.trackingCode). Die is afgehandeld: \(publicText ?? "")"
+                    // In the duplicate's reporter's language.
+                    let text = mailer.localizer.text("signal.duplicateClosed", Language(rawValue: duplicate.language) ?? .nl, [signal.trackingCode, publicText ?? ""])
                     try await apply(duplicate, to: .geannuleerd, publicText: text, note: nil, user: nil, at: now, on: db, mailer: mailer)
                 }
             }

@@ -107,13 +107,13 @@ struct SignalFilter {
     }
 
     static func scope(of actor: Actor, municipality: UUID) -> SignalFilter {
+        // The same rule as for one signal (`Permissions.allows(_, .viewSignal)`), as query conditions.
         var f = SignalFilter(municipality: municipality)
-        switch actor.role {
-        case .admin, .areaManager, .executive: break
-        case .areaCoordinator, .councilMember, .areaAlderman: f.areas = Array(actor.areaIDs)
-        case .departmentOfficer, .teamLead:
-            if let d = actor.departmentID { f.departmentScope = d } else { f.nothing = true }
-        case .municipalCouncil, .partner: f.nothing = true
+        switch Permissions.signalVisibility(actor, municipality: municipality) {
+        case .all: break
+        case .areas(let ids): f.areas = Array(ids)
+        case .department(let d): f.departmentScope = d
+        case .none: f.nothing = true
         }
         return f
     }

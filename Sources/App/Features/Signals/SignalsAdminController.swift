@@ -7,7 +7,7 @@ import Domain
 /// categories' deadlines, the settings (holidays, retention, mail moments) and Open311 API keys.
 struct SignalsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let s = routes.grouped("beheer", "gemeenten", ":municipality", "meldingen")
+        let s = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "meldingen")
         s.get(use: overview)
         s.post("regels", use: addRule)
         s.post("regels", ":rule", "verwijderen", use: deleteRule)
@@ -186,7 +186,7 @@ struct SignalsAdminController: RouteCollection {
             record.$department.id = department
             try await req.db.transaction { db in
                 try await record.create(on: db)
-                try await req.audit("signals.rule.create", .init(type: "routingRule", id: record.id?.uuidString, summary: "#\(position)", municipalityID: mid),
+                try await req.audit(.signalsRuleCreate, .init(id: record.id?.uuidString, summary: "#\(position)", municipalityID: mid),
                                     after: ["position": String(position), "department": department.uuidString], on: db)
             }
             req.flash(req.t("admin.signals.ruleAdded"))
@@ -203,7 +203,8 @@ struct SignalsAdminController: RouteCollection {
         guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
         try await req.db.transaction { db in
             try await rule.delete(on: db)
-            try await req.audit("signals.rule.delete", .init(type: "routingRule", id: id.uuidString, summary: "#\(rule.position)", municipalityID: mid), on: db)
+            try await req.audit(.signalsRuleDelete, .init(id: id.uuidString, summary: "#\(rule.position)", municipalityID: mid),
+                                before: ["position": String(rule.position), "department": rule.$department.id.uuidString], on: db)
         }
         req.flash(req.t("admin.signals.ruleDeleted"))
         return req.redirect(to: Self.path(m))
@@ -227,7 +228,11 @@ struct SignalsAdminController: RouteCollection {
             if errors.isEmpty { for problem in EscalationLadder.validate(steps) { errors.append(FieldError("days0", "admin.signals.ladder.\(problem.rawValue)")) } }
             guard errors.isEmpty else { throw ValidationFailure(errors) }
             let ladder = steps
+            let before = Self.ladderSnapshot(try await EscalationStepRecord.query(on: req.db).filter(\.$municipality.$id == mid).all()
+                .map { EscalationStep(level: $0.level, workingDaysAfterDeadline: $0.workingDays, role: $0.role) })
             try await req.db.transaction { db in
+                try await req.audit(.signalsLadderUpdate, .init(id: nil, summary: m.name, municipalityID: mid),
+                                    before: before, after: Self.ladderSnapshot(ladder), on: db)
                 try await EscalationStepRecord.query(on: db).filter(\.$municipality.$id == mid).delete()
                 for step in ladder {
                     let r = EscalationStepRecord()
@@ -238,10 +243,7 @@ struct SignalsAdminController: RouteCollection {
                     try await r.create(on: db)
                 }
                 // Open signals are looked at again by the next job run against the new ladder.
-                guard let sql = db as? any SQLDatabase else { return }
-                try await sql.raw("UPDATE signals SET next_escalation_at = deadline WHERE municipality_id = \(bind: mid) AND state IN (\(binds: SignalJobs.openStates))").run()
-                try await req.audit("signals.ladder.update", .init(type: "escalationLadder", id: nil, summary: m.name, municipalityID: mid),
-                                    after: ladder.map { "\($0.level): +\($0.workingDaysAfterDeadline) \($0.role.rawValue)" }, on: db)
+                try await (db as! any SQLDatabase).raw("UPDATE signals SET next_escalation_at = deadline WHERE municipality_id = \(bind: mid) AND state IN (\(binds: SignalJobs.openStates))").run()
             }
             req.flash(req.t("admin.signals.ladderSaved"))
             return req.redirect(to: Self.path(m))
@@ -269,7 +271,7 @@ struct SignalsAdminController: RouteCollection {
             let states = (form.mailStates ?? []).compactMap(SignalState.init(rawValue:))
             guard errors.isEmpty, let liberation, let retention else { throw ValidationFailure(errors) }
             let settings = try await SignalSettings.query(on: req.db).filter(\.$municipality.$id == mid).first() ?? SignalSettings.defaults(mid)
-            let before = [settings.jurisdiction, String(settings.goodFriday), settings.liberationDay, String(settings.retentionDays), settings.mailStates]
+            let before = settings.snapshot
             settings.jurisdiction = jurisdiction
             settings.goodFriday = form.goodFriday == "ja"
             settings.liberationDay = liberation.rawValue
@@ -277,8 +279,8 @@ struct SignalsAdminController: RouteCollection {
             settings.mailStates = states.map(\.rawValue).joined(separator: ",")
             try await req.db.transaction { db in
                 try await settings.save(on: db)
-                try await req.audit("signals.settings.update", .init(type: "signalSettings", id: settings.id?.uuidString, summary: m.name, municipalityID: mid), before: before,
-                                    after: [settings.jurisdiction, String(settings.goodFriday), settings.liberationDay, String(settings.retentionDays), settings.mailStates], on: db)
+                try await req.audit(.signalsSettingsUpdate, .init(id: settings.id?.uuidString, summary: m.name, municipalityID: mid), before: before,
+                                    after: settings.snapshot, on: db)
             }
             req.flash(req.t("admin.signals.settingsSaved"))
             return req.redirect(to: Self.path(m))
@@ -329,15 +331,15 @@ struct SignalsAdminController: RouteCollection {
             let unit = HandlingTerm.Unit(rawValue: form.termUnit ?? "")
             if unit == nil { errors.append(FieldError("termUnit", "admin.signals.unitMissing")) }
             guard errors.isEmpty, let days, let unit else { throw ValidationFailure(errors) }
-            let before = [String(c.termDays), c.termUnit, String(c.isPublic), String(c.active)]
+            let before = c.snapshot
             c.termDays = days
             c.termUnit = unit.rawValue
             c.isPublic = form.isPublic == "ja"
             c.active = form.active == "ja"
             try await req.db.transaction { db in
                 try await c.update(on: db)
-                try await req.audit("signals.category.update", .init(type: "signalCategory", id: c.id?.uuidString, summary: c.nameNL, municipalityID: mid), before: before,
-                                    after: [String(c.termDays), c.termUnit, String(c.isPublic), String(c.active)], on: db)
+                try await req.audit(.signalsCategoryUpdate, .init(id: c.id?.uuidString, summary: c.nameNL, municipalityID: mid), before: before,
+                                    after: c.snapshot, on: db)
             }
             req.flash(req.t("admin.signals.categorySaved", c.name(req.language)))
             return req.redirect(to: Self.path(m))
@@ -358,7 +360,7 @@ struct SignalsAdminController: RouteCollection {
             guard errors.isEmpty, let name else { throw ValidationFailure(errors) }
             let plain = try await req.db.transaction { db in
                 let (key, plain) = try await Open311Key.issue(municipality: mid, name: name, at: req.application.clock(), on: db)
-                try await req.audit("open311.key.create", .init(type: "open311Key", id: key.id?.uuidString, summary: name, municipalityID: mid), on: db)
+                try await req.audit(.open311KeyCreate, .init(id: key.id?.uuidString, summary: name, municipalityID: mid), after: key.snapshot, on: db)
                 return plain
             }
             // Shown once, on this answer only (not stored in the session or anywhere else).
@@ -377,14 +379,21 @@ struct SignalsAdminController: RouteCollection {
             key.revokedAt = req.application.clock()
             try await req.db.transaction { db in
                 try await key.update(on: db)
-                try await req.audit("open311.key.revoke", .init(type: "open311Key", id: id.uuidString, summary: key.name, municipalityID: mid), on: db)
+                try await req.audit(.open311KeyRevoke, .init(id: id.uuidString, summary: key.name, municipalityID: mid),
+                                    before: ["revokedAt": "–"], after: key.snapshot, on: db)
             }
         }
         req.flash(req.t("admin.signals.keyRevoked", key.name))
         return req.redirect(to: Self.path(m))
     }
+
+    /// The ladder as the audit log keeps it: per level the working days after the deadline and the role.
+    static func ladderSnapshot(_ steps: [EscalationStep]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: steps.flatMap { [("level\($0.level).days", String($0.workingDaysAfterDeadline)), ("level\($0.level).role", $0.role.rawValue)] })
+    }
 }
 
 extension Array {
     subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+
 }

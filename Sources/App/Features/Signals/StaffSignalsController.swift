@@ -7,15 +7,16 @@ import Domain
 struct StaffSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let work = routes.grouped("werk", "meldingen")
-        work.get(use: inbox)
-        work.get("overzicht", use: dashboard)
-        work.get(":code", use: show)
-        work.get(":code", "foto", use: photo)
-        work.post(":code", "status", use: changeState)
-        work.post(":code", "afdeling", use: reassign)
-        work.post(":code", "koppelen", use: link)
-        work.post(":code", "escaleren", use: escalate)
-        work.post(":code", "gebied", use: place)
+        let view = work.access(.action(.viewSignal)), handle = work.access(.action(.handleSignal))
+        view.get(use: inbox)
+        view.get("overzicht", use: dashboard)
+        view.get(":code", use: show)
+        view.get(":code", "foto", use: photo)
+        handle.post(":code", "status", use: changeState)
+        handle.post(":code", "afdeling", use: reassign)
+        handle.post(":code", "koppelen", use: link)
+        work.access(.action(.escalateSignal)).post(":code", "escaleren", use: escalate)
+        handle.post(":code", "gebied", use: place)
     }
 
     // MARK: Inbox
@@ -46,20 +47,11 @@ struct StaffSignalsController: RouteCollection {
         SignalFilter.scope(of: actor, municipality: municipality).apply(to: Signal.query(on: db))
     }
 
-    private func municipality(_ req: Request, _ user: User) async throws -> Municipality {
-        if let id = user.$municipality.id, let m = try await Municipality.find(id, on: req.db) { return m }
-        let key = req.query[String.self, at: "gemeente"] ?? ""
-        if !key.isEmpty { return try await req.municipality(key) }
-        guard let first = try await Municipality.query(on: req.db).sort(\.$name).first() else { throw AppError.notFound("municipality.notFound") }
-        return first
-    }
-
     func inbox(req: Request) async throws -> View {
         let user = try req.requireUser()
         let actor = try await req.actor()
-        let m = try await municipality(req, user)
+        let m = try await req.workMunicipality()
         let mid = try m.requireID()
-        guard [.admin, .areaManager, .executive, .areaCoordinator, .councilMember, .areaAlderman, .departmentOfficer, .teamLead].contains(actor.role) else { throw AppError.forbidden }
         let now = req.application.clock()
         let snapshot = try await req.areas.snapshot(for: m, on: req.db)
         let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
@@ -75,7 +67,8 @@ struct StaffSignalsController: RouteCollection {
         let pageNumber = min(100_000, max(1, q[Int.self, at: "pagina"] ?? 1))
 
         // An alderman's list: only what was escalated to the alderman (the "laatste redmiddel").
-        let aldermanSignals = actor.role == .areaAlderman
+        let onlyEscalations = Permissions.signalListShowsOnlyEscalations(actor.role)
+        let aldermanSignals = onlyEscalations
             ? try await SignalEscalation.query(on: req.db).filter(\.$role == .areaAlderman).all(\.$signal.$id) : []
         func filtered() -> QueryBuilder<Signal> {
             let b = Self.scoped(actor, municipality: mid, on: req.db)
@@ -87,7 +80,7 @@ struct StaffSignalsController: RouteCollection {
             if let departmentFilter { b.filter(\.$departmentID == departmentFilter) }
             if let stateFilter { b.filter(\.$stateRaw == stateFilter.rawValue) } else if openOnly || overdueOnly { b.filter(\.$stateRaw ~~ SignalJobs.openStates) }
             if overdueOnly { b.filter(\.$deadline < now) }
-            if actor.role == .areaAlderman { b.filter(\.$id ~~ aldermanSignals) }
+            if onlyEscalations { b.filter(\.$id ~~ aldermanSignals) }
             return b
         }
         let total = try await filtered().count()
@@ -167,9 +160,8 @@ struct StaffSignalsController: RouteCollection {
     func dashboard(req: Request) async throws -> View {
         let user = try req.requireUser()
         let actor = try await req.actor()
-        let m = try await municipality(req, user)
+        let m = try await req.workMunicipality()
         let mid = try m.requireID()
-        guard [.admin, .areaManager, .executive, .areaCoordinator, .areaAlderman, .departmentOfficer, .teamLead, .councilMember].contains(actor.role) else { throw AppError.forbidden }
         let now = req.application.clock(), lang = req.language
         let snapshot = try await req.areas.snapshot(for: m, on: req.db)
         let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$name).all()

@@ -97,5 +97,10 @@ struct CreateAreaIndexes: AsyncMigration {
         try await sql.raw("CREATE INDEX IF NOT EXISTS neighbourhoods_area ON neighbourhoods (area_id)").run()
         try await sql.raw("CREATE INDEX IF NOT EXISTS districts_municipality ON districts (municipality_id, code)").run()
     }
-    func revert(on db: any Database) async throws {}
+    func revert(on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { return }
+        for index in ["areas_municipality", "neighbourhoods_municipality", "neighbourhoods_area", "districts_municipality"] {
+            try await sql.raw(SQLQueryString("DROP INDEX IF EXISTS \(index)")).run()
+        }
+    }
 }

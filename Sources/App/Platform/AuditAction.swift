@@ -1,0 +1,67 @@
+import Foundation
+
+/// Every change the audit log records, with the kind of thing it changes. The raw value is what is
+/// stored; the label is `audit.action.<raw value>` in both languages (a test checks that each has one).
+enum AuditAction: String, CaseIterable, Sendable {
+    case userLogin = "user.login", userCreate = "user.create", userUpdate = "user.update"
+    case departmentCreate = "department.create", departmentUpdate = "department.update"
+    case areaCreate = "area.create", areaUpdate = "area.update", mappingUpdate = "mapping.update"
+    case classificationCreate = "classification.create", classificationGroupCreate = "classification.group.create"
+    case classificationAssign = "classification.assign"
+    case mixingPanelCreate = "mixingPanel.create", mixingPanelProfiles = "mixingPanel.profiles"
+    case adviceRequested = "advice.requested", adviceUnsolicited = "advice.unsolicited"
+    case adviceGive = "advice.give", adviceAnswer = "advice.answer"
+    case themeGroupCreate = "themeGroup.create", themeGroupMemberLeave = "themeGroup.member.leave", themeGroupAdvice = "themeGroup.advice"
+    case councilMeetingPlan = "council.meeting.plan", councilMeetingUpdate = "council.meeting.update"
+    case councilAgendaAdd = "council.agenda.add", councilDocumentUpload = "council.document.upload", councilDecision = "council.decision"
+    case councilSettingsUpdate = "council.settings.update"
+    case councilCandidateApply = "council.candidate.apply", councilCandidateCheck = "council.candidate.check"
+    case councilCandidateNominate = "council.candidate.nominate", councilCandidateReject = "council.candidate.reject"
+    case councilCandidateAppoint = "council.candidate.appoint", councilCandidateWithdraw = "council.candidate.withdraw"
+    case councilMemberAdd = "council.member.add", councilMemberResign = "council.member.resign"
+    case councilSelectionGroupAdd = "council.selectionGroup.add", councilAlternative = "council.alternative"
+    case signalsRuleCreate = "signals.rule.create", signalsRuleDelete = "signals.rule.delete"
+    case signalsLadderUpdate = "signals.ladder.update", signalsSettingsUpdate = "signals.settings.update"
+    case signalsCategoryUpdate = "signals.category.update"
+    case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
+
+    var entityType: AuditEntityType {
+        switch self {
+        case .userLogin, .userCreate, .userUpdate: return .user
+        case .departmentCreate, .departmentUpdate: return .department
+        case .areaCreate, .areaUpdate: return .area
+        case .mappingUpdate: return .mapping
+        case .classificationCreate, .classificationGroupCreate, .classificationAssign: return .classification
+        case .mixingPanelCreate, .mixingPanelProfiles: return .mixingPanel
+        case .adviceRequested, .adviceUnsolicited, .adviceGive, .adviceAnswer, .themeGroupAdvice: return .advice
+        case .themeGroupCreate, .themeGroupMemberLeave: return .themeGroup
+        case .councilMeetingPlan, .councilMeetingUpdate, .councilAgendaAdd, .councilDocumentUpload: return .councilMeeting
+        case .councilDecision: return .councilDecision
+        case .councilSettingsUpdate: return .councilSettings
+        case .councilCandidateApply, .councilCandidateCheck, .councilCandidateNominate, .councilCandidateReject,
+             .councilCandidateAppoint, .councilCandidateWithdraw: return .councilCandidate
+        case .councilMemberAdd, .councilMemberResign: return .councilMember
+        case .councilSelectionGroupAdd: return .selectionGroup
+        case .councilAlternative: return .alternativeParticipation
+        case .signalsRuleCreate, .signalsRuleDelete: return .routingRule
+        case .signalsLadderUpdate: return .escalationLadder
+        case .signalsSettingsUpdate: return .signalSettings
+        case .signalsCategoryUpdate: return .signalCategory
+        case .open311KeyCreate, .open311KeyRevoke: return .open311Key
+        }
+    }
+
+    /// Actions that record an event rather than a change of data (no before/after needed).
+    var isEvent: Bool { self == .userLogin }
+
+    var labelKey: String { "audit.action." + rawValue }
+}
+
+/// The kinds of things the audit log records changes of; labelled `audit.type.<raw value>`.
+enum AuditEntityType: String, CaseIterable, Sendable {
+    case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
+    case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key
+
+    var labelKey: String { "audit.type." + rawValue }
+}
