@@ -23,4 +23,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddLoginThrottleVersion())
     app.migrations.add(CreateOpen311Idempotency())
     app.migrations.add(CreateFormerAreaSlugs())
+    app.migrations.add(AddStructuredEscalationEvents())
 }

@@ -55,6 +55,21 @@ enum Input {
         }
         return .success(value)
     }
+
+    /// Plain decimal notation only: an optional sign, digits and one point (no exponents, hex or NUL).
+    static func isDecimal(_ text: String) -> Bool {
+        text.utf8.count <= 32 && text.wholeMatch(of: /[+-]?[0-9]{1,3}(\.[0-9]+)?/) != nil
+    }
+
+    /// A clock time "hh:mm" as minutes after midnight (24:00 allowed); `.some(nil)` for an empty field, nil when unreadable.
+    static func minutes(_ text: String?) -> Int?? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .some(nil) }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0...59).contains(m), h * 60 + m <= 1440 else { return nil }
+        return .some(h * 60 + m)
+    }
+
+    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
 }
 
 extension Request {

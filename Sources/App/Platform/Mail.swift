@@ -2,6 +2,20 @@ import Vapor
 import Fluent
 import SQLKit
 
+/// Mail waiting to be sent (architecture: an outbox table, delivered by a job; nothing is lost when mail is down).
+final class OutgoingMail: Model, @unchecked Sendable {
+    static let schema = "mail_outbox"
+    @ID(key: .id) var id: UUID?
+    @Field(key: "recipient") var recipient: String
+    @Field(key: "subject") var subject: String
+    @Field(key: "body") var body: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "sent_at") var sentAt: Date?
+    @Field(key: "attempts") var attempts: Int
+    @OptionalField(key: "last_error") var lastError: String?
+    init() {}
+}
+
 /// The mail outbox: features enqueue inside their own transaction; a job delivers, through `sendmail`
 /// (WIJKWERK_SENDMAIL) or, without it, as .eml files in WIJKWERK_MAIL_DIR for development.
 enum Outbox {

@@ -204,7 +204,7 @@ struct SignalTests {
             let publicPage = try await TestBrowser(app).get("/melding/\(duplicate.trackingCode)").text
             #expect(publicPage.contains(signal.trackingCode) && publicPage.contains("De lamp is vervangen."))
             // Every change is in the history with who, from and to; internal notes never on the public page.
-            let events = try await SignalEvent.query(on: app.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == "state").all()
+            let events = try await SignalEvent.query(on: app.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == .state).all()
             #expect(events.map(\.toState) == ["in_behandeling", "afgehandeld"] && events.allSatisfy { $0.actor == "Or" })
             #expect(try await OutgoingMail.query(on: app.db).filter(\.$recipient == "bewoner@voorbeeld.nl").count() == 3, "confirmation, in behandeling, afgehandeld")
         }
@@ -365,7 +365,7 @@ struct SignalTests {
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             #expect(results.filter { $0 }.count == 1)
-            #expect(try await SignalEvent.query(on: app.db).filter(\.$kind == "state").count() == 1)
+            #expect(try await SignalEvent.query(on: app.db).filter(\.$kind == .state).count() == 1)
         }
     }
 
@@ -373,7 +373,7 @@ struct SignalTests {
         try await withApp(now: monday, demoSignals: 60) { app in
             #expect(try await Signal.query(on: app.db).count() == 60)
             #expect(try await Signal.query(on: app.db).filter(\.$demo == true).count() == 60)
-            #expect(try await Signal.query(on: app.db).filter(\.$stateRaw == "afgehandeld").count() > 0)
+            #expect(try await Signal.query(on: app.db).filter(\.$state == .afgehandeld).count() > 0)
             #expect(try await SignalEscalation.query(on: app.db).count() > 0)
             let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
             let inbox = try await admin.get("/werk/meldingen?open=nee")

@@ -165,15 +165,10 @@ struct AreasAPIController: RouteCollection {
         return result
     }
 
-    /// Plain decimal notation only: an optional sign, digits and one point (no exponents, hex or NUL).
-    static func isDecimal(_ text: String) -> Bool {
-        text.utf8.count <= 32 && text.wholeMatch(of: /[+-]?[0-9]{1,3}(\.[0-9]+)?/) != nil
-    }
-
     /// Parses and range-checks coordinates given as text.
     static func position(lat: String?, long: String?) throws -> Position {
         guard let latText = lat, !latText.isEmpty, let longText = long, !longText.isEmpty else { throw AppError.badRequest("api.locate.missing") }
-        guard isDecimal(latText), isDecimal(longText), let la = Double(latText), let lo = Double(longText), la.isFinite, lo.isFinite else {
+        guard Input.isDecimal(latText), Input.isDecimal(longText), let la = Double(latText), let lo = Double(longText), la.isFinite, lo.isFinite else {
             throw AppError.badRequest("api.locate.notNumbers")
         }
         guard (-90...90).contains(la), (-180...180).contains(lo) else { throw AppError.badRequest("api.locate.outOfRange") }

@@ -107,23 +107,10 @@ struct PublicAreasController: RouteCollection {
         var districts: [DistrictRow]
         var neighbourhoods: [String]
         var overlaps: [Overlap]
-        var council: CouncilSummary?
-        var calendarHref: String
         var reportHref: String
-        var signals: SignalStatistics.Line?
-        var signalDots: Int
-        var councilHref: String
-        var adviceHref: String
-        var alternative: String?
-    }
-
-    /// The area's signals of the last twelve months, as counts and handling time (no personal data).
-    static func signalFigures(area: UUID, municipality: UUID, req: Request) async throws -> SignalStatistics.Line? {
-        let now = req.application.clock()
-        var filter = SignalFilter(municipality: municipality)
-        filter.area = area
-        let rows = try await SignalStatistics.cachedRows(filter, now: now, app: req.application)
-        return rows.isEmpty ? nil : SignalStatistics.line("", rows, now: now, language: req.language)
+        /// Sections of other features (council, signals, …), in order, as HTML from their own templates.
+        var sections: [String]
+        var mapCaptions: [String]
     }
 
     func area(req: Request) async throws -> View {
@@ -142,17 +129,17 @@ struct PublicAreasController: RouteCollection {
                             description: req.t("map.area.description", String(own.count)), shapes: shapes, bounds: $0, showLabels: own.count <= 12)
             } ?? ""
         }
-        // Open signals in public categories of the last 12 weeks, as dots (no personal data, nothing to click).
-        let publicCategories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$isPublic == true).all(\.$id)
-        var signalDots = 0
-        if !publicCategories.isEmpty, let bounds = own.compactMap({ $0.geometry.boundingBox }).reduce(nil as BoundingBox?, { $0?.union($1) ?? $1 }),
-           let end = map.range(of: "</svg>", options: .backwards) {
-            let open = try await Signal.query(on: req.db).filter(\.$areaID == a.id).filter(\.$category.$id ~~ publicCategories)
-                .filter(\.$stateRaw ~~ SignalJobs.openStates).filter(\.$reportedAt >= req.application.clock().addingTimeInterval(-SignalRules.nearbyWindow))
-                .filter(\.$lat != nil).field(\.$lat).field(\.$lon).field(\.$id).limit(500).all()
-            let positions = open.compactMap(\.position)
-            signalDots = positions.count
-            map.insert(contentsOf: AreaMap.dots(positions, bounds: bounds), at: end.lowerBound)
+        let bounds = own.compactMap({ $0.geometry.boundingBox }).reduce(nil as BoundingBox?, { $0?.union($1) ?? $1 })
+        let sectionContext = AreaPageContext(municipality: s, area: a, bounds: bounds)
+        var mapCaptions: [String] = []
+        for layer in req.application.areaPage.mapLayers {
+            guard let overlay = try await layer.overlay(sectionContext, req: req), let end = map.range(of: "</svg>", options: .backwards) else { continue }
+            map.insert(contentsOf: overlay.svg, at: end.lowerBound)
+            mapCaptions.append(overlay.caption)
+        }
+        var sections: [String] = []
+        for section in req.application.areaPage.sections {
+            if let html = try await section.html(sectionContext, req: req) { sections.append(html) }
         }
         let districtRows = s.districts.filter { d in d.neighbourhoodCodes.contains(where: a.neighbourhoodCodes.contains) }.map { d in
             AreaPage.DistrictRow(code: d.code, name: d.name, inhabitants: Format.number(d.figures.inhabitants, lang),
@@ -175,13 +162,7 @@ struct PublicAreasController: RouteCollection {
             year: s.figuresYear.map(String.init) ?? "", hasFigures: f.inhabitants != nil,
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
-            council: try await CouncilSummary.load(area: a.id, municipalitySlug: s.slug, areaSlug: a.slug, req: req),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug,
-            signals: try await Self.signalFigures(area: a.id, municipality: s.id, req: req), signalDots: signalDots,
-            councilHref: Paths.area(s.slug, a.slug) + "/raad", adviceHref: Paths.municipality(s.slug) + "/adviezen?gebied=" + a.slug,
-            alternative: try await AlternativeParticipation.query(on: req.db).filter(\.$area.$id == a.id).first().map { alt in
-                req.t("membership.alternativePublic", alt.text, Format.day(alt.since, lang))
-            })
+            reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug, sections: sections, mapCaptions: mapCaptions)
         return try await req.view.render("Areas/area", context)
     }
 }

@@ -144,7 +144,7 @@ enum AdviceJobs {
                             e.role = step.role
                             e.at = now
                             try await e.create(on: db)
-                            let people = try await SignalScope.people(with: step.role, municipality: mid, area: council.$area.id, department: nil, on: db)
+                            let people = try await StaffDirectory.people(with: step.role, municipality: mid, area: council.$area.id, department: nil, on: db)
                             for user in people {
                                 try await Outbox.enqueue(to: user.email, subject: app.localizer.text("advice.mail.escalated.subject", .nl, [council.name]),
                                                          body: app.localizer.text("advice.mail.escalated.body", .nl, [advice.subject, council.name, Format.day(due, .nl),

@@ -144,7 +144,7 @@ struct CouncilWorkController: RouteCollection {
     }
 
     static func moment(day: String?, time: String?) -> Date? {
-        guard let day = day, let start = Format.parseDay(day), let minutes = SignalsAdminController.minutes(time) ?? nil else { return nil }
+        guard let day = day, let start = Format.parseDay(day), let minutes = Input.minutes(time) ?? nil else { return nil }
         return DutchTime.calendar.date(byAdding: .minute, value: minutes, to: start)
     }
 

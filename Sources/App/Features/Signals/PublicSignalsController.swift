@@ -320,11 +320,11 @@ struct PublicSignalsController: RouteCollection {
         let reporter = Self.isReporter(req, signal)
         let category = try await signal.$category.get(on: req.db)
         let area = signal.areaID == nil ? nil : try await Area.find(signal.areaID, on: req.db)
-        let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind ~~ ["created", "state"]).sort(\.$at).all()
+        let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind ~~ [SignalEvent.Kind.created, .state]).sort(\.$at).all()
         let history = events.map { e in
             TrackPage.Entry(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), state: req.t("signal.state." + (e.toState ?? "gemeld")), text: e.publicText)
         }
-        let answer = signal.state.isClosed ? events.last { $0.toState == signal.stateRaw }?.publicText : nil
+        let answer = signal.state.isClosed ? events.last { $0.toState == signal.state.rawValue }?.publicText : nil
         var feedbackForm: FormView? = nil
         var question: String? = nil
         if reporter && signal.state == .reactieGevraagd {
@@ -345,7 +345,7 @@ struct PublicSignalsController: RouteCollection {
         return TrackPage(
             page: req.page(heading, errors: errors, status: req.takeFlash()), heading: heading, code: signal.trackingCode,
             category: category.name(lang), area: area?.name, reported: Format.dateTime(signal.reportedAt, lang),
-            status: req.t("signal.state." + signal.stateRaw), statusClass: signal.state.isClosed ? "success" : "neutral",
+            status: req.t("signal.state." + signal.state.rawValue), statusClass: signal.state.isClosed ? "success" : "neutral",
             publicStatus: req.t("signal.public." + signal.state.open311Status),
             deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,
             form: feedbackForm, feedbackGiven: signal.feedbackAt != nil, question: question,

@@ -24,7 +24,7 @@ struct SignalInput: Sendable {
     static func decimal(_ text: String?) -> Double? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
         let normalised = text.replacingOccurrences(of: ",", with: ".")
-        guard AreasAPIController.isDecimal(normalised) else { return nil }
+        guard Input.isDecimal(normalised) else { return nil }
         return Double(normalised).flatMap { $0.isFinite ? $0 : nil }
     }
 

@@ -25,13 +25,13 @@ enum SignalJobs {
         return report
     }
 
-    static let openStates = SignalState.allCases.filter { !$0.isClosed }.map(\.rawValue)
+    static let openStates = SignalState.allCases.filter { !$0.isClosed }
 
     /// Records each due ladder step once (the unique (signal, level) index makes a second instance's insert
     /// fail). Only signals whose `next_escalation_at` has passed are read, so the job stays cheap at a million signals.
     static func escalate(municipality: UUID, config: SignalConfiguration, now: Date, on db: any Database, mailer: SignalMailer) async throws -> Int {
         let candidates = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
-            .filter(\.$nextEscalationAt < now).filter(\.$stateRaw ~~ openStates).all()
+            .filter(\.$nextEscalationAt < now).filter(\.$state ~~ openStates).all()
         guard !candidates.isEmpty else { return 0 }
         let ids = try candidates.map { try $0.requireID() }
         var done: [UUID: Set<Int>] = [:]
@@ -73,7 +73,7 @@ enum SignalJobs {
                         recorded.insert(step.level)
                         guard rows.count == 1 else { continue }
                         inserted += 1
-                        try await SignalService.event(signal, kind: "escalated", user: nil, note: "\(step.level)|\(step.role.rawValue)", at: now, on: db)
+                        try await SignalService.event(signal, kind: .escalated, user: nil, escalation: step, at: now, on: db)
                         try await mailer.escalated(signal, role: step.role, reason: nil, at: now, on: db, people: cache[SignalScope.key(step.role, for: signal)] ?? [])
                     }
                     let next = config.ladder.filter { !recorded.contains($0.level) }
@@ -94,7 +94,7 @@ enum SignalJobs {
             guard let timeout = state.timeout else { continue }
             let limit = now.addingTimeInterval(-Double(timeout.days) * 86_400)
             let waiting = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
-                .filter(\.$stateRaw == state.rawValue).filter(\.$stateChangedAt < limit).all()
+                .filter(\.$state == state).filter(\.$stateChangedAt < limit).all()
             for signal in waiting {
                 do {
                     try await SignalService.change(signal, expectedVersion: signal.version, to: timeout.to, publicText: nil,
@@ -113,7 +113,7 @@ enum SignalJobs {
     static func removeContacts(municipality: UUID, retentionDays: Int, now: Date, on db: any Database) async throws -> Int {
         let limit = SignalRules.contactRetentionCutoff(now: now, retentionDays: retentionDays)
         let expired = try await Signal.query(on: db).filter(\.$municipality.$id == municipality)
-            .filter(\.$stateRaw ~~ [SignalState.afgehandeld.rawValue, SignalState.geannuleerd.rawValue])
+            .filter(\.$state ~~ [SignalState.afgehandeld, .geannuleerd])
             .filter(\.$closedAt < limit).filter(\.$contactRemovedAt == nil).all()
         var count = 0
         for signal in expired where signal.hasContact || signal.feedbackText != nil {
@@ -121,7 +121,7 @@ enum SignalJobs {
                 .set(\.$reporterEmail, to: nil).set(\.$reporterPhone, to: nil).set(\.$feedbackText, to: nil)
                 .set(\.$contactRemovedAt, to: now).update()
             // The reporter's own words in the history (feedback, answers to questions) go too.
-            try await SignalEvent.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == "feedback").set(\.$internalNote, to: nil).update()
+            try await SignalEvent.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == .feedback).set(\.$internalNote, to: nil).update()
             try await SignalEvent.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$internalNote =~ SignalService.reporterAnswerPrefix)
                 .set(\.$internalNote, to: nil).update()
             count += 1

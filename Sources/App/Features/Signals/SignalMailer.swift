@@ -66,23 +66,6 @@ enum SignalScope {
     }
 
     static func people(with role: Role, for signal: Signal, on db: any Database) async throws -> [User] {
-        try await people(with: role, municipality: signal.$municipality.id, area: signal.areaID, department: signal.departmentID, on: db)
-    }
-
-    /// The active users with this role whose scope covers the area (area roles), the department
-    /// (department roles) or the municipality; nobody when the needed area or department is unknown.
-    static func people(with role: Role, municipality: UUID, area: UUID?, department: UUID?, on db: any Database) async throws -> [User] {
-        let base = User.query(on: db).filter(\.$role == role).filter(\.$active == true).filter(\.$municipality.$id == municipality)
-        switch role.scopeKind {
-        case .areas:
-            guard let area else { return [] }
-            let ids = try await UserArea.query(on: db).filter(\.$area.$id == area).all().map(\.$user.id)
-            return ids.isEmpty ? [] : try await base.filter(\.$id ~~ ids).all()
-        case .department:
-            guard let department else { return [] }
-            return try await base.filter(\.$department.$id == department).all()
-        case .municipality:
-            return try await base.all()
-        }
+        try await StaffDirectory.people(with: role, municipality: signal.$municipality.id, area: signal.areaID, department: signal.departmentID, on: db)
     }
 }

@@ -113,7 +113,8 @@ final class Signal: Model, @unchecked Sendable {
     @OptionalField(key: "lon") var lon: Double?
     /// Answers to the category's extra questions, as JSON `{key: answer}`.
     @Field(key: "answers") var answersJSON: String
-    @Field(key: "state") var stateRaw: String
+    /// Stored as its raw value; an unknown stored value is an error when the row is read, never a silent default.
+    @Enum(key: "state") var state: SignalState
     @OptionalField(key: "department_id") var departmentID: UUID?
     @OptionalField(key: "assignee_id") var assigneeID: UUID?
     @OptionalField(key: "deadline") var deadline: Date?
@@ -140,10 +141,6 @@ final class Signal: Model, @unchecked Sendable {
     @OptionalField(key: "reporter_key") var reporterKey: String?
     init() {}
 
-    var state: SignalState {
-        get { SignalState(rawValue: stateRaw) ?? .gemeld }
-        set { stateRaw = newValue.rawValue }
-    }
     var position: Position? { lat.flatMap { la in lon.map { Position(lon: $0, lat: la) } } }
     var answers: [String: String] { (try? JSONDecoder().decode([String: String].self, from: Data(answersJSON.utf8))) ?? [:] }
     var hasContact: Bool { reporterEmail != nil || reporterPhone != nil }
@@ -155,7 +152,8 @@ final class SignalEvent: Model, @unchecked Sendable {
     @ID(key: .id) var id: UUID?
     @Parent(key: "signal_id") var signal: Signal
     @Field(key: "at") var at: Date
-    @Field(key: "kind") var kind: String
+    enum Kind: String, Codable, CaseIterable, Sendable { case created, state, routed, escalated, linked, note, feedback, category, placed }
+    @Enum(key: "kind") var kind: Kind
     @OptionalField(key: "user_id") var userID: UUID?
     /// The actor as shown to staff ("Anne de Vries", "systeem"); never shown publicly.
     @Field(key: "actor") var actor: String
@@ -163,8 +161,33 @@ final class SignalEvent: Model, @unchecked Sendable {
     @OptionalField(key: "to_state") var toState: String?
     @OptionalField(key: "public_text") var publicText: String?
     @OptionalField(key: "internal_note") var internalNote: String?
+    /// For an escalation by the ladder: its level and the role it went to.
+    @OptionalField(key: "escalation_level") var escalationLevel: Int?
+    @OptionalEnum(key: "escalation_role") var escalationRole: Role?
     init() {}
+}
 
+/// Escalation events get their level and role as fields (they were kept as "level|role" in the note).
+struct AddStructuredEscalationEvents: AsyncMigration {
+    var name: String { "AddStructuredEscalationEvents" }
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await db.schema(SignalEvent.schema).field("escalation_level", .int).update()
+        try await db.schema(SignalEvent.schema).field("escalation_role", .string).update()
+        let old = try await SignalEvent.query(on: db).filter(\.$kind == .escalated).filter(\.$internalNote != nil).all()
+        for event in old {
+            guard let note = event.internalNote, let bar = note.firstIndex(of: "|"), let level = Int(note[..<bar]),
+                  let role = Role(rawValue: String(note[note.index(after: bar)...])) else { continue }
+            event.escalationLevel = level
+            event.escalationRole = role
+            event.internalNote = nil
+            try await event.update(on: db)
+        }
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(SignalEvent.schema).deleteField("escalation_level").update()
+        try await db.schema(SignalEvent.schema).deleteField("escalation_role").update()
+    }
 }
 
 /// An escalation of a signal: one per ladder level (unique), or a manual one by a council member.
@@ -186,20 +209,6 @@ final class SignalPhoto: Model, @unchecked Sendable {
     @Parent(key: "signal_id") var signal: Signal
     @Field(key: "content_type") var contentType: String
     @Field(key: "data") var data: Data
-    init() {}
-}
-
-/// Mail waiting to be sent (architecture: an outbox table, delivered by a job; nothing is lost when mail is down).
-final class OutgoingMail: Model, @unchecked Sendable {
-    static let schema = "mail_outbox"
-    @ID(key: .id) var id: UUID?
-    @Field(key: "recipient") var recipient: String
-    @Field(key: "subject") var subject: String
-    @Field(key: "body") var body: String
-    @Field(key: "created_at") var createdAt: Date
-    @OptionalField(key: "sent_at") var sentAt: Date?
-    @Field(key: "attempts") var attempts: Int
-    @OptionalField(key: "last_error") var lastError: String?
     init() {}
 }
 

@@ -98,10 +98,10 @@ enum SignalService {
             do {
                 try await db.transaction { db in
                     try await signal.create(on: db)
-                    try await event(signal, kind: "created", user: nil, actor: intake.source, to: .gemeld, at: now, on: db)
+                    try await event(signal, kind: .created, user: nil, actor: intake.source, to: .gemeld, at: now, on: db)
                     if let route {
                         let name = try await Department.find(route.departmentID, on: db)?.name ?? ""
-                        try await event(signal, kind: "routed", user: nil, actor: "systeem", note: name, at: now, on: db)
+                        try await event(signal, kind: .routed, user: nil, actor: "systeem", note: name, at: now, on: db)
                     }
                     if let photo = intake.photo {
                         let record = SignalPhoto()
@@ -121,8 +121,8 @@ enum SignalService {
         throw AppError(status: .serviceUnavailable, key: "error.503")
     }
 
-    static func event(_ signal: Signal, kind: String, user: User?, actor: String? = nil, from: SignalState? = nil, to: SignalState? = nil,
-                      publicText: String? = nil, note: String? = nil, at now: Date, on db: any Database) async throws {
+    static func event(_ signal: Signal, kind: SignalEvent.Kind, user: User?, actor: String? = nil, from: SignalState? = nil, to: SignalState? = nil,
+                      publicText: String? = nil, note: String? = nil, escalation: EscalationStep? = nil, at now: Date, on db: any Database) async throws {
         let e = SignalEvent()
         e.$signal.id = try signal.requireID()
         e.at = now
@@ -133,6 +133,8 @@ enum SignalService {
         e.toState = to?.rawValue
         e.publicText = publicText
         e.internalNote = note
+        e.escalationLevel = escalation?.level
+        e.escalationRole = escalation?.role
         try await e.create(on: db)
     }
 
@@ -181,7 +183,7 @@ enum SignalService {
         }
         try await signal.update(on: db)
         let text = publicText?.trimmingCharacters(in: .whitespacesAndNewlines)
-        try await event(signal, kind: "state", user: user, from: from, to: target, publicText: text?.isEmpty == true ? nil : text,
+        try await event(signal, kind: .state, user: user, from: from, to: target, publicText: text?.isEmpty == true ? nil : text,
                         note: note?.isEmpty == true ? nil : note, at: now, on: db)
         try await mailer.stateChanged(signal, to: target, publicText: text, at: now, on: db)
     }
@@ -192,7 +194,7 @@ enum SignalService {
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             signal.mainSignalID = try main.requireID()
             try await signal.update(on: db)
-            try await event(signal, kind: "linked", user: user, note: main.trackingCode, at: now, on: db)
+            try await event(signal, kind: .linked, user: user, note: main.trackingCode, at: now, on: db)
         }
     }
 
@@ -203,7 +205,7 @@ enum SignalService {
             signal.departmentID = try department.requireID()
             signal.assigneeID = assignee?.id
             try await signal.update(on: db)
-            try await event(signal, kind: "routed", user: user, note: department.name + (assignee.map { " – " + $0.name } ?? ""), at: now, on: db)
+            try await event(signal, kind: .routed, user: user, note: department.name + (assignee.map { " – " + $0.name } ?? ""), at: now, on: db)
         }
     }
 
@@ -218,7 +220,7 @@ enum SignalService {
             e.reason = reason
             e.byUserID = user.id
             try await e.create(on: db)
-            try await event(signal, kind: "escalated", user: user, note: reason, at: now, on: db)
+            try await event(signal, kind: .escalated, user: user, note: reason, at: now, on: db)
             try await mailer.escalated(signal, role: .areaAlderman, reason: reason, at: now, on: db)
         }
     }
@@ -234,7 +236,7 @@ enum SignalService {
             signal.feedbackText = text
             signal.feedbackAt = now
             try await signal.update(on: db)
-            try await event(signal, kind: "feedback", user: nil, actor: "melder", note: (satisfied ? "tevreden" : "niet tevreden") + (text.map { ": " + $0 } ?? ""), at: now, on: db)
+            try await event(signal, kind: .feedback, user: nil, actor: "melder", note: (satisfied ? "tevreden" : "niet tevreden") + (text.map { ": " + $0 } ?? ""), at: now, on: db)
             if reopens {
                 try await apply(signal, to: .verzoekTotHeropenen, publicText: nil, note: nil, user: nil, at: now, on: db, mailer: mailer)
             }

@@ -50,15 +50,6 @@ struct SignalsAdminController: RouteCollection {
         return (m, try m.requireID())
     }
 
-    static func minutes(_ text: String?) -> Int?? {
-        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .some(nil) }
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0...59).contains(m), h * 60 + m <= 1440 else { return nil }
-        return .some(h * 60 + m)
-    }
-
-    static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
-
     private func page(_ req: Request, _ m: Municipality, rule: RuleForm = .init(), ladder: LadderForm? = nil, settings: SettingsForm? = nil, key: KeyForm = .init(),
                       errors: [FieldError] = [], newKey: String? = nil) async throws -> Page {
         let mid = try m.requireID(), lang = req.language
@@ -74,7 +65,7 @@ struct SignalsAdminController: RouteCollection {
         let rules = records.map { r -> Page.Rule in
             let rr = r.rule
             var when = rr.weekdays.isEmpty ? req.t("admin.signals.everyDay") : Self.weekdayKeys.filter { rr.weekdays.contains($0) }.map(dayName).joined(separator: ", ")
-            if let f = rr.fromMinute, let t = rr.toMinute { when += ", \(Self.clock(f))–\(Self.clock(t))" }
+            if let f = rr.fromMinute, let t = rr.toMinute { when += ", \(Input.clock(f))–\(Input.clock(t))" }
             return .init(position: r.position, category: r.categoryID.flatMap { categoryName[$0] } ?? req.t("admin.signals.any"),
                          area: r.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("admin.signals.any"),
                          when: when, department: departmentName[r.$department.id] ?? "", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen")
@@ -166,7 +157,7 @@ struct SignalsAdminController: RouteCollection {
             var departmentKnown = false
             if let department { departmentKnown = try await Department.query(on: req.db).filter(\.$id == department).filter(\.$municipality.$id == mid).count() == 1 }
             if !departmentKnown { errors.append(FieldError("department", "signal.department.unknown")) }
-            let from = Self.minutes(form.from), to = Self.minutes(form.to)
+            let from = Input.minutes(form.from), to = Input.minutes(form.to)
             if from == nil { errors.append(FieldError("from", "admin.signals.timeInvalid")) }
             if to == nil { errors.append(FieldError("to", "admin.signals.timeInvalid")) }
             let weekdays = Set((form.weekdays ?? []).compactMap(Int.init))
@@ -243,7 +234,7 @@ struct SignalsAdminController: RouteCollection {
                     try await r.create(on: db)
                 }
                 // Open signals are looked at again by the next job run against the new ladder.
-                try await (db as! any SQLDatabase).raw("UPDATE signals SET next_escalation_at = deadline WHERE municipality_id = \(bind: mid) AND state IN (\(binds: SignalJobs.openStates))").run()
+                try await (db as! any SQLDatabase).raw("UPDATE signals SET next_escalation_at = deadline WHERE municipality_id = \(bind: mid) AND state IN (\(binds: SignalJobs.openStates.map(\.rawValue)))").run()
             }
             req.flash(req.t("admin.signals.ladderSaved"))
             return req.redirect(to: Self.path(m))

@@ -78,13 +78,13 @@ struct StaffSignalsController: RouteCollection {
                 b.filter(\.$category.$id ~~ ids)
             }
             if let departmentFilter { b.filter(\.$departmentID == departmentFilter) }
-            if let stateFilter { b.filter(\.$stateRaw == stateFilter.rawValue) } else if openOnly || overdueOnly { b.filter(\.$stateRaw ~~ SignalJobs.openStates) }
+            if let stateFilter { b.filter(\.$state == stateFilter) } else if openOnly || overdueOnly { b.filter(\.$state ~~ SignalJobs.openStates) }
             if overdueOnly { b.filter(\.$deadline < now) }
             if onlyEscalations { b.filter(\.$id ~~ aldermanSignals) }
             return b
         }
         let total = try await filtered().count()
-        let overdueCount = try await Self.scoped(actor, municipality: mid, on: req.db).filter(\.$stateRaw ~~ SignalJobs.openStates).filter(\.$deadline < now).count()
+        let overdueCount = try await Self.scoped(actor, municipality: mid, on: req.db).filter(\.$state ~~ SignalJobs.openStates).filter(\.$deadline < now).count()
         let listQuery = filtered()
         switch sort {
         case "nieuw": listQuery.sort(\.$reportedAt, .descending)
@@ -99,13 +99,13 @@ struct StaffSignalsController: RouteCollection {
         let rows = list.map { s in
             InboxPage.Row(code: s.trackingCode, href: "/werk/meldingen/\(s.trackingCode)", category: categoryName[s.$category.id] ?? "",
                           area: s.areaID.flatMap { areaName[$0] } ?? req.t("signal.staff.noArea"),
-                          department: s.departmentID.flatMap { departmentName[$0] } ?? "–", state: req.t("signal.state." + s.stateRaw),
+                          department: s.departmentID.flatMap { departmentName[$0] } ?? "–", state: req.t("signal.state." + s.state.rawValue),
                           reported: Format.day(s.reportedAt, lang), deadline: s.deadline.map { Format.day($0, lang) } ?? "–",
                           overdue: EscalationLadder.isOverdue(deadline: s.deadline, state: s.state, now: now), escalation: s.escalationLevel)
         }
         // The escalations addressed to this user's role, in their scope, on signals still open.
         let mine = try await SignalEscalation.query(on: req.db).filter(\.$role == user.role).join(Signal.self, on: \SignalEscalation.$signal.$id == \Signal.$id)
-            .filter(Signal.self, \.$municipality.$id == mid).filter(Signal.self, \.$stateRaw ~~ SignalJobs.openStates)
+            .filter(Signal.self, \.$municipality.$id == mid).filter(Signal.self, \.$state ~~ SignalJobs.openStates)
             .sort(\.$at, .descending).limit(200).all()
         let escalations = try mine.compactMap { e -> InboxPage.Escalated? in
             let s = try e.joined(Signal.self)
@@ -246,14 +246,14 @@ struct StaffSignalsController: RouteCollection {
         let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == m.requireID()).sort(\.$name).all()
         let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id == signal.requireID()).sort(\.$at).all()
         let history = events.map { e -> SignalPage.Entry in
-            var what = req.t("signal.event." + e.kind)
+            var what = req.t("signal.event." + e.kind.rawValue)
             if let to = e.toState { what += ": " + (e.fromState.map { req.t("signal.state." + $0) + " → " } ?? "") + req.t("signal.state." + to) }
             var note = e.internalNote
-            if e.kind == "escalated", let n = note, let bar = n.firstIndex(of: "|"), let role = Role(rawValue: String(n[n.index(after: bar)...])) {
-                note = req.t("signal.escalation.level", String(n[..<bar])) + ": " + req.t("role." + role.rawValue)
+            if let level = e.escalationLevel, let role = e.escalationRole {
+                note = req.t("signal.escalation.level", String(level)) + ": " + req.t("role." + role.rawValue)
             }
             return .init(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), actor: e.actor, what: what, publicText: e.publicText,
-                         note: handles || e.kind == "escalated" ? note : nil)
+                         note: handles || e.kind == .escalated ? note : nil)
         }
         // Nearby similar signals: same category within 50 m in the last 12 weeks.
         var nearby: [SignalPage.Nearby] = []
@@ -265,7 +265,7 @@ struct StaffSignalsController: RouteCollection {
             nearby = candidates.compactMap { other in
                 guard let p = other.position, SignalRules.isNearbySimilar(position: position, category: signal.$category.id, at: signal.reportedAt,
                                                                           other: (p, other.$category.id, other.reportedAt)) else { return nil }
-                return .init(code: other.trackingCode, href: "/werk/meldingen/\(other.trackingCode)", state: req.t("signal.state." + other.stateRaw),
+                return .init(code: other.trackingCode, href: "/werk/meldingen/\(other.trackingCode)", state: req.t("signal.state." + other.state.rawValue),
                              reported: Format.day(other.reportedAt, lang), distance: "\(Int(SignalRules.distance(position, p).rounded())) m",
                              linked: signal.mainSignalID == other.id || other.mainSignalID == signal.id)
             }
@@ -311,7 +311,7 @@ struct StaffSignalsController: RouteCollection {
         let heading = req.t("signal.staff.heading", signal.trackingCode)
         return SignalPage(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), "/werk/meldingen")], errors: errors, status: req.takeFlash()),
-            heading: heading, code: signal.trackingCode, category: category.name(lang), state: req.t("signal.state." + signal.stateRaw),
+            heading: heading, code: signal.trackingCode, category: category.name(lang), state: req.t("signal.state." + signal.state.rawValue),
             area: signal.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("signal.staff.noArea"),
             neighbourhood: signal.neighbourhoodID.flatMap { id in snapshot.neighbourhoods.first { $0.id == id }?.name },
             department: signal.departmentID.flatMap { id in departments.first { $0.id == id }?.name } ?? "–",
@@ -368,7 +368,7 @@ struct StaffSignalsController: RouteCollection {
             if let target {
                 for problem in SignalTransition(from: signal.state, to: target, publicText: text).problems() {
                     errors.append(FieldError(problem == .publicTextMissing ? "publieke_tekst" : "status", "signal.transition.\(problem.rawValue)",
-                                             [req.t("signal.state." + signal.stateRaw), req.t("signal.state." + target.rawValue)]))
+                                             [req.t("signal.state." + signal.state.rawValue), req.t("signal.state." + target.rawValue)]))
                 }
             }
             guard errors.isEmpty, let target else { throw ValidationFailure(errors) }
@@ -437,7 +437,7 @@ struct StaffSignalsController: RouteCollection {
                     try await SignalService.claim(signal, expectedVersion: try expectedVersion(values), on: db)
                     signal.areaID = area.id
                     try await signal.update(on: db)
-                    try await SignalService.event(signal, kind: "placed", user: user, note: area.name, at: req.application.clock(), on: db)
+                    try await SignalService.event(signal, kind: .placed, user: user, note: area.name, at: req.application.clock(), on: db)
                 }
             } catch is SignalConflict {
                 throw ValidationFailure([FieldError("formulier", "signal.conflict")], status: .conflict)

@@ -215,7 +215,7 @@ struct Open311Controller: RouteCollection {
             if let status = p["status"] {
                 let wanted = Set(status.lowercased().split(separator: ",").map(String.init))
                 guard wanted.isSubset(of: ["open", "closed"]) else { throw Open311Error(status: .badRequest, description: "status must be open, closed or open,closed") }
-                q.filter(\.$stateRaw ~~ SignalState.allCases.filter { wanted.contains($0.open311Status) }.map(\.rawValue))
+                q.filter(\.$state ~~ SignalState.allCases.filter { wanted.contains($0.open311Status) })
             }
         }
         var size = 1000
@@ -240,7 +240,7 @@ struct Open311Controller: RouteCollection {
         let snapshot = try await req.areas.snapshot(for: m, on: req.db)
         let buurtCode = Dictionary(uniqueKeysWithValues: snapshot.neighbourhoods.map { ($0.id, $0.code) })
         let ids = try signals.map { try $0.requireID() }
-        let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id ~~ ids).filter(\.$kind == "state").filter(\.$publicText != nil).sort(\.$at).all()
+        let events = try await SignalEvent.query(on: req.db).filter(\.$signal.$id ~~ ids).filter(\.$kind == .state).filter(\.$publicText != nil).sort(\.$at).all()
         let lastText = Dictionary(events.map { ($0.$signal.id, $0.publicText ?? "") }) { _, b in b }
         let lang = req.language
         return signals.map { s in
@@ -248,7 +248,7 @@ struct Open311Controller: RouteCollection {
             let open = c?.isPublic ?? false
             return .object([
                 ("service_request_id", .text(s.trackingCode)), ("status", .text(s.state.open311Status)),
-                ("status_notes", .text(open ? (lastText[s.id!] ?? req.t("signal.state." + s.stateRaw)) : req.t("signal.state." + s.stateRaw))),
+                ("status_notes", .text(open ? (lastText[s.id!] ?? req.t("signal.state." + s.state.rawValue)) : req.t("signal.state." + s.state.rawValue))),
                 ("service_name", .text(c?.name(lang))), ("service_code", .text(c?.code)),
                 // Phone numbers and e-mail addresses a reporter typed are never published (`PersonalData`).
                 ("description", .text(open ? PersonalData.masked(s.text) : nil)),
