@@ -291,7 +291,7 @@ def test_admin_adds_coordinator_changes_division_and_sees_audit_log(
     assert len(created) == 1, f"no single 'Gebruiker toegevoegd' row for {email}: {rows[:5]}"
     changes = created[0]["changes"]
     assert changes["E-mailadres"] == ("–", email) and changes["Naam"] == ("–", name), changes
-    assert changes["Rol"] == ("–", "areaCoordinator"), changes
+    assert changes["Rol"] == ("–", "Wijkcoördinator"), changes
     assert changes["Gebieden"] == ("–", "Ruwaard"), "area ids are shown as names"
     assert admin_email in created[0]["who"]
     assert "password" not in created[0]["text"].lower() and "$2" not in created[0]["text"], "the audit log shows password data"

@@ -27,8 +27,8 @@ struct AuditController: RouteCollection {
         let actor = try await req.actor() // the route needs readAuditLog; a municipality's admin reads its own entries
         let filter = (try? req.query.decode(Filter.self)) ?? Filter()
         var errors: [FieldError] = []
-        let from = Self.date(filter.van, field: "van", errors: &errors)
-        let to = Self.date(filter.tot, field: "tot", errors: &errors).map { $0.addingTimeInterval(24 * 3600) }
+        let from = Input.day(filter.van, field: "van", errors: &errors)
+        let to = Input.day(filter.tot, field: "tot", errors: &errors).map { $0.addingTimeInterval(24 * 3600) }
         var query = AuditEntry.query(on: req.db)
         if let m = actor.municipalityID { query = query.filter(\.$municipalityID == m) }
         if let type = filter.soort, !type.isEmpty { query = query.filter(\.$entityType == type) }
@@ -67,13 +67,5 @@ struct AuditController: RouteCollection {
         let context = Page(page: req.page(req.tCount("audit.countTitle", total), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors),
                            heading: req.tCount("audit.countTitle", total), form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])
         return try await req.render("Admin/audit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
-    }
-
-    /// A yyyy-mm-dd date in Dutch time, or nil; adds an error for text that is not such a date.
-    static func date(_ raw: String?, field: String, errors: inout [FieldError]) -> Date? {
-        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-        guard raw.wholeMatch(of: /(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]/) != nil else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
-        guard let date = Format.parseDay(raw) else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
-        return date
     }
 }

@@ -70,6 +70,14 @@ enum Input {
     }
 
     static func clock(_ minutes: Int) -> String { String(format: "%02d:%02d", minutes / 60, minutes % 60) }
+
+    /// A yyyy-mm-dd date in Dutch time, or nil; adds an error for text that is not such a date.
+    static func day(_ raw: String?, field: String, errors: inout [FieldError]) -> Date? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard raw.wholeMatch(of: /(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]/) != nil else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
+        guard let date = Format.parseDay(raw) else { errors.append(FieldError(field, "audit.dateFormat")); return nil }
+        return date
+    }
 }
 
 extension Request {

@@ -82,7 +82,7 @@ struct DateInputTests {
     @Test(arguments: [("2026-11-23", true), ("61101-01-01", false), ("2026-1-3", false), ("23-11-2026", false), ("2026-13-01", false), ("2026-02-30", false)])
     func onlyRealYearMonthDayDates(text: String, valid: Bool) {
         var errors: [FieldError] = []
-        let date = AuditController.date(text, field: "van", errors: &errors)
+        let date = Input.day(text, field: "van", errors: &errors)
         #expect((date != nil) == valid, "\(text)")
         #expect(errors.isEmpty == valid)
     }

@@ -50,7 +50,7 @@ struct DepartmentsAdminController: RouteCollection {
     }
 
     func list(req: Request) async throws -> View {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         return try await req.view.render("Admin/departments", try await listPage(req, m))
     }
 
@@ -74,7 +74,7 @@ struct DepartmentsAdminController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         let form = req.form(DepartmentForm())
         do {
             try req.checkCSRF(form.csrf)
@@ -114,13 +114,13 @@ struct DepartmentsAdminController: RouteCollection {
     }
 
     func edit(req: Request) async throws -> View {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         let d = try await load(req, m)
         return try await req.view.render("Admin/form-page", try await editPage(req, m, d, form: .init(name: d.name, domain: d.domain, teamLead: d.teamLeadID?.uuidString, versie: EditToken.of(d.snapshot))))
     }
 
     func update(req: Request) async throws -> Response {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         let d = try await load(req, m)
         let form = req.form(DepartmentForm())
         do {

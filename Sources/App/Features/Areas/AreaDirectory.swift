@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import NIOConcurrencyHelpers
 import Domain
 
@@ -170,6 +171,11 @@ extension Request {
         return m
     }
 
+    /// The municipality of an admin page's path, after checking the user may administer it.
+    func adminMunicipality() async throws -> Municipality {
+        try await municipality { .administer(municipality: $0) }
+    }
+
     /// The municipality a staff page without one in its path is about: the user's own; for an installation
     /// admin the one chosen with `?gemeente=` (slug or CBS code), else the first by name. Never a built-in default.
     func workMunicipality() async throws -> Municipality {
@@ -189,5 +195,22 @@ extension Request {
 
     func snapshot(_ key: String) async throws -> MunicipalitySnapshot {
         try await areas.snapshot(for: try await municipality(key), on: db)
+    }
+}
+
+extension Municipality {
+    /// Raises the version so every cached view of the division is rebuilt. With `expected`, only when the
+    /// version is still that one (optimistic concurrency); returns whether it was raised.
+    @discardableResult
+    static func bumpDivisionVersion(_ m: Municipality, expected: Int? = nil, on db: any Database) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let id = try m.requireID()
+        let rows: [SQLRow]
+        if let expected {
+            rows = try await sql.raw("UPDATE municipalities SET mapping_version = mapping_version + 1 WHERE id = \(bind: id) AND mapping_version = \(bind: expected) RETURNING mapping_version").all()
+        } else {
+            rows = try await sql.raw("UPDATE municipalities SET mapping_version = mapping_version + 1 WHERE id = \(bind: id) RETURNING mapping_version").all()
+        }
+        return rows.count == 1
     }
 }

@@ -169,7 +169,7 @@ struct AdviceActionsController: RouteCollection {
             try req.checkCSRF(values["csrf"])
             var errors: [FieldError] = []
             let text = Input.text(values["tekst"], field: "tekst", max: 4000).collect(into: &errors)
-            let date = AuditController.date(values["datum"], field: "datum", errors: &errors)
+            let date = Input.day(values["datum"], field: "datum", errors: &errors)
             if values["datum"]?.isEmpty ?? true { errors.append(FieldError("datum", "mixingPanel.date.missing")) }
             if let date, date > req.application.clock() { errors.append(FieldError("datum", "advice.date.future")) }
             var candidate = advice.rule

@@ -83,7 +83,7 @@ struct CouncilSeedCommand: AsyncCommand {
             for chunk in stride(from: 0, to: advice.count, by: 1000).map({ Array(advice[$0..<min($0 + 1000, advice.count)]) }) { try await chunk.create(on: db) }
             meetingsMade += meetings.count
             adviceMade += advice.count
-            try await AreasAdminController.bumpVersion(m, on: db)
+            try await Municipality.bumpDivisionVersion(m, on: db)
         }
         context.console.print(String(format: "%d meetings and %d advice in %.1f s", meetingsMade, adviceMade, Date().timeIntervalSince(start)))
     }

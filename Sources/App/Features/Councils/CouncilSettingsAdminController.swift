@@ -29,7 +29,7 @@ struct CouncilSettingsAdminController: RouteCollection {
     }
 
     func edit(req: Request) async throws -> View {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         let s = try await CouncilSettings.load(try m.requireID(), on: req.db)
         let start = DutchTime.calendar.date(from: DateComponents(year: s.termYear, month: s.termMonth, day: s.termDay)) ?? Date()
         return try await req.view.render("Admin/form-page", page(req, m, form: .init(termStart: Format.isoDay(start), answerDays: String(s.answerDays),
@@ -37,7 +37,7 @@ struct CouncilSettingsAdminController: RouteCollection {
     }
 
     func save(req: Request) async throws -> Response {
-        let m = try await AreasAdminController.municipality(req)
+        let m = try await req.adminMunicipality()
         let form = req.form(SettingsForm())
         do {
             try req.checkCSRF(form.csrf)

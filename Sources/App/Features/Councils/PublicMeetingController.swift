@@ -27,17 +27,17 @@ struct PublicMeetingController: RouteCollection {
         var status: String
         var isPublic: Bool
         var minutes: String?
-        var agenda: [CouncilWorkController.MeetingPage.Item]
-        var documents: [CouncilWorkController.MeetingPage.Document]
-        var decisions: [CouncilWorkController.MeetingPage.Decision]
+        var agenda: [MeetingWorkController.MeetingPage.Item]
+        var documents: [MeetingWorkController.MeetingPage.Document]
+        var decisions: [MeetingWorkController.MeetingPage.Decision]
         var demo: Bool
     }
 
     func show(req: Request) async throws -> View {
         let (m, council, meeting) = try await load(req)
         let lang = req.language
-        var agenda: [CouncilWorkController.MeetingPage.Item] = [], documents: [CouncilDocument] = [], decisions: [CouncilWorkController.MeetingPage.Decision] = []
-        if meeting.isPublic { (agenda, documents, decisions) = try await CouncilWorkController.details(meeting, req: req) }
+        var agenda: [MeetingWorkController.MeetingPage.Item] = [], documents: [CouncilDocument] = [], decisions: [MeetingWorkController.MeetingPage.Decision] = []
+        if meeting.isPublic { (agenda, documents, decisions) = try await MeetingWorkController.details(meeting, req: req) }
         let heading = req.t("councilWork.meetingTitle", council.name, Format.day(meeting.startsAt, lang))
         return try await req.view.render("Councils/meeting", Page(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),

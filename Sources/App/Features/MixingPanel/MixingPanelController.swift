@@ -11,12 +11,6 @@ struct MixingPanelController: RouteCollection {
         fill.get("nieuw", use: new)
         fill.post("nieuw", use: create)
         view.get(":panel", use: show)
-        let profiles = routes.access(.action(.administerInstallation)).grouped("beheer", "mengpaneel-profielen")
-        profiles.get(use: editProfiles)
-        profiles.post(use: saveProfiles)
-        let api = routes.access(.public).grouped("api", "v1", "mixing-panel")
-        api.get("profiles", use: apiProfiles)
-        api.post("compare", use: apiCompare)
     }
 
     static func subjectLabel(_ p: MixingPanelRecord, _ req: Request) -> String {
@@ -273,103 +267,5 @@ struct MixingPanelController: RouteCollection {
         return try await MixingPanelRecord.query(on: db).filter(\.$currentID == panel.requireID()).sort(\.$createdAt, .descending).first()
     }
 
-    // MARK: Admin: the profiles' positions
 
-    struct ProfilesPage: Encodable {
-        struct Cell: Encodable { var name: String; var id: String; var label: String; var options: [FieldView.Option] }
-        struct Row: Encodable { var profile: String; var cells: [Cell] }
-        var page: PageMeta
-        var sliders: [String]
-        var rows: [Row]
-        var csrf: String
-    }
-
-    func editProfiles(req: Request) async throws -> View {
-        try await req.authorize(.administerInstallation)
-        return try await req.view.render("MixingPanel/profiles", try await profilesPage(req, chosen: nil, errors: []))
-    }
-
-    private func profilesPage(_ req: Request, chosen: [String: String]?, errors: [FieldError]) async throws -> ProfilesPage {
-        let content = req.application.mixingPanelContent
-        let stored = try await MixingPanelService.profiles(on: req.db)
-        let lang = req.language
-        let sliders = content.sliders.filter { !$0.optional }
-        let rows = content.profiles.map { profile in
-            ProfilesPage.Row(profile: profile.name.text(lang), cells: sliders.map { slider in
-                let name = "\(profile.code)_\(slider.code)"
-                let value = chosen?[name] ?? stored[profile.code]?[slider.code].map(String.init) ?? ""
-                return ProfilesPage.Cell(name: name, id: name, label: req.t("mixingPanel.profileCell", profile.name.text(lang), slider.name.text(lang)),
-                                         options: (1...3).map { FieldView.Option(value: String($0), label: req.t("mixingPanel.threeStep.\($0)"), selected: String($0) == value, id: "") })
-            })
-        }
-        return ProfilesPage(page: req.page(req.t("mixingPanel.profilesTitle"), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()),
-                            sliders: sliders.map { $0.name.text(lang) }, rows: rows, csrf: req.csrfToken())
-    }
-
-    func saveProfiles(req: Request) async throws -> Response {
-        let actor = try await req.authorize(.administerInstallation)
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
-        do {
-            try req.checkCSRF(values["csrf"])
-            let content = req.application.mixingPanelContent
-            var errors: [FieldError] = []
-            var updated: [String: [String: Int]] = [:]
-            for profile in content.profiles {
-                for slider in content.sliders where !slider.optional {
-                    let name = "\(profile.code)_\(slider.code)"
-                    guard let p = values[name].flatMap(Int.init), (1...3).contains(p) else { errors.append(FieldError(name, "mixingPanel.position.outOfScale", ["3"])); continue }
-                    updated[profile.code, default: [:]][slider.code] = p
-                }
-            }
-            guard errors.isEmpty else { throw ValidationFailure(errors) }
-            let before = try await MixingPanelService.profiles(on: req.db)
-            let user = try req.requireUser()
-            let newPositions = updated
-            try await req.db.transaction { db in
-                for (code, positions) in newPositions {
-                    if let record = try await MixingPanelProfileRecord.query(on: db).filter(\.$code == code).first() {
-                        record.positionsJSON = AuditLog.json(positions)
-                        try await record.update(on: db)
-                    }
-                }
-                try await AuditLog.record(on: db, by: user, action: .mixingPanelProfiles, subject: .init(id: nil, summary: req.t("mixingPanel.profilesTitle"), municipalityID: nil),
-                                          before: before, after: newPositions, requestID: req.id, at: req.application.clock())
-            }
-            req.flash(req.t("mixingPanel.profilesSaved"))
-            return req.redirect(to: "/beheer/mengpaneel-profielen")
-        } catch let failure as ValidationFailure {
-            return try await req.render("MixingPanel/profiles", try await profilesPage(req, chosen: values, errors: failure.errors), status: failure.status)
-        }
-    }
-
-    // MARK: API
-
-    struct ProfileDTO: Content { var code: String; var name: String; var positions: [String: Int]; var assignment: String; var risk: String? }
-    struct CompareRequest: Content { var scale: Int?; var positions: [String: Int]?; var sixthSlider: Bool? }
-    struct CompareResponse: Content {
-        struct Difference: Content { var slider: String; var panel: Int; var profile: Double }
-        struct Distance: Content { var profile: String; var distance: Double; var differences: [Difference] }
-        var nearest: String
-        var distances: [Distance]
-    }
-
-    func apiProfiles(req: Request) async throws -> [ProfileDTO] {
-        let content = req.application.mixingPanelContent
-        let stored = try await MixingPanelService.profiles(on: req.db)
-        return content.profiles.map { ProfileDTO(code: $0.code, name: $0.name.text(req.language), positions: stored[$0.code] ?? $0.positions,
-                                                 assignment: $0.assignment.text(req.language), risk: $0.risk?.text(req.language)) }
-    }
-
-    func apiCompare(req: Request) async throws -> CompareResponse {
-        guard let body = try? req.content.decode(CompareRequest.self) else { throw AppError.badRequest("mixingPanel.api.body") }
-        let scale = MixingPanel.Scale(steps: body.scale ?? 3)
-        let positions = body.positions ?? [:]
-        if let problem = MixingPanelService.fieldErrors(MixingPanel.validate(positions, scale: scale, sixthSlider: body.sixthSlider ?? false)).first {
-            throw AppError(status: .unprocessableEntity, key: problem.key, values: problem.values + [String(problem.field.dropFirst(problem.field.hasPrefix("pos_") ? 4 : 0))])
-        }
-        let distances = MixingPanel.compare(positions, scale: scale, profiles: try await MixingPanelService.profiles(on: req.db))
-        return CompareResponse(nearest: distances.first?.profile ?? "", distances: distances.map { d in
-            .init(profile: d.profile, distance: d.distance, differences: d.differences.map { .init(slider: $0.slider, panel: $0.panel, profile: $0.profile) })
-        })
-    }
 }

@@ -41,7 +41,7 @@ enum MixingPanelService {
         if !MixingPanelRecord.variants.contains(input.variant) { errors.append(FieldError("formulier", "mixingPanel.variant.unknown")) }
         var date: String? = nil
         var dateErrors: [FieldError] = []
-        if AuditController.date(input.evaluatedOn, field: "evaluatedOn", errors: &dateErrors) != nil { date = input.evaluatedOn } else {
+        if Input.day(input.evaluatedOn, field: "evaluatedOn", errors: &dateErrors) != nil { date = input.evaluatedOn } else {
             errors.append(FieldError("evaluatedOn", input.evaluatedOn.isEmpty ? "mixingPanel.date.missing" : "audit.dateFormat"))
         }
         var current: MixingPanelRecord? = nil

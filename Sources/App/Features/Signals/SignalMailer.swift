@@ -17,7 +17,7 @@ struct SignalMailer: Sendable {
 
     /// The reporter's own link: the public page plus the secret that lets them answer and give feedback.
     func trackingLink(_ signal: Signal) -> String {
-        signal.reporterKey == nil ? "\(publicURL)/melding/\(signal.trackingCode)" : publicURL + PublicSignalsController.ownLinkPath(signal)
+        signal.reporterKey == nil ? "\(publicURL)/melding/\(signal.trackingCode)" : publicURL + TrackingController.ownLinkPath(signal)
     }
 
     func confirmation(_ signal: Signal, category: SignalCategory, to email: String, at now: Date, on db: any Database) async throws {

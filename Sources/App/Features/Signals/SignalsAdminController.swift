@@ -13,10 +13,6 @@ struct SignalsAdminController: RouteCollection {
         s.post("regels", ":rule", "verwijderen", use: deleteRule)
         s.post("escalatie", use: saveLadder)
         s.post("instellingen", use: saveSettings)
-        s.get("onderwerpen", ":category", use: editCategory)
-        s.post("onderwerpen", ":category", use: saveCategory)
-        s.post("open311", use: createKey)
-        s.post("open311", ":key", "intrekken", use: revokeKey)
     }
 
     static func path(_ m: Municipality) -> String { "/beheer/gemeenten/\(m.slug)/meldingen" }
@@ -45,12 +41,12 @@ struct SignalsAdminController: RouteCollection {
 
     static let weekdayKeys = [2, 3, 4, 5, 6, 7, 1]
 
-    private func load(_ req: Request) async throws -> (Municipality, UUID) {
-        let m = try await AreasAdminController.municipality(req)
+    static func load(_ req: Request) async throws -> (Municipality, UUID) {
+        let m = try await req.adminMunicipality()
         return (m, try m.requireID())
     }
 
-    private func page(_ req: Request, _ m: Municipality, rule: RuleForm = .init(), ladder: LadderForm? = nil, settings: SettingsForm? = nil, key: KeyForm = .init(),
+    func page(_ req: Request, _ m: Municipality, rule: RuleForm = .init(), ladder: LadderForm? = nil, settings: SettingsForm? = nil, key: KeyForm = .init(),
                       errors: [FieldError] = [], newKey: String? = nil) async throws -> Page {
         let mid = try m.requireID(), lang = req.language
         let config = try await SignalConfiguration.load(mid, on: req.db)
@@ -130,17 +126,17 @@ struct SignalsAdminController: RouteCollection {
     }
 
     func overview(req: Request) async throws -> View {
-        let (m, _) = try await load(req)
+        let (m, _) = try await Self.load(req)
         return try await req.view.render("Admin/signals", try await page(req, m))
     }
 
-    private func redisplay(_ req: Request, _ m: Municipality, _ failure: ValidationFailure, rule: RuleForm = .init(), ladder: LadderForm? = nil,
+    func redisplay(_ req: Request, _ m: Municipality, _ failure: ValidationFailure, rule: RuleForm = .init(), ladder: LadderForm? = nil,
                            settings: SettingsForm? = nil, key: KeyForm = .init()) async throws -> Response {
         try await req.render("Admin/signals", try await page(req, m, rule: rule, ladder: ladder, settings: settings, key: key, errors: failure.errors), status: failure.status)
     }
 
     func addRule(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
+        let (m, mid) = try await Self.load(req)
         let form = req.form(RuleForm())
         do {
             try req.checkCSRF(form.csrf)
@@ -188,7 +184,7 @@ struct SignalsAdminController: RouteCollection {
     }
 
     func deleteRule(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
+        let (m, mid) = try await Self.load(req)
         let form = req.form(KeyForm())
         do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await redisplay(req, m, failure) }
         guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
@@ -202,7 +198,7 @@ struct SignalsAdminController: RouteCollection {
     }
 
     func saveLadder(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
+        let (m, mid) = try await Self.load(req)
         let values = FormParts.read(req).values
         let form = LadderForm(csrf: values["csrf"], days: (0..<6).map { values["days\($0)"] ?? "" }, role: (0..<6).map { values["role\($0)"] ?? "" })
         do {
@@ -244,7 +240,7 @@ struct SignalsAdminController: RouteCollection {
     }
 
     func saveSettings(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
+        let (m, mid) = try await Self.load(req)
         let form = req.form(SettingsForm())
         do {
             try req.checkCSRF(form.csrf)
@@ -278,104 +274,6 @@ struct SignalsAdminController: RouteCollection {
         } catch let failure as ValidationFailure {
             return try await redisplay(req, m, failure, settings: form)
         }
-    }
-
-    // MARK: Categories
-
-    struct CategoryForm: Content { var csrf: String?; var termDays: String?; var termUnit: String?; var isPublic: String?; var active: String? }
-    struct CategoryPage: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
-
-    private func category(_ req: Request, _ mid: UUID) async throws -> SignalCategory {
-        guard let id = req.parameters.get("category", as: UUID.self), let c = try await SignalCategory.find(id, on: req.db), c.$municipality.id == mid else { throw AppError.notFound() }
-        return c
-    }
-
-    private func categoryPage(_ req: Request, _ m: Municipality, _ c: SignalCategory, form: CategoryForm, errors: [FieldError] = []) -> CategoryPage {
-        let heading = req.t("admin.signals.categoryTitle", c.name(req.language))
-        return CategoryPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.signals.title", m.name), Self.path(m))], errors: errors), heading: heading,
-                            form: FormView(action: Self.path(m) + "/onderwerpen/\(c.id!)", submitLabel: req.t("admin.department.save"), fields: [
-                                FieldView(req, name: "termDays", label: req.t("admin.signals.termDays"), type: "number", value: form.termDays ?? "", errors: errors),
-                                FieldView(req, name: "termUnit", label: req.t("admin.signals.termUnit"), type: "radios", value: form.termUnit ?? "",
-                                          options: HandlingTerm.Unit.allCases.map { (value: $0.rawValue, label: req.t("admin.signals.unit.\($0.rawValue)")) }, errors: errors),
-                                FieldView(req, name: "isPublic", label: req.t("admin.signals.isPublic"), type: "checkbox", value: form.isPublic ?? "",
-                                          description: req.t("admin.signals.isPublicHelp")),
-                                FieldView(req, name: "active", label: req.t("admin.signals.active"), type: "checkbox", value: form.active ?? ""),
-                            ], csrf: req.csrfToken(), showRequiredNote: true), back: Self.path(m))
-    }
-
-    func editCategory(req: Request) async throws -> View {
-        let (m, mid) = try await load(req)
-        let c = try await category(req, mid)
-        return try await req.view.render("Admin/form-page", categoryPage(req, m, c, form: .init(termDays: String(c.termDays), termUnit: c.termUnit,
-                                                                                                isPublic: c.isPublic ? "ja" : "", active: c.active ? "ja" : "")))
-    }
-
-    func saveCategory(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
-        let c = try await category(req, mid)
-        let form = req.form(CategoryForm())
-        do {
-            try req.checkCSRF(form.csrf)
-            var errors: [FieldError] = []
-            let days = Int(form.termDays ?? "")
-            if days == nil || !(0...365).contains(days!) { errors.append(FieldError("termDays", "admin.signals.termInvalid")) }
-            let unit = HandlingTerm.Unit(rawValue: form.termUnit ?? "")
-            if unit == nil { errors.append(FieldError("termUnit", "admin.signals.unitMissing")) }
-            guard errors.isEmpty, let days, let unit else { throw ValidationFailure(errors) }
-            let before = c.snapshot
-            c.termDays = days
-            c.termUnit = unit.rawValue
-            c.isPublic = form.isPublic == "ja"
-            c.active = form.active == "ja"
-            try await req.db.transaction { db in
-                try await c.update(on: db)
-                try await req.audit(.signalsCategoryUpdate, .init(id: c.id?.uuidString, summary: c.nameNL, municipalityID: mid), before: before,
-                                    after: c.snapshot, on: db)
-            }
-            req.flash(req.t("admin.signals.categorySaved", c.name(req.language)))
-            return req.redirect(to: Self.path(m))
-        } catch let failure as ValidationFailure {
-            return try await req.render("Admin/form-page", categoryPage(req, m, c, form: form, errors: failure.errors), status: failure.status)
-        }
-    }
-
-    // MARK: Open311 keys
-
-    func createKey(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
-        let form = req.form(KeyForm())
-        do {
-            try req.checkCSRF(form.csrf)
-            var errors: [FieldError] = []
-            let name = Input.text(form.name, field: "name", max: 120).collect(into: &errors)
-            guard errors.isEmpty, let name else { throw ValidationFailure(errors) }
-            let plain = try await req.db.transaction { db in
-                let (key, plain) = try await Open311Key.issue(municipality: mid, name: name, at: req.application.clock(), on: db)
-                try await req.audit(.open311KeyCreate, .init(id: key.id?.uuidString, summary: name, municipalityID: mid), after: key.snapshot, on: db)
-                return plain
-            }
-            // Shown once, on this answer only (not stored in the session or anywhere else).
-            return try await req.render("Admin/signals", try await page(req, m, newKey: plain), status: .created)
-        } catch let failure as ValidationFailure {
-            return try await redisplay(req, m, failure, key: form)
-        }
-    }
-
-    func revokeKey(req: Request) async throws -> Response {
-        let (m, mid) = try await load(req)
-        let form = req.form(KeyForm())
-        do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await redisplay(req, m, failure) }
-        guard let id = req.parameters.get("key", as: UUID.self), let key = try await Open311Key.find(id, on: req.db), key.$municipality.id == mid else { throw AppError.notFound() }
-        if key.revokedAt == nil {
-            key.revokedAt = req.application.clock()
-            try await req.db.transaction { db in
-                try await key.update(on: db)
-                try await req.audit(.open311KeyRevoke, .init(id: id.uuidString, summary: key.name, municipalityID: mid),
-                                    before: ["revokedAt": "–"], after: key.snapshot, on: db)
-            }
-        }
-        req.flash(req.t("admin.signals.keyRevoked", key.name))
-        return req.redirect(to: Self.path(m))
     }
 
     /// The ladder as the audit log keeps it: per level the working days after the deadline and the role.

@@ -34,26 +34,6 @@ final class CouncilAdvice: Model, @unchecked Sendable {
     }
 }
 
-struct CreateCouncilAdvice: AsyncMigration {
-    var name: String { "2026-11-23-07-create-council-advice" }
-    func prepare(on db: any Database) async throws {
-        try await db.schema(CouncilAdvice.schema)
-            .id()
-            .field("council_id", .uuid, .required, .references(Council.schema, "id", onDelete: .cascade))
-            .field("kind", .string, .required)
-            .field("subject", .string, .required)
-            .field("question", .string)
-            .field("asked_on", .datetime)
-            .field("wanted_by", .datetime)
-            .field("advice", .string)
-            .field("given_on", .datetime)
-            .field("answer", .string)
-            .field("answered_on", .datetime)
-            .create()
-    }
-    func revert(on db: any Database) async throws { try await db.schema(CouncilAdvice.schema).delete() }
-}
-
 /// Invented advice for the demo councils, in every state of the register.
 enum AdviceDemoSeeder {
     static func seed(on db: any Database, now: Date) async throws {
@@ -92,4 +72,16 @@ enum AdviceDemoSeeder {
             try await advice.create(on: db)
         }
     }
+}
+
+/// Late answers escalate like late signals: the municipality's ladder from the answer's due date, with the
+/// roles that have an area (the coordinator, the area manager, the alderman); each level once, by mail.
+final class AdviceEscalation: Model, @unchecked Sendable {
+    static let schema = "advice_escalations"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "advice_id") var advice: CouncilAdvice
+    @Field(key: "level") var level: Int
+    @Enum(key: "role") var role: Role
+    @Field(key: "at") var at: Date
+    init() {}
 }
