@@ -79,9 +79,9 @@ struct AccessMiddleware: AsyncMiddleware {
 enum StaffNavigation {
     struct Item { var titleKey: String; var path: String; var access: Access }
     static let items: [Item] = [
-        Item(titleKey: "nav.signals", path: "/werk/meldingen", access: .action(.viewSignal)),
-        Item(titleKey: "nav.councils", path: "/werk/raden", access: .anyOf([.followCouncilWork, .coordinateArea])),
-        Item(titleKey: "nav.admin", path: "/beheer", access: .action(.administer)),
+        Item(titleKey: "nav.signals", path: Site.signalInbox.link(), access: .action(.viewSignal)),
+        Item(titleKey: "nav.councils", path: Site.councilWork.link(), access: .anyOf([.followCouncilWork, .coordinateArea])),
+        Item(titleKey: "nav.admin", path: Site.admin.link(), access: .action(.administer)),
     ]
 }
 

@@ -5,7 +5,7 @@ import Domain
 /// The audit log for admins, filterable by kind of record, action, person and date.
 struct AuditController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.access(.action(.readAuditLog)).get("beheer", "logboek", use: list)
+        routes.access(.action(.readAuditLog)).get(Site.auditLog.route, use: list)
     }
 
     struct Filter: Content { var soort: String?; var actie: String?; var wie: String?; var van: String?; var tot: String?; var pagina: String? }
@@ -50,7 +50,7 @@ struct AuditController: RouteCollection {
                      reason: entry.reason)
         }
         let types = AuditEntityType.allCases.map(\.rawValue)
-        let form = FormView(action: "/beheer/logboek", submitLabel: req.t("audit.filter"), fields: [
+        let form = FormView(action: Site.auditLog.link(), submitLabel: req.t("audit.filter"), fields: [
             FieldView(req, name: "soort", label: req.t("audit.filterType"), type: "select", value: filter.soort ?? "", optional: true,
                       options: [("", req.t("audit.allTypes"))] + types.map { ($0, req.t("audit.type.\($0)")) }, errors: errors),
             FieldView(req, name: "wie", label: req.t("audit.filterWho"), value: filter.wie ?? "", optional: true, errors: errors),
@@ -64,7 +64,7 @@ struct AuditController: RouteCollection {
             components.queryItems = items
             return Page.Link(href: components.url?.relativeString ?? "?pagina=\(n)", label: String(n), current: n == pageNumber)
         }
-        let context = Page(page: req.page(req.tCount("audit.countTitle", total), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors),
+        let context = Page(page: req.page(req.tCount("audit.countTitle", total), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors),
                            heading: req.tCount("audit.countTitle", total), form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])
         return try await req.render("Admin/audit", context, status: errors.isEmpty ? .ok : .unprocessableEntity)
     }

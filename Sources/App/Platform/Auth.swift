@@ -50,7 +50,7 @@ struct LoginRedirectMiddleware: AsyncMiddleware {
             let target = ReturnPath.validated(error.returnTo) ?? "/"
             var allowed = CharacterSet.urlPathAllowed
             allowed.remove(charactersIn: "?&=+#")
-            return req.redirect(to: "/inloggen?terug=" + (target.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"))
+            return req.redirect(to: Site.login.link() + "?terug=" + (target.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"))
         }
     }
 }

@@ -53,7 +53,7 @@ extension Request {
                 nav.append(.init(title: t(item.titleKey), href: item.path, current: url.path.hasPrefix(item.path)))
             }
         } else {
-            nav.append(.init(title: t("nav.login"), href: "/inloggen", current: url.path == "/inloggen"))
+            nav.append(.init(title: t("nav.login"), href: Site.login.link(), current: url.path == Site.login.link()))
         }
         return PageMeta(
             title: title,

@@ -1,20 +1,136 @@
-import Foundation
+import Vapor
 
-/// Every URL of the product in one place.
+/// A path pattern of the site: constant segments and named parameters. One value serves both the route
+/// (`route`, for `boot`) and every link to it (`link(…)`), so a renamed segment cannot leave a dead link.
+struct SitePath: Sendable, CustomStringConvertible {
+    enum Segment: Sendable, Equatable { case constant(String), parameter(String) }
+    let segments: [Segment]
+
+    init(_ parts: String...) { self.init(parts.map { $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .constant($0) }) }
+    init(_ segments: [Segment]) { self.segments = segments }
+
+    /// A longer path below this one.
+    func callAsFunction(_ parts: String...) -> SitePath {
+        SitePath(segments + parts.map { $0.hasPrefix(":") ? .parameter(String($0.dropFirst())) : .constant($0) })
+    }
+
+    /// Vapor's path components, for registering the route.
+    var route: [PathComponent] {
+        segments.map { segment in
+            switch segment {
+            case .constant(let c): return .constant(c)
+            case .parameter(let p): return .parameter(p)
+            }
+        }
+    }
+
+    /// The path with the parameters filled in, in order (each percent-encoded as a path segment).
+    func link(_ values: String...) -> String {
+        var remaining = values[...]
+        let parts = segments.map { segment -> String in
+            switch segment {
+            case .constant(let c): return c
+            case .parameter(let name):
+                guard let value = remaining.popFirst() else { preconditionFailure("no value for :\(name) in \(self)") }
+                return value.addingPercentEncoding(withAllowedCharacters: .urlPathSegmentAllowed) ?? value
+            }
+        }
+        precondition(remaining.isEmpty, "too many values for \(self)")
+        return "/" + parts.joined(separator: "/")
+    }
+
+    var description: String {
+        "/" + segments.map { if case .parameter(let p) = $0 { return ":" + p } else if case .constant(let c) = $0 { return c } else { return "" } }.joined(separator: "/")
+    }
+}
+
+private extension CharacterSet {
+    static let urlPathSegmentAllowed: CharacterSet = {
+        var set = CharacterSet.urlPathAllowed
+        set.remove("/")
+        return set
+    }()
+}
+
+/// Every page of Wijkwerk. Routes are registered with these (`routes.get(Site.signal.route, use: show)`) and
+/// links are made with them (`Site.signal.link(code)`).
+enum Site {
+    // Public
+    static let home = SitePath()
+    static let login = SitePath("inloggen")
+    static let logout = SitePath("uitloggen")
+    static let municipality = SitePath("gemeenten", ":municipality")
+    static let area = municipality("gebieden", ":area")
+    static let areaCouncil = area("raad")
+    static let areaCouncilApply = area("raad", "aanmelden")
+    static let areaReport = area("melden")
+    static let areaCalendarFeed = area("vergaderingen.ics")
+    static let report = municipality("melden")
+    static let reportForm = report("formulier")
+    static let reportMap = report("kaart.svg")
+    static let meetings = municipality("vergaderingen")
+    static let meetingsFeed = municipality("vergaderingen.ics")
+    static let meeting = meetings(":meeting")
+    static let meetingDocument = meeting("documenten", ":document")
+    static let adviceRegister = municipality("adviezen")
+    static let adviceNew = adviceRegister("nieuw")
+    static let advice = adviceRegister(":advice")
+    static let themeGroups = municipality("themagroepen")
+    static let themeGroup = themeGroups(":group")
+    static let mixingPanels = municipality("mengpaneel")
+    static let mixingPanelNew = mixingPanels("nieuw")
+    static let mixingPanel = mixingPanels(":panel")
+    static let trackingLookup = SitePath("melding")
+    static let tracking = trackingLookup(":code")
+    static let trackingOwnLink = tracking("sleutel", ":key")
+    static let trackingAnswer = tracking("reactie")
+    static let trackingFeedback = tracking("tevredenheid")
+    // Staff
+    static let signalInbox = SitePath("werk", "meldingen")
+    static let signalDashboard = signalInbox("overzicht")
+    static let signal = signalInbox(":code")
+    static let councilWork = SitePath("werk", "raden")
+    static let councilAlternative = councilWork("alternatief")
+    static let council = councilWork(":council")
+    static let councilMeetings = council("vergaderingen")
+    static let councilMeeting = councilMeetings(":meeting")
+    static let councilMembers = council("leden")
+    // Admin
+    static let admin = SitePath("beheer")
+    static let users = admin("gebruikers")
+    static let userNew = users("nieuw")
+    static let user = users(":user")
+    static let auditLog = admin("logboek")
+    static let mixingPanelProfiles = admin("mengpaneel-profielen")
+    static let adminMunicipality = admin("gemeenten", ":municipality")
+    static let adminAreas = adminMunicipality("gebieden")
+    static let adminArea = adminAreas(":area")
+    static let adminMapping = adminMunicipality("indeling")
+    static let adminClassifications = adminMunicipality("indelingen")
+    static let adminClassification = adminClassifications(":classification")
+    static let adminDepartments = adminMunicipality("afdelingen")
+    static let adminDepartment = adminDepartments(":department")
+    static let adminSignals = adminMunicipality("meldingen")
+    static let adminCouncils = adminMunicipality("raden")
+}
+
+/// Links used across pages, made from the route table.
 enum Paths {
-    static func municipality(_ slug: String) -> String { "/gemeenten/\(slug)" }
-    static func area(_ municipality: String, _ area: String) -> String { "/gemeenten/\(municipality)/gebieden/\(area)" }
-    static func admin(_ municipality: String) -> String { "/beheer/gemeenten/\(municipality)" }
-    static func adminAreas(_ municipality: String) -> String { "/beheer/gemeenten/\(municipality)/gebieden" }
-    static func adminArea(_ municipality: String, _ id: UUID) -> String { "/beheer/gemeenten/\(municipality)/gebieden/\(id)" }
-    static func adminMapping(_ municipality: String) -> String { "/beheer/gemeenten/\(municipality)/indeling" }
-    static func adminClassifications(_ municipality: String) -> String { "/beheer/gemeenten/\(municipality)/indelingen" }
-    static func adminClassification(_ municipality: String, _ id: UUID) -> String { "/beheer/gemeenten/\(municipality)/indelingen/\(id)" }
-    static func adminDepartments(_ municipality: String) -> String { "/beheer/gemeenten/\(municipality)/afdelingen" }
-    static func adminDepartment(_ municipality: String, _ id: UUID) -> String { "/beheer/gemeenten/\(municipality)/afdelingen/\(id)" }
-    static let adminUsers = "/beheer/gebruikers"
-    static func adminUser(_ id: UUID) -> String { "/beheer/gebruikers/\(id)" }
-    static let auditLog = "/beheer/logboek"
-    static func mixingPanels(_ municipality: String) -> String { "/gemeenten/\(municipality)/mengpaneel" }
-    static func mixingPanel(_ municipality: String, _ id: UUID) -> String { "/gemeenten/\(municipality)/mengpaneel/\(id)" }
+    static func municipality(_ slug: String) -> String { Site.municipality.link(slug) }
+    static func area(_ municipality: String, _ area: String) -> String { Site.area.link(municipality, area) }
+    static func admin(_ municipality: String) -> String { Site.adminMunicipality.link(municipality) }
+    static func adminAreas(_ municipality: String) -> String { Site.adminAreas.link(municipality) }
+    static func adminArea(_ municipality: String, _ id: UUID) -> String { Site.adminArea.link(municipality, id.uuidString) }
+    static func adminMapping(_ municipality: String) -> String { Site.adminMapping.link(municipality) }
+    static func adminClassifications(_ municipality: String) -> String { Site.adminClassifications.link(municipality) }
+    static func adminClassification(_ municipality: String, _ id: UUID) -> String { Site.adminClassification.link(municipality, id.uuidString) }
+    static func adminDepartments(_ municipality: String) -> String { Site.adminDepartments.link(municipality) }
+    static func adminDepartment(_ municipality: String, _ id: UUID) -> String { Site.adminDepartment.link(municipality, id.uuidString) }
+    static let adminUsers = Site.users.link()
+    static func adminUser(_ id: UUID) -> String { Site.user.link(id.uuidString) }
+    static let auditLog = Site.auditLog.link()
+    static func mixingPanels(_ municipality: String) -> String { Site.mixingPanels.link(municipality) }
+    static func mixingPanel(_ municipality: String, _ id: UUID) -> String { Site.mixingPanel.link(municipality, id.uuidString) }
+    static func signal(_ code: String) -> String { Site.signal.link(code) }
+    static func tracking(_ code: String) -> String { Site.tracking.link(code) }
 }

@@ -6,9 +6,9 @@ import Domain
 struct AuthController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get("inloggen", use: form)
-        routes.post("inloggen", use: login)
-        routes.post("uitloggen", use: logout)
+        routes.get(Site.login.route, use: form)
+        routes.post(Site.login.route, use: login)
+        routes.post(Site.logout.route, use: logout)
     }
 
     struct LoginForm: Content { var csrf: String?; var email: String?; var password: String?; var terug: String? }
@@ -21,7 +21,7 @@ struct AuthController: RouteCollection {
 
     private func page(_ req: Request, email: String = "", returnTo: String?, errors: [FieldError] = [], alert: String? = nil) -> LoginPage {
         let form = FormView(
-            action: "/inloggen", submitLabel: req.t("login.submit"),
+            action: Site.login.link(), submitLabel: req.t("login.submit"),
             fields: [
                 FieldView(req, name: "email", label: req.t("login.email"), type: "email", value: email, autocomplete: "username", errors: errors),
                 FieldView(req, name: "password", label: req.t("login.password"), type: "password", autocomplete: "current-password", errors: errors),
@@ -35,9 +35,9 @@ struct AuthController: RouteCollection {
     /// injection, no open redirect. Admin pages only for admins.
     static func safeReturn(_ raw: String?, role: Role = .admin) -> String {
         let admin = Permissions.mayEver(role, .administer)
-        let home = admin ? "/beheer" : "/"
+        let home = admin ? Site.admin.link() : Site.home.link()
         guard let path = ReturnPath.validated(raw) else { return home }
-        if path.hasPrefix("/beheer") && !admin { return home }
+        if path.hasPrefix(Site.admin.link()) && !admin { return home }
         return path
     }
 

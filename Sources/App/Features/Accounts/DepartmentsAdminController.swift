@@ -5,11 +5,11 @@ import Domain
 /// Admin pages for departments (vakafdelingen): name, domain and team lead.
 struct DepartmentsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let d = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "afdelingen")
-        d.get(use: list)
-        d.post(use: create)
-        d.get(":department", use: edit)
-        d.post(":department", use: update)
+        let d = routes.access(.action(.administer))
+        d.get(Site.adminDepartments.route, use: list)
+        d.post(Site.adminDepartments.route, use: create)
+        d.get(Site.adminDepartment.route, use: edit)
+        d.post(Site.adminDepartment.route, use: update)
     }
 
     struct ListPage: Encodable {
@@ -43,7 +43,7 @@ struct DepartmentsAdminController: RouteCollection {
             ListPage.Row(name: $0.name, domain: req.t("department.domain.\($0.domain)"), teamLead: $0.teamLeadID.flatMap { leadName[$0] } ?? "",
                          edit: Paths.adminDepartment(m.slug, $0.id!))
         }
-        return ListPage(page: req.page(req.t("admin.departments.title", m.name), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()),
+        return ListPage(page: req.page(req.t("admin.departments.title", m.name), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()),
                         municipality: m.name, rows: rows,
                         form: FormView(action: Paths.adminDepartments(m.slug), submitLabel: req.t("admin.department.create"),
                                        fields: try await fields(req, m, form, errors: errors), csrf: req.csrfToken(), showRequiredNote: true))
@@ -106,7 +106,7 @@ struct DepartmentsAdminController: RouteCollection {
 
     private func editPage(_ req: Request, _ m: Municipality, _ d: Department, form: DepartmentForm, errors: [FieldError] = []) async throws -> EditPage {
         let heading = req.t("admin.department.editTitle", d.name)
-        return EditPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.departments.title", m.name), Paths.adminDepartments(m.slug))], errors: errors),
+        return EditPage(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.departments.title", m.name), Paths.adminDepartments(m.slug))], errors: errors),
                         heading: heading,
                         form: FormView(action: Paths.adminDepartment(m.slug, d.id!), submitLabel: req.t("admin.department.save"),
                                        fields: try await fields(req, m, form, errors: errors), csrf: req.csrfToken(), showRequiredNote: true),

@@ -5,12 +5,12 @@ import Domain
 /// Admin pages for staff accounts: list, create, edit role, scope and status.
 struct UsersAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let users = routes.access(.action(.administer)).grouped("beheer", "gebruikers")
-        users.get(use: list)
-        users.get("nieuw", use: new)
-        users.post("nieuw", use: create)
-        users.get(":user", use: edit)
-        users.post(":user", use: update)
+        let users = routes.access(.action(.administer))
+        users.get(Site.users.route, use: list)
+        users.get(Site.userNew.route, use: new)
+        users.post(Site.userNew.route, use: create)
+        users.get(Site.user.route, use: edit)
+        users.post(Site.user.route, use: update)
     }
 
     /// Only admins; a municipal admin manages the accounts of their own municipality.
@@ -41,7 +41,7 @@ struct UsersAdminController: RouteCollection {
                          scope: u.role.scopeKind == .areas ? u.areas.map(\.name).sorted().joined(separator: ", ") : (u.department?.name ?? ""),
                          active: u.active, edit: Paths.adminUser(u.id!))
         }
-        return try await req.view.render("Admin/users", ListPage(page: req.page(req.tCount("admin.users.countTitle", rows.count), crumbs: [(req.t("admin.title"), "/beheer")], status: req.takeFlash()),
+        return try await req.view.render("Admin/users", ListPage(page: req.page(req.tCount("admin.users.countTitle", rows.count), crumbs: [(req.t("admin.title"), Site.admin.link())], status: req.takeFlash()),
                                                                 rows: rows, heading: req.tCount("admin.users.countTitle", rows.count)))
     }
 
@@ -95,7 +95,7 @@ struct UsersAdminController: RouteCollection {
         fields.append(FieldView(req, name: "active", label: req.t("admin.user.status"), type: "radios", value: form.active ?? "ja",
                                 options: [("ja", req.t("admin.user.active")), ("nee", req.t("admin.user.inactive"))], errors: errors))
         if let token = form.versie { fields.append(FieldView(req, name: "versie", label: "", type: "hidden", value: token)) }
-        return FormPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.users.title"), Paths.adminUsers)], errors: errors),
+        return FormPage(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.users.title"), Paths.adminUsers)], errors: errors),
                         heading: heading, form: FormView(action: action, submitLabel: submit, fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
                         back: Paths.adminUsers)
     }

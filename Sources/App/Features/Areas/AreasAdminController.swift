@@ -6,13 +6,12 @@ import SQLKit
 /// Admin pages for the division: the admin home and the areas (the mapping and other classifications have their own controllers).
 struct AreasAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let admin = routes.access(.action(.administer)).grouped("beheer")
-        admin.get(use: home)
-        let m = admin.grouped("gemeenten", ":municipality")
-        m.get("gebieden", use: areas)
-        m.post("gebieden", use: createArea)
-        m.get("gebieden", ":area", use: editArea)
-        m.post("gebieden", ":area", use: updateArea)
+        let admin = routes.access(.action(.administer))
+        admin.get(Site.admin.route, use: home)
+        admin.get(Site.adminAreas.route, use: areas)
+        admin.post(Site.adminAreas.route, use: createArea)
+        admin.get(Site.adminArea.route, use: editArea)
+        admin.post(Site.adminArea.route, use: updateArea)
     }
 
     // MARK: Admin home
@@ -30,7 +29,7 @@ struct AreasAdminController: RouteCollection {
         if let m = actor.municipalityID { query = query.filter(\.$id == m) }
         let items = try await query.all().map {
             HomePage.Item(name: $0.name, areas: Paths.adminAreas($0.slug), mapping: Paths.adminMapping($0.slug),
-                          classifications: Paths.adminClassifications($0.slug), departments: Paths.adminDepartments($0.slug), mixingPanel: Paths.mixingPanels($0.slug), signals: "/beheer/gemeenten/\($0.slug)/meldingen", councils: "/beheer/gemeenten/\($0.slug)/raden")
+                          classifications: Paths.adminClassifications($0.slug), departments: Paths.adminDepartments($0.slug), mixingPanel: Paths.mixingPanels($0.slug), signals: Site.adminSignals.link($0.slug), councils: Site.adminCouncils.link($0.slug))
         }
         return try await req.view.render("Admin/home", HomePage(page: req.page(req.t("admin.title"), status: req.takeFlash()), municipalities: items,
                                                                 installationAdmin: actor.municipalityID == nil))
@@ -62,7 +61,7 @@ struct AreasAdminController: RouteCollection {
         }
         let form = FormView(action: Paths.adminAreas(m.slug), submitLabel: req.t("admin.area.create"),
                             fields: areaFields(req, name: name, kind: kind, errors: errors), csrf: req.csrfToken(), showRequiredNote: true)
-        return AreasPage(page: req.page(req.t("admin.areas.title", m.name), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()),
+        return AreasPage(page: req.page(req.t("admin.areas.title", m.name), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()),
                          municipality: m.name, rows: rows, form: form, mappingHref: Paths.adminMapping(m.slug))
     }
 
@@ -120,7 +119,7 @@ struct AreasAdminController: RouteCollection {
 
     private func editPage(_ req: Request, _ m: Municipality, _ area: Area, name: String, kind: String, errors: [FieldError] = []) -> AreaEditPage {
         let heading = req.t("admin.area.editTitle", area.name)
-        return AreaEditPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.areas.title", m.name), Paths.adminAreas(m.slug))], errors: errors),
+        return AreaEditPage(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.areas.title", m.name), Paths.adminAreas(m.slug))], errors: errors),
                             heading: heading,
                             form: FormView(action: Paths.adminArea(m.slug, area.id!), submitLabel: req.t("admin.area.save"),
                                            fields: areaFields(req, name: name, kind: kind, token: EditToken.of(area.snapshot), errors: errors), csrf: req.csrfToken(), showRequiredNote: true),

@@ -6,12 +6,12 @@ import SQLKit
 /// Admin: other divisions of the municipality (IBOR districts, welfare regions) and their groups of buurten.
 struct ClassificationsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let m = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality")
-        m.get("indelingen", use: classifications)
-        m.post("indelingen", use: createClassification)
-        m.get("indelingen", ":classification", use: classification)
-        m.post("indelingen", ":classification", "groepen", use: createGroup)
-        m.post("indelingen", ":classification", use: saveClassification)
+        let m = routes.access(.action(.administer))
+        m.get(Site.adminClassifications.route, use: classifications)
+        m.post(Site.adminClassifications.route, use: createClassification)
+        m.get(Site.adminClassification.route, use: classification)
+        m.post(Site.adminClassification("groepen").route, use: createGroup)
+        m.post(Site.adminClassification.route, use: saveClassification)
     }
 
     // MARK: Alternative classifications
@@ -36,7 +36,7 @@ struct ClassificationsAdminController: RouteCollection {
         let fields = [FieldView(req, name: "name", label: req.t("admin.classification.name"), value: form.name ?? "",
                                 description: req.t("admin.classification.nameHelp"), errors: errors),
                       FieldView(req, name: "owner", label: req.t("admin.classification.owner"), value: form.owner ?? "", optional: true, errors: errors)]
-        return ClassificationsPage(page: req.page(req.t("admin.classifications.title", m.name), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()),
+        return ClassificationsPage(page: req.page(req.t("admin.classifications.title", m.name), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()),
                                    municipality: m.name, rows: rows,
                                    form: FormView(action: Paths.adminClassifications(m.slug), submitLabel: req.t("admin.classification.create"), fields: fields, csrf: req.csrfToken(), showRequiredNote: true))
     }
@@ -108,10 +108,10 @@ struct ClassificationsAdminController: RouteCollection {
                                           options: [FieldView.Option(value: "", label: req.t("admin.classification.noGroup"), selected: value.isEmpty, id: "")] +
                                             groups.map { FieldView.Option(value: $0.id!.uuidString, label: $0.name, selected: $0.id!.uuidString == value, id: "") })
         }
-        let groupForm = FormView(action: Paths.adminClassification(m.slug, c.id!) + "/groepen", submitLabel: req.t("admin.classification.addGroup"),
+        let groupForm = FormView(action: Site.adminClassification("groepen").link(m.slug, c.id!.uuidString), submitLabel: req.t("admin.classification.addGroup"),
                                  fields: [FieldView(req, name: "name", label: req.t("admin.classification.groupName"), value: groupName, errors: errors)],
                                  csrf: req.csrfToken(), showRequiredNote: false)
-        return ClassificationPage(page: req.page(c.name, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.classifications.title", m.name), Paths.adminClassifications(m.slug))], errors: errors, status: req.takeFlash()),
+        return ClassificationPage(page: req.page(c.name, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.classifications.title", m.name), Paths.adminClassifications(m.slug))], errors: errors, status: req.takeFlash()),
                                   name: c.name, groups: groups.map(\.name), form: groupForm, action: Paths.adminClassification(m.slug, c.id!),
                                   csrf: req.csrfToken(), version: version, rows: rows)
     }

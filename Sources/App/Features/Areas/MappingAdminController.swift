@@ -6,9 +6,9 @@ import SQLKit
 /// Admin: which area each CBS buurt belongs to, saved against the division's version (a conflict message when someone else saved first).
 struct MappingAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let m = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality")
-        m.get("indeling", use: mapping)
-        m.post("indeling", use: saveMapping)
+        let m = routes.access(.action(.administer))
+        m.get(Site.adminMapping.route, use: mapping)
+        m.post(Site.adminMapping.route, use: saveMapping)
     }
 
     // MARK: Buurt → area mapping
@@ -35,7 +35,7 @@ struct MappingAdminController: RouteCollection {
                                    field: "area[\(n.code)]", fieldID: "buurt-\(n.code)", options: options,
                                    error: errors.first { $0.field == "buurt-\(n.code)" }.map { req.t($0) })
         }
-        return MappingPage(page: req.page(req.t("admin.mapping.title", m.name), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: status),
+        return MappingPage(page: req.page(req.t("admin.mapping.title", m.name), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: status),
                            municipality: m.name, action: Paths.adminMapping(m.slug), csrf: req.csrfToken(), version: m.mappingVersion,
                            rows: rows, demoAssumption: m.code == "GM0828")
     }

@@ -6,9 +6,9 @@ import Domain
 struct PublicAreasController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get(use: home)
-        routes.get("gemeenten", ":municipality", use: municipality)
-        routes.get("gemeenten", ":municipality", "gebieden", ":area", use: area)
+        routes.get(Site.home.route, use: home)
+        routes.get(Site.municipality.route, use: municipality)
+        routes.get(Site.area.route, use: area)
     }
 
     struct HomePage: Encodable {
@@ -81,8 +81,8 @@ struct PublicAreasController: RouteCollection {
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
-            calendarHref: Paths.municipality(s.slug) + "/vergaderingen", adviceHref: Paths.municipality(s.slug) + "/adviezen",
-            reportHref: Paths.municipality(s.slug) + "/melden", themeGroupsHref: Paths.municipality(s.slug) + "/themagroepen")
+            calendarHref: Site.meetings.link(s.slug), adviceHref: Site.adviceRegister.link(s.slug),
+            reportHref: Site.report.link(s.slug), themeGroupsHref: Site.themeGroups.link(s.slug))
         return try await req.view.render("Areas/municipality", context)
     }
 
@@ -162,7 +162,7 @@ struct PublicAreasController: RouteCollection {
             year: s.figuresYear.map(String.init) ?? "", hasFigures: f.inhabitants != nil,
             splitNote: a.figures.splitDistricts.isEmpty ? nil : req.t("area.splitNote", a.figures.splitDistricts.joined(separator: ", ")),
             contacts: contacts, districts: districtRows, neighbourhoods: own.map { "\($0.name) (\($0.code))" }, overlaps: overlaps,
-            reportHref: Paths.municipality(s.slug) + "/melden?gebied=" + a.slug, sections: sections, mapCaptions: mapCaptions)
+            reportHref: Site.report.link(s.slug) + "?gebied=" + a.slug, sections: sections, mapCaptions: mapCaptions)
         return try await req.view.render("Areas/area", context)
     }
 }

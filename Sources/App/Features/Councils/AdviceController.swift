@@ -5,7 +5,7 @@ import Domain
 /// The public register of advice per municipality: question, advice, answer, dates and status.
 struct AdviceController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.access(.public).get("gemeenten", ":municipality", "adviezen", use: register)
+        routes.access(.public).get(Site.adviceRegister.route, use: register)
     }
 
     struct RegisterPage: Encodable {
@@ -67,7 +67,7 @@ struct AdviceController: RouteCollection {
         }
         var requestHref: String? = nil
         if req.authUser != nil, try await AdviceRequestController.choices(try await req.actor(), municipality: try m.requireID(), on: req.db) != nil {
-            requestHref = Paths.municipality(m.slug) + "/adviezen/nieuw"
+            requestHref = Site.adviceNew.link(m.slug)
         }
         let heading = areaName.map { req.t("advice.registerTitleArea", $0) } ?? req.t("advice.registerTitle", m.name)
         return try await req.view.render("Councils/advice", RegisterPage(
@@ -79,9 +79,9 @@ struct AdviceController: RouteCollection {
 /// Recording a council's advice and the college's answer, each by the role that may do so.
 struct AdviceActionsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.access(.public).get("gemeenten", ":municipality", "adviezen", ":advice", use: show)
+        routes.access(.public).get(Site.advice.route, use: show)
         // Recording the council's advice or the college's answer: which one depends on the advice's state.
-        routes.access(.anyOf([.giveAdvice, .answerAdvice])).post("gemeenten", ":municipality", "adviezen", ":advice", use: save)
+        routes.access(.anyOf([.giveAdvice, .answerAdvice])).post(Site.advice.route, use: save)
     }
 
     struct Page: Encodable {
@@ -137,9 +137,9 @@ struct AdviceActionsController: RouteCollection {
             ], csrf: req.csrfToken(), showRequiredNote: true)
         }
         return Page(page: req.page(advice.subject, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),
-                                                           (req.t("advice.registerTitle", m.name), Paths.municipality(m.slug) + "/adviezen")],
+                                                           (req.t("advice.registerTitle", m.name), Site.adviceRegister.link(m.slug))],
                                    errors: errors, status: req.takeFlash()),
-                    heading: advice.subject, row: row, form: form, back: Paths.municipality(m.slug) + "/adviezen",
+                    heading: advice.subject, row: row, form: form, back: Site.adviceRegister.link(m.slug),
                     wantedBy: advice.wantedBy.map { req.t("advice.wantedBy", Format.day($0, req.language)) },
                     escalatedTo: escalations.isEmpty ? nil : req.t("advice.escalatedTo", escalations.map { req.t("role." + $0.role.rawValue) }.joined(separator: ", ")),
                     decision: decision?.number, sideBySide: try await sideBySide(req, m, advice, council))

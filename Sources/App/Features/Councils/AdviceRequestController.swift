@@ -8,8 +8,8 @@ struct AdviceRequestController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         // The college and departments ask for advice; council members start unsolicited advice.
         let routes = routes.access(.anyOf([.requestAdvice, .giveAdvice]))
-        routes.get("gemeenten", ":municipality", "adviezen", "nieuw", use: form)
-        routes.post("gemeenten", ":municipality", "adviezen", "nieuw", use: create)
+        routes.get(Site.adviceNew.route, use: form)
+        routes.post(Site.adviceNew.route, use: create)
     }
 
     struct Page: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
@@ -34,10 +34,10 @@ struct AdviceRequestController: RouteCollection {
             fields.append(FieldView(req, name: "gewenst", label: req.t("adviceRequest.wantedBy"), type: "date", value: values["gewenst"] ?? "",
                                     description: req.t("adviceRequest.wantedByHelp"), errors: errors))
         }
-        return Page(page: req.page(heading, crumbs: [(req.t("advice.registerTitle", m.name), Paths.municipality(m.slug) + "/adviezen")], errors: errors),
-                    heading: heading, form: FormView(action: Paths.municipality(m.slug) + "/adviezen/nieuw", submitLabel: req.t("adviceRequest.submit.\(kind)"),
+        return Page(page: req.page(heading, crumbs: [(req.t("advice.registerTitle", m.name), Site.adviceRegister.link(m.slug))], errors: errors),
+                    heading: heading, form: FormView(action: Site.adviceNew.link(m.slug), submitLabel: req.t("adviceRequest.submit.\(kind)"),
                                                      fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
-                    back: Paths.municipality(m.slug) + "/adviezen")
+                    back: Site.adviceRegister.link(m.slug))
     }
 
     private func load(_ req: Request) async throws -> (Municipality, [Council], String) {
@@ -83,7 +83,7 @@ struct AdviceRequestController: RouteCollection {
                                     after: advice.snapshot, on: db)
             }
             req.flash(req.t("adviceRequest.created.\(kind)", council.name))
-            return req.redirect(to: Paths.municipality(m.slug) + "/adviezen/\(advice.id!)")
+            return req.redirect(to: Site.advice.link(m.slug, advice.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Admin/form-page", page(req, m, councils: councils, kind: kind, values: values, errors: failure.errors), status: failure.status)
         }

@@ -5,7 +5,7 @@ import Domain
 /// Staff: what an area without a council does instead (seed 004: decided by the coordinator with the college).
 struct AlternativeParticipationController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        routes.access(.action(.coordinateArea)).post("werk", "raden", "alternatief", use: recordAlternative)
+        routes.access(.action(.coordinateArea)).post(Site.councilAlternative.route, use: recordAlternative)
     }
 
     // MARK: Alternative participation
@@ -35,6 +35,6 @@ struct AlternativeParticipationController: RouteCollection {
                                 before: before, after: ["text": text, "since": Format.isoDay(since), "decidedOn": Format.isoDay(decided)], on: db)
         }
         req.flash(req.t("membership.alternativeSaved", area.name))
-        return req.redirect(to: "/werk/raden")
+        return req.redirect(to: Site.councilWork.link())
     }
 }

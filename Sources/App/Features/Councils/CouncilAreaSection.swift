@@ -21,7 +21,7 @@ struct CouncilAreaSection: AreaPageSection {
         }
         guard council != nil || alternative != nil else { return nil }
         return try await req.renderHTML("Councils/area-section", Context(
-            council: council, alternative: alternative, councilHref: Paths.area(m.slug, a.slug) + "/raad",
-            adviceHref: Paths.municipality(m.slug) + "/adviezen?gebied=" + a.slug, calendarHref: Paths.municipality(m.slug) + "/vergaderingen"))
+            council: council, alternative: alternative, councilHref: Site.areaCouncil.link(m.slug, a.slug),
+            adviceHref: Site.adviceRegister.link(m.slug) + "?gebied=" + a.slug, calendarHref: Site.meetings.link(m.slug)))
     }
 }

@@ -6,9 +6,9 @@ import Domain
 /// college has to answer advice, and how a council's and a theme group's advice weigh when they differ.
 struct CouncilSettingsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let r = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "raden")
-        r.get(use: edit)
-        r.post(use: save)
+        let r = routes.access(.action(.administer))
+        r.get(Site.adminCouncils.route, use: edit)
+        r.post(Site.adminCouncils.route, use: save)
     }
 
     struct SettingsForm: Content { var csrf: String?; var termStart: String?; var answerDays: String?; var councilWeight: String?; var themeGroupWeight: String? }
@@ -16,8 +16,8 @@ struct CouncilSettingsAdminController: RouteCollection {
 
     private func page(_ req: Request, _ m: Municipality, form: SettingsForm, errors: [FieldError] = []) -> Page {
         let heading = req.t("councilSettings.title", m.name)
-        return Page(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()), heading: heading,
-                    form: FormView(action: "/beheer/gemeenten/\(m.slug)/raden", submitLabel: req.t("admin.department.save"), fields: [
+        return Page(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()), heading: heading,
+                    form: FormView(action: Site.adminCouncils.link(m.slug), submitLabel: req.t("admin.department.save"), fields: [
                         FieldView(req, name: "termStart", label: req.t("councilSettings.termStart"), type: "date", value: form.termStart ?? "",
                                   description: req.t("councilSettings.termStartHelp"), errors: errors),
                         FieldView(req, name: "answerDays", label: req.t("councilSettings.answerDays"), type: "number", value: form.answerDays ?? "",
@@ -25,7 +25,7 @@ struct CouncilSettingsAdminController: RouteCollection {
                         FieldView(req, name: "councilWeight", label: req.t("councilSettings.councilWeight"), type: "number", value: form.councilWeight ?? "", errors: errors),
                         FieldView(req, name: "themeGroupWeight", label: req.t("councilSettings.themeGroupWeight"), type: "number", value: form.themeGroupWeight ?? "",
                                   description: req.t("councilSettings.weightHelp"), errors: errors),
-                    ], csrf: req.csrfToken(), showRequiredNote: true), back: "/beheer")
+                    ], csrf: req.csrfToken(), showRequiredNote: true), back: Site.admin.link())
     }
 
     func edit(req: Request) async throws -> View {
@@ -66,7 +66,7 @@ struct CouncilSettingsAdminController: RouteCollection {
                                     before: before, after: s.snapshot, on: db)
             }
             req.flash(req.t("councilSettings.saved"))
-            return req.redirect(to: "/beheer/gemeenten/\(m.slug)/raden")
+            return req.redirect(to: Site.adminCouncils.link(m.slug))
         } catch let failure as ValidationFailure {
             return try await req.render("Admin/form-page", page(req, m, form: form, errors: failure.errors), status: failure.status)
         }

@@ -7,11 +7,10 @@ import Domain
 /// decisions (adopted advice is linked to its decision).
 struct CouncilWorkController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let w = routes.grouped("werk", "raden")
-        let follow = w.access(.anyOf([.followCouncilWork, .coordinateArea])), coordinate = w.access(.action(.coordinateArea))
-        follow.get(use: list)
-        follow.get(":council", use: council)
-        coordinate.post(":council", "vergaderingen", use: planMeeting)
+        let follow = routes.access(.anyOf([.followCouncilWork, .coordinateArea])), coordinate = routes.access(.action(.coordinateArea))
+        follow.get(Site.councilWork.route, use: list)
+        follow.get(Site.council.route, use: council)
+        coordinate.post(Site.councilMeetings.route, use: planMeeting)
     }
 
     // MARK: List
@@ -46,7 +45,7 @@ struct CouncilWorkController: RouteCollection {
             let compliance = CouncilRules.compliance(of: meetings.filter { $0.$council.id == c.id }.map(\.rule), year: year, now: now)
             let late = advice.filter { $0.$council.id == c.id && CouncilRules.status(of: $0.rule, now: now) == .answerOverdue }.count
             let flagged = compliance.status == .atRisk || compliance.status == .missed
-            return .init(name: c.name, href: "/werk/raden/\(c.id!)", held: compliance.held, planned: compliance.planned, minimum: compliance.minimum,
+            return .init(name: c.name, href: Site.council.link(c.id!.uuidString), held: compliance.held, planned: compliance.planned, minimum: compliance.minimum,
                          status: req.t("councilWork.compliance.\(compliance.status.rawValue)"), statusClass: flagged ? "danger" : (compliance.status == .met ? "success" : "neutral"),
                          flagged: flagged, overdueAnswers: late)
         }.sorted { ($0.flagged ? 0 : 1, $0.name) < ($1.flagged ? 0 : 1, $1.name) }
@@ -60,7 +59,7 @@ struct CouncilWorkController: RouteCollection {
         }
         var alternativeForm: [FormView] = []
         if !areas.isEmpty {
-            alternativeForm = [FormView(action: "/werk/raden/alternatief", submitLabel: req.t("membership.recordAlternative"), fields: [
+            alternativeForm = [FormView(action: Site.councilAlternative.link(), submitLabel: req.t("membership.recordAlternative"), fields: [
                 FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", options: areas.map { (value: $0.id!.uuidString, label: $0.name) }),
                 FieldView(req, name: "vorm", label: req.t("membership.alternative"), type: "textarea"),
                 FieldView(req, name: "sinds", label: req.t("membership.alternativeSince"), type: "date", value: Format.isoDay(now)),
@@ -112,7 +111,7 @@ struct CouncilWorkController: RouteCollection {
         let c = CouncilRules.compliance(of: meetings.map(\.rule), year: year, now: now)
         var meetingForm: FormView? = nil
         if coordinates {
-            meetingForm = FormView(action: "/werk/raden/\(council.id!)/vergaderingen", submitLabel: req.t("councilWork.plan"), fields: [
+            meetingForm = FormView(action: Site.councilMeetings.link(council.id!.uuidString), submitLabel: req.t("councilWork.plan"), fields: [
                 FieldView(req, name: "datum", label: req.t("councilWork.date"), type: "date", value: form.datum ?? "", description: req.t("audit.dateHelp"), errors: errors),
                 FieldView(req, name: "begin", label: req.t("councilWork.start"), type: "time", value: form.begin ?? "19:30", errors: errors),
                 FieldView(req, name: "eind", label: req.t("councilWork.end"), type: "time", value: form.eind ?? "21:30", errors: errors),
@@ -122,15 +121,15 @@ struct CouncilWorkController: RouteCollection {
             ], csrf: req.csrfToken(), showRequiredNote: true)
         }
         return CouncilPage(
-            page: req.page(council.name, crumbs: [(req.t("councilWork.title"), "/werk/raden")], errors: errors, status: status ?? req.takeFlash()),
+            page: req.page(council.name, crumbs: [(req.t("councilWork.title"), Site.councilWork.link())], errors: errors, status: status ?? req.takeFlash()),
             heading: council.name,
             compliance: req.t("councilWork.complianceLine", String(year), String(c.held), String(c.planned), String(c.minimum), req.t("councilWork.compliance.\(c.status.rawValue)")),
             rows: meetings.reversed().map { m in
                 .init(when: Format.dateTime(m.startsAt, lang), iso: Format.isoDate(m.startsAt), place: m.place,
                       kind: req.t(m.isPublic ? "councilWork.publicMeeting" : "councilWork.closedMeeting"), status: req.t("council.meeting.\(m.status)"),
-                      href: "/werk/raden/\(council.id!)/vergaderingen/\(m.id!)")
+                      href: Site.councilMeeting.link(council.id!.uuidString, m.id!.uuidString))
             },
-            form: meetingForm, demo: council.demo, membersHref: "/werk/raden/\(council.id!)/leden")
+            form: meetingForm, demo: council.demo, membersHref: Site.councilMembers.link(council.id!.uuidString))
     }
 
     func council(req: Request) async throws -> View {
@@ -174,7 +173,7 @@ struct CouncilWorkController: RouteCollection {
                                     after: ["startsAt": Format.isoDate(start), "endsAt": Format.isoDate(end), "place": place, "public": meeting.isPublic ? "ja" : "nee"], on: db)
             }
             req.flash(req.t("councilWork.planned", Format.dateTime(start, req.language)))
-            return req.redirect(to: "/werk/raden/\(council.id!)/vergaderingen/\(meeting.id!)")
+            return req.redirect(to: Site.councilMeeting.link(council.id!.uuidString, meeting.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Councils/work-council", councilPage(req, council, coordinates: true, form: form, errors: failure.errors), status: failure.status)
         }

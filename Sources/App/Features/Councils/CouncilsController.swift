@@ -6,9 +6,9 @@ import Domain
 struct CouncilsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get("gemeenten", ":municipality", "vergaderingen", use: calendar)
-        routes.get("gemeenten", ":municipality", "vergaderingen.ics", use: municipalityFeed)
-        routes.get("gemeenten", ":municipality", "gebieden", ":area", "vergaderingen.ics", use: areaFeed)
+        routes.get(Site.meetings.route, use: calendar)
+        routes.get(Site.meetingsFeed.route, use: municipalityFeed)
+        routes.get(Site.areaCalendarFeed.route, use: areaFeed)
     }
 
     struct CalendarPage: Encodable {
@@ -42,15 +42,15 @@ struct CouncilsController: RouteCollection {
                              councilHref: s.areas.first { $0.id == council.$area.id }.map { Paths.area(s.slug, $0.slug) } ?? Paths.municipality(s.slug),
                              place: meeting.place, status: req.t("council.meeting.\(meeting.status)"),
                              statusClass: meeting.status == "cancelled" ? "danger" : (meeting.status == "held" ? "neutral" : "active"),
-                             href: Paths.municipality(s.slug) + "/vergaderingen/\(meeting.id!)")
+                             href: Site.meeting.link(s.slug, meeting.id!.uuidString))
         }
         let split = all.map { $0.0.startsAt >= now }
         let heading = req.t("council.calendarTitle", m.name)
         var page = req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))])
-        page.alternateCalendar = Paths.municipality(m.slug) + "/vergaderingen.ics"
+        page.alternateCalendar = Site.meetingsFeed.link(m.slug)
         let upcoming = zip(rows, split).filter { $0.1 }.map(\.0)
         let past = zip(rows, split).filter { !$0.1 }.map(\.0).reversed()
-        return try await req.view.render("Councils/calendar", CalendarPage(page: page, heading: heading, feed: Paths.municipality(m.slug) + "/vergaderingen.ics",
+        return try await req.view.render("Councils/calendar", CalendarPage(page: page, heading: heading, feed: Site.meetingsFeed.link(m.slug),
                                                                        upcoming: upcoming, past: Array(past), demo: try await Council.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$demo == true).count() > 0))
     }
 
@@ -101,6 +101,6 @@ struct CouncilSummary: Encodable {
         return CouncilSummary(name: council.name, next: Array(next),
                               compliance: req.t("council.compliance.\(result.status.rawValue)", String(result.held), String(result.planned), String(result.minimum), String(year)),
                               complianceClass: result.status == .met || result.status == .onTrack ? "success" : "warning",
-                              feed: Paths.area(municipalitySlug, areaSlug) + "/vergaderingen.ics")
+                              feed: Site.areaCalendarFeed.link(municipalitySlug, areaSlug))
     }
 }

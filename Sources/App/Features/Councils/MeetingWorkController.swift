@@ -6,13 +6,12 @@ import SQLKit
 /// Staff: one meeting of a council: its status and minutes, agenda items, PDF documents and numbered decisions.
 struct MeetingWorkController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let w = routes.grouped("werk", "raden")
-        let follow = w.access(.anyOf([.followCouncilWork, .coordinateArea])), coordinate = w.access(.action(.coordinateArea))
-        follow.get(":council", "vergaderingen", ":meeting", use: meeting)
-        coordinate.post(":council", "vergaderingen", ":meeting", "status", use: saveStatus)
-        coordinate.post(":council", "vergaderingen", ":meeting", "agenda", use: addAgendaItem)
-        coordinate.on(.POST, ":council", "vergaderingen", ":meeting", "documenten", body: .collect(maxSize: "12mb"), use: upload)
-        coordinate.post(":council", "vergaderingen", ":meeting", "besluiten", use: decide)
+        let follow = routes.access(.anyOf([.followCouncilWork, .coordinateArea])), coordinate = routes.access(.action(.coordinateArea))
+        follow.get(Site.councilMeeting.route, use: meeting)
+        coordinate.post(Site.councilMeeting("status").route, use: saveStatus)
+        coordinate.post(Site.councilMeeting("agenda").route, use: addAgendaItem)
+        coordinate.on(.POST, Site.councilMeeting("documenten").route, body: .collect(maxSize: "12mb"), use: upload)
+        coordinate.post(Site.councilMeeting("besluiten").route, use: decide)
     }
 
     // MARK: One meeting
@@ -68,7 +67,7 @@ struct MeetingWorkController: RouteCollection {
     private func meetingPage(_ req: Request, _ council: Council, _ meeting: CouncilMeeting, coordinates: Bool, values: [String: String] = [:], errors: [FieldError] = []) async throws -> MeetingPage {
         let lang = req.language
         let (items, documents, decisions) = try await Self.details(meeting, req: req)
-        let base = "/werk/raden/\(council.id!)/vergaderingen/\(meeting.id!)"
+        let base = Site.councilMeeting.link(council.id!.uuidString, meeting.id!.uuidString)
         var forms: [FormView] = []
         if coordinates {
             let csrf = req.csrfToken()
@@ -98,13 +97,13 @@ struct MeetingWorkController: RouteCollection {
         let m = try await Municipality.find(council.$municipality.id, on: req.db)
         return MeetingPage(
             page: req.page(req.t("councilWork.meetingTitle", council.name, Format.day(meeting.startsAt, lang)),
-                           crumbs: [(req.t("councilWork.title"), "/werk/raden"), (council.name, "/werk/raden/\(council.id!)")], errors: errors, status: req.takeFlash()),
+                           crumbs: [(req.t("councilWork.title"), Site.councilWork.link()), (council.name, Site.council.link(council.id!.uuidString))], errors: errors, status: req.takeFlash()),
             heading: req.t("councilWork.meetingTitle", council.name, Format.day(meeting.startsAt, lang)), when: Format.dateTime(meeting.startsAt, lang), place: meeting.place,
             kind: req.t(meeting.isPublic ? "councilWork.publicMeeting" : "councilWork.closedMeeting"), status: req.t("council.meeting.\(meeting.status)"),
             minutes: meeting.minutes, agenda: items,
-            documents: documents.map { .init(title: $0.title, href: "/gemeenten/\(m?.slug ?? "")/vergaderingen/\(meeting.id!)/documenten/\($0.id!)", size: "\(max(1, $0.size / 1024)) kB") },
+            documents: documents.map { .init(title: $0.title, href: Site.meetingDocument.link(m?.slug ?? "", meeting.id!.uuidString, $0.id!.uuidString), size: "\(max(1, $0.size / 1024)) kB") },
             decisions: decisions, forms: forms,
-            publicHref: meeting.isPublic ? "/gemeenten/\(m?.slug ?? "")/vergaderingen/\(meeting.id!)" : nil, back: "/werk/raden/\(council.id!)", demo: council.demo,
+            publicHref: meeting.isPublic ? Site.meeting.link(m?.slug ?? "", meeting.id!.uuidString) : nil, back: Site.council.link(council.id!.uuidString), demo: council.demo,
             meetingID: meeting.id!.uuidString, uploadFields: coordinates ? uploadFields : [])
     }
 
@@ -123,7 +122,7 @@ struct MeetingWorkController: RouteCollection {
             try req.checkCSRF(values["csrf"])
             let message = try await body(council, meeting, values)
             req.flash(message)
-            return req.redirect(to: "/werk/raden/\(council.id!)/vergaderingen/\(meeting.id!)")
+            return req.redirect(to: Site.councilMeeting.link(council.id!.uuidString, meeting.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Councils/work-meeting", meetingPage(req, council, meeting, coordinates: true, values: values, errors: failure.errors), status: failure.status)
         }

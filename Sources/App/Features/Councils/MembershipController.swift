@@ -6,14 +6,13 @@ import Domain
 /// (applied → checked → nominated → appointed, or ineligible / not nominated / withdrawn), every step audited.
 struct MembershipController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let w = routes.grouped("werk", "raden", ":council", "leden")
         // Coordinators run the candidates' flow; the college appoints.
-        let flow = w.access(.anyOf([.coordinateArea, .decideForCollege])), coordinate = w.access(.action(.coordinateArea))
-        flow.get(use: members)
-        coordinate.post("lid", use: addMember)
-        coordinate.post("lid", ":member", "gestopt", use: resign)
-        coordinate.post("selectiegroep", use: addSelector)
-        flow.post("kandidaten", ":candidate", use: step)
+        let flow = routes.access(.anyOf([.coordinateArea, .decideForCollege])), coordinate = routes.access(.action(.coordinateArea))
+        flow.get(Site.councilMembers.route, use: members)
+        coordinate.post(Site.councilMembers("lid").route, use: addMember)
+        coordinate.post(Site.councilMembers("lid", ":member", "gestopt").route, use: resign)
+        coordinate.post(Site.councilMembers("selectiegroep").route, use: addSelector)
+        flow.post(Site.councilMembers("kandidaten", ":candidate").route, use: step)
     }
 
     /// The eligibility facts of a candidate for this council (staff accounts by e-mail; the selection group of the round).
@@ -61,7 +60,7 @@ struct MembershipController: RouteCollection {
         let now = req.application.clock(), lang = req.language
         let term = settings.calendar.term(containing: now)
         let cid = try council.requireID()
-        let base = "/werk/raden/\(cid)/leden"
+        let base = Site.councilMembers.link(cid.uuidString)
         let coordinates = Permissions.allows(actor, .coordinateArea(municipality: council.$municipality.id, area: council.$area.id))
         let canAppoint = Permissions.allows(actor, .decideForCollege(municipality: council.$municipality.id, area: council.$area.id))
         let members = try await CouncilMember.query(on: req.db).filter(\.$council.$id == cid).sort(\.$name).all()
@@ -87,7 +86,7 @@ struct MembershipController: RouteCollection {
         }
         let heading = req.t("membership.staffTitle", council.name)
         return MembersPage(
-            page: req.page(heading, crumbs: [(req.t("councilWork.title"), "/werk/raden"), (council.name, "/werk/raden/\(cid)")], errors: errors, status: req.takeFlash()),
+            page: req.page(heading, crumbs: [(req.t("councilWork.title"), Site.councilWork.link()), (council.name, Site.council.link(cid.uuidString))], errors: errors, status: req.takeFlash()),
             heading: heading, term: req.t("membership.term", Format.day(term.start, lang), Format.day(term.end, lang)),
             vacancies: Candidacy.vacancies(seats: council.seats, members: active.count),
             members: members.map { mem in
@@ -120,7 +119,7 @@ struct MembershipController: RouteCollection {
         do {
             try req.checkCSRF(values["csrf"])
             req.flash(try await body(council, settings, values))
-            return req.redirect(to: "/werk/raden/\(council.id!)/leden")
+            return req.redirect(to: Site.councilMembers.link(council.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Councils/members", membersPage(req, council, actor, settings, values: values, errors: failure.errors), status: failure.status)
         }

@@ -6,9 +6,9 @@ import Domain
 struct PublicCouncilController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.public)
-        open.get("gemeenten", ":municipality", "gebieden", ":area", "raad", use: publicCouncil)
-        open.get("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: applyForm)
-        open.post("gemeenten", ":municipality", "gebieden", ":area", "raad", "aanmelden", use: apply)
+        open.get(Site.areaCouncil.route, use: publicCouncil)
+        open.get(Site.areaCouncilApply.route, use: applyForm)
+        open.post(Site.areaCouncilApply.route, use: apply)
     }
 
     // MARK: Public
@@ -47,7 +47,7 @@ struct PublicCouncilController: RouteCollection {
             nextTerm: req.t("membership.nextTerm", Format.day(term.end, lang)),
             members: members.map { .init(name: $0.name, role: req.t("membership.role.\($0.role)")) }, seats: council.seats,
             vacancies: Candidacy.vacancies(seats: council.seats, members: members.count), applyHref: base + "/raad/aanmelden",
-            meetingsHref: Paths.municipality(m.slug) + "/vergaderingen", demo: council.demo))
+            meetingsHref: Site.meetings.link(m.slug), demo: council.demo))
     }
 
     struct ApplyPage: Encodable { var page: PageMeta; var heading: String; var profile: [String]; var form: FormView; var demo: Bool }
@@ -58,9 +58,9 @@ struct PublicCouncilController: RouteCollection {
         let heading = req.t("membership.applyTitle", council.name)
         return ApplyPage(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)), (area.name, Paths.area(m.slug, area.slug)),
-                                                                   (council.name, Paths.area(m.slug, area.slug) + "/raad")], errors: errors),
+                                                                   (council.name, Site.areaCouncil.link(m.slug, area.slug))], errors: errors),
             heading: heading, profile: req.language == .nl ? Candidacy.profileNL : Candidacy.profileEN,
-            form: FormView(action: Paths.area(m.slug, area.slug) + "/raad/aanmelden", submitLabel: req.t("membership.apply"), fields: [
+            form: FormView(action: Site.areaCouncilApply.link(m.slug, area.slug), submitLabel: req.t("membership.apply"), fields: [
                 FieldView(req, name: "naam", label: req.t("membership.name"), value: values["naam"] ?? "", autocomplete: "name", errors: errors),
                 FieldView(req, name: "email", label: req.t("signal.field.email"), type: "email", value: values["email"] ?? "", autocomplete: "email", errors: errors),
                 FieldView(req, name: "telefoon", label: req.t("signal.field.phone"), type: "tel", value: values["telefoon"] ?? "", optional: true, autocomplete: "tel", errors: errors),
@@ -118,7 +118,7 @@ struct PublicCouncilController: RouteCollection {
         }
         let thanks = AppliedPage(page: req.page(req.t("membership.thanksTitle"), municipality: m.name),
                                  heading: req.t("membership.thanksTitle"), text: req.t("membership.thanks", council.name),
-                                 back: Paths.area(m.slug, area.slug) + "/raad")
+                                 back: Site.areaCouncil.link(m.slug, area.slug))
         if alreadyApplied { return try await req.render("Councils/applied", thanks, status: .created) }
         let candidate = CouncilCandidate()
         candidate.$council.id = try council.requireID()

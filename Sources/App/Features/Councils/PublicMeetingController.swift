@@ -7,8 +7,8 @@ import Domain
 struct PublicMeetingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", use: show)
-        routes.get("gemeenten", ":municipality", "vergaderingen", ":meeting", "documenten", ":document", use: document)
+        routes.get(Site.meeting.route, use: show)
+        routes.get(Site.meetingDocument.route, use: document)
     }
 
     private func load(_ req: Request) async throws -> (Municipality, Council, CouncilMeeting) {
@@ -41,10 +41,10 @@ struct PublicMeetingController: RouteCollection {
         let heading = req.t("councilWork.meetingTitle", council.name, Format.day(meeting.startsAt, lang))
         return try await req.view.render("Councils/meeting", Page(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)),
-                                                                   (req.t("council.calendarTitle", m.name), Paths.municipality(m.slug) + "/vergaderingen")]),
+                                                                   (req.t("council.calendarTitle", m.name), Site.meetings.link(m.slug))]),
             heading: heading, when: Format.dateTime(meeting.startsAt, lang), place: meeting.place, status: req.t("council.meeting.\(meeting.status)"),
             isPublic: meeting.isPublic, minutes: meeting.isPublic ? meeting.minutes : nil, agenda: agenda,
-            documents: documents.map { .init(title: $0.title, href: Paths.municipality(m.slug) + "/vergaderingen/\(meeting.id!)/documenten/\($0.id!)", size: "\(max(1, $0.size / 1024)) kB") },
+            documents: documents.map { .init(title: $0.title, href: Site.meetingDocument.link(m.slug, meeting.id!.uuidString, $0.id!.uuidString), size: "\(max(1, $0.size / 1024)) kB") },
             decisions: decisions, demo: council.demo))
     }
 

@@ -6,14 +6,13 @@ import Domain
 /// groups, mark members who leave and record the group's advice on a request, shown beside the council's advice.
 struct ThemeGroupsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let g = routes.grouped("gemeenten", ":municipality", "themagroepen")
-        let open = g.access(.public), manage = g.access(.action(.manageThemeGroup))
-        open.get(use: list)
-        manage.post(use: create)
-        open.get(":group", use: show)
-        open.post(":group", "aanmelden", use: join)
-        manage.post(":group", "leden", ":member", "gestopt", use: leave)
-        manage.post(":group", "advies", use: advise)
+        let open = routes.access(.public), manage = routes.access(.action(.manageThemeGroup))
+        open.get(Site.themeGroups.route, use: list)
+        manage.post(Site.themeGroups.route, use: create)
+        open.get(Site.themeGroup.route, use: show)
+        open.post(Site.themeGroup("aanmelden").route, use: join)
+        manage.post(Site.themeGroup("leden", ":member", "gestopt").route, use: leave)
+        manage.post(Site.themeGroup("advies").route, use: advise)
     }
 
     private func municipality(_ req: Request) async throws -> Municipality { try await req.municipality(req.parameters.get("municipality") ?? "") }
@@ -41,7 +40,7 @@ struct ThemeGroupsController: RouteCollection {
         var form: FormView? = nil
         if try await Self.manages(req, municipality: mid, areas: nil) {
             let selected = Set((values["gebieden"] ?? "").split(separator: ",").map(String.init))
-            form = FormView(action: Paths.municipality(m.slug) + "/themagroepen", submitLabel: req.t("themeGroup.create"), fields: [
+            form = FormView(action: Site.themeGroups.link(m.slug), submitLabel: req.t("themeGroup.create"), fields: [
                 FieldView(req, name: "onderwerp", label: req.t("themeGroup.topic"), value: values["onderwerp"] ?? "", errors: errors),
                 FieldView(req, name: "omschrijving", label: req.t("themeGroup.description"), type: "textarea", value: values["omschrijving"] ?? "", errors: errors),
                 FieldView(req, name: "gebieden", label: req.t("themeGroup.areas"), type: "checkboxes", options: s.areas.map { (value: $0.id.uuidString, label: $0.name) },
@@ -53,7 +52,7 @@ struct ThemeGroupsController: RouteCollection {
         let heading = req.t("themeGroup.title", m.name)
         return ListPage(page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))], errors: errors, status: req.takeFlash()),
                         heading: heading, rows: groups.map { g in
-                            .init(topic: g.topic, href: Paths.municipality(m.slug) + "/themagroepen/\(g.id!)",
+                            .init(topic: g.topic, href: Site.themeGroup.link(m.slug, g.id!.uuidString),
                                   areas: g.areaIDs.compactMap { id in s.areas.first { $0.id == id }?.name }.joined(separator: ", "),
                                   period: Format.day(g.startsOn, lang) + " – " + Format.day(g.endsOn, lang), members: members.filter { $0.$group.id == g.id }.count)
                         }, form: form)
@@ -105,7 +104,7 @@ struct ThemeGroupsController: RouteCollection {
                                     after: ["topic": topic, "areaIDs": areas.map(\.uuidString).joined(separator: ","), "startsOn": Format.isoDay(start), "endsOn": Format.isoDay(end)], on: db)
             }
             req.flash(req.t("themeGroup.created", topic))
-            return req.redirect(to: Paths.municipality(m.slug) + "/themagroepen/\(group.id!)")
+            return req.redirect(to: Site.themeGroup.link(m.slug, group.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Councils/theme-groups", try await listPage(req, m, values: values, errors: failure.errors), status: failure.status)
         }
@@ -141,7 +140,7 @@ struct ThemeGroupsController: RouteCollection {
         let members = try await ThemeGroupMember.query(on: req.db).filter(\.$group.$id == gid).sort(\.$joinedOn).all()
         let manages = try await Self.manages(req, municipality: try m.requireID(), areas: g.areaIDs)
         let advice = try await ThemeGroupAdvice.query(on: req.db).filter(\.$group.$id == gid).with(\.$request).all()
-        let base = Paths.municipality(m.slug) + "/themagroepen/\(gid)"
+        let base = Site.themeGroup.link(m.slug, gid.uuidString)
         let open = now >= g.startsOn && now < g.endsOn
         var joinForm: FormView? = nil
         if open {
@@ -164,7 +163,7 @@ struct ThemeGroupsController: RouteCollection {
             ], csrf: req.csrfToken(), showRequiredNote: false)]
         }
         return GroupPage(
-            page: req.page(g.topic, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)), (req.t("themeGroup.title", m.name), Paths.municipality(m.slug) + "/themagroepen")],
+            page: req.page(g.topic, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)), (req.t("themeGroup.title", m.name), Site.themeGroups.link(m.slug))],
                            errors: errors, status: req.takeFlash()),
             heading: g.topic, text: g.text, areas: g.areaIDs.compactMap { id in s.areas.first { $0.id == id }?.name }.joined(separator: ", "),
             period: Format.day(g.startsOn, lang) + " – " + Format.day(g.endsOn, lang), memberCount: members.filter { $0.leftOn == nil }.count,
@@ -172,7 +171,7 @@ struct ThemeGroupsController: RouteCollection {
                 .init(name: mem.name + (mem.leftOn.map { " (" + req.t("themeGroup.left", Format.day($0, lang)) + ")" } ?? ""), joined: Format.day(mem.joinedOn, lang),
                       leave: mem.leftOn == nil ? base + "/leden/\(mem.id!)/gestopt" : nil)
             } : nil,
-            advice: advice.map { a in .init(subject: a.request.subject, href: Paths.municipality(m.slug) + "/adviezen/\(a.$request.id)", text: a.text, given: Format.day(a.givenOn, lang)) },
+            advice: advice.map { a in .init(subject: a.request.subject, href: Site.advice.link(m.slug, a.$request.id.uuidString), text: a.text, given: Format.day(a.givenOn, lang)) },
             joinForm: joinForm.map { [$0] } ?? [], adviceForm: adviceForm, csrf: req.csrfToken(), today: Format.isoDay(now))
     }
 
@@ -188,7 +187,7 @@ struct ThemeGroupsController: RouteCollection {
         do {
             try req.checkCSRF(values["csrf"])
             req.flash(try await body(m, g, values))
-            return req.redirect(to: Paths.municipality(m.slug) + "/themagroepen/\(g.id!)")
+            return req.redirect(to: Site.themeGroup.link(m.slug, g.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Councils/theme-group", try await groupPage(req, m, g, values: values, errors: failure.errors), status: failure.status)
         }

@@ -5,12 +5,11 @@ import Domain
 /// The mixing panel pages (staff of the municipality) and the comparison API.
 struct MixingPanelController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let panels = routes.grouped("gemeenten", ":municipality", "mengpaneel")
-        let view = panels.access(.action(.viewAssessments)), fill = panels.access(.action(.assessOrganisation))
-        view.get(use: list)
-        fill.get("nieuw", use: new)
-        fill.post("nieuw", use: create)
-        view.get(":panel", use: show)
+        let view = routes.access(.action(.viewAssessments)), fill = routes.access(.action(.assessOrganisation))
+        view.get(Site.mixingPanels.route, use: list)
+        fill.get(Site.mixingPanelNew.route, use: new)
+        fill.post(Site.mixingPanelNew.route, use: create)
+        view.get(Site.mixingPanel.route, use: show)
     }
 
     static func subjectLabel(_ p: MixingPanelRecord, _ req: Request) -> String {
@@ -43,7 +42,7 @@ struct MixingPanelController: RouteCollection {
         let heading = req.t("mixingPanel.listTitle", m.name)
         return try await req.view.render("MixingPanel/list", ListPage(
             page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug))], status: req.takeFlash()),
-            heading: heading, rows: rows, newHref: Paths.mixingPanels(m.slug) + "/nieuw",
+            heading: heading, rows: rows, newHref: Site.mixingPanelNew.link(m.slug),
             canFill: Permissions.allows(actor, .assessOrganisation(municipality: try m.requireID()))))
     }
 
@@ -100,12 +99,12 @@ struct MixingPanelController: RouteCollection {
         let heading = current == nil ? req.t("mixingPanel.newTitle") : req.t("mixingPanel.newAmbitionTitle", Self.subjectLabel(current!, req))
         var scaleLink: String? = nil
         if current == nil {
-            scaleLink = Paths.mixingPanels(m.slug) + "/nieuw?schaal=\(steps == 3 ? 5 : 3)"
+            scaleLink = Site.mixingPanelNew.link(m.slug) + "?schaal=\(steps == 3 ? 5 : 3)"
         }
         return FormPage(page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)), (req.t("mixingPanel.listTitle", m.name), Paths.mixingPanels(m.slug))], errors: errors),
                         heading: heading, intro: req.t(current == nil ? "mixingPanel.newIntro" : "mixingPanel.newAmbitionIntro"),
                         scaleLink: scaleLink, scaleLinkLabel: scaleLink == nil ? nil : req.t(steps == 3 ? "mixingPanel.useFiveSteps" : "mixingPanel.useThreeSteps"),
-                        form: FormView(action: Paths.mixingPanels(m.slug) + "/nieuw", submitLabel: req.t(current == nil ? "mixingPanel.save" : "mixingPanel.saveAmbition"),
+                        form: FormView(action: Site.mixingPanelNew.link(m.slug), submitLabel: req.t(current == nil ? "mixingPanel.save" : "mixingPanel.saveAmbition"),
                                        fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
                         back: Paths.mixingPanels(m.slug))
     }
@@ -257,7 +256,7 @@ struct MixingPanelController: RouteCollection {
             distances: distanceRows, bullets: bullets, history: history, previousDate: previous?.evaluatedOn,
             moves: moves.map { .init(slider: content.slider($0.slider)?.name.text(lang) ?? $0.slider, from: positionText($0.from, steps: panel.scaleSteps), to: positionText($0.to, steps: panel.scaleSteps)) },
             nearestChange: nearestChange,
-            ambitionHref: panel.variant == "nu" && !hasAmbition && canFill ? Paths.mixingPanels(m.slug) + "/nieuw?bij=\(panel.id!)" : nil,
+            ambitionHref: panel.variant == "nu" && !hasAmbition && canFill ? Site.mixingPanelNew.link(m.slug) + "?bij=\(panel.id!)" : nil,
             ambitionLink: req.t("mixingPanel.fillAmbition"), back: Paths.mixingPanels(m.slug)))
     }
 

@@ -5,9 +5,9 @@ import Domain
 /// Installation admin: the five profiles' positions (a documented reading of the publication), editable.
 struct MixingPanelProfilesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let profiles = routes.access(.action(.administerInstallation)).grouped("beheer", "mengpaneel-profielen")
-        profiles.get(use: editProfiles)
-        profiles.post(use: saveProfiles)
+        let profiles = routes.access(.action(.administerInstallation))
+        profiles.get(Site.mixingPanelProfiles.route, use: editProfiles)
+        profiles.post(Site.mixingPanelProfiles.route, use: saveProfiles)
     }
 
     // MARK: Admin: the profiles' positions
@@ -39,7 +39,7 @@ struct MixingPanelProfilesController: RouteCollection {
                                          options: (1...3).map { FieldView.Option(value: String($0), label: req.t("mixingPanel.threeStep.\($0)"), selected: String($0) == value, id: "") })
             })
         }
-        return ProfilesPage(page: req.page(req.t("mixingPanel.profilesTitle"), crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()),
+        return ProfilesPage(page: req.page(req.t("mixingPanel.profilesTitle"), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()),
                             sliders: sliders.map { $0.name.text(lang) }, rows: rows, csrf: req.csrfToken())
     }
 
@@ -73,7 +73,7 @@ struct MixingPanelProfilesController: RouteCollection {
                                           before: before, after: newPositions, requestID: req.id, at: req.application.clock())
             }
             req.flash(req.t("mixingPanel.profilesSaved"))
-            return req.redirect(to: "/beheer/mengpaneel-profielen")
+            return req.redirect(to: Site.mixingPanelProfiles.link())
         } catch let failure as ValidationFailure {
             return try await req.render("MixingPanel/profiles", try await profilesPage(req, chosen: values, errors: failure.errors), status: failure.status)
         }

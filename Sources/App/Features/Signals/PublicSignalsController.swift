@@ -7,11 +7,11 @@ import Domain
 struct PublicSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get("gemeenten", ":municipality", "melden", use: chooseCategory)
-        routes.get("gemeenten", ":municipality", "gebieden", ":area", "melden", use: areaEntry)
-        routes.get("gemeenten", ":municipality", "melden", "formulier", use: form)
-        routes.on(.POST, "gemeenten", ":municipality", "melden", "formulier", body: .collect(maxSize: "8mb"), use: submit)
-        routes.get("gemeenten", ":municipality", "melden", "kaart.svg", use: mapImage)
+        routes.get(Site.report.route, use: chooseCategory)
+        routes.get(Site.areaReport.route, use: areaEntry)
+        routes.get(Site.reportForm.route, use: form)
+        routes.on(.POST, Site.reportForm.route, body: .collect(maxSize: "8mb"), use: submit)
+        routes.get(Site.reportMap.route, use: mapImage)
     }
 
     // MARK: Context
@@ -41,7 +41,7 @@ struct PublicSignalsController: RouteCollection {
         }
     }
 
-    private func basePath(_ c: Context) -> String { Paths.municipality(c.municipality.slug) + "/melden" }
+    private func basePath(_ c: Context) -> String { Site.report.link(c.municipality.slug) }
     private func areaQuery(_ c: Context) -> String { c.area.map { "gebied=\($0.slug)" } ?? "" }
 
     private func crumbs(_ req: Request, _ c: Context) -> [(String, String)] {

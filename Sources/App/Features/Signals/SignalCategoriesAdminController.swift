@@ -6,9 +6,9 @@ import Domain
 /// Admin: a subject's handling term, whether it is public, and whether residents can choose it.
 struct SignalCategoriesAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let s = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "meldingen")
-        s.get("onderwerpen", ":category", use: editCategory)
-        s.post("onderwerpen", ":category", use: saveCategory)
+        let s = routes.access(.action(.administer))
+        s.get(Site.adminSignals("onderwerpen", ":category").route, use: editCategory)
+        s.post(Site.adminSignals("onderwerpen", ":category").route, use: saveCategory)
     }
 
     // MARK: Categories
@@ -23,7 +23,7 @@ struct SignalCategoriesAdminController: RouteCollection {
 
     private func categoryPage(_ req: Request, _ m: Municipality, _ c: SignalCategory, form: CategoryForm, errors: [FieldError] = []) -> CategoryPage {
         let heading = req.t("admin.signals.categoryTitle", c.name(req.language))
-        return CategoryPage(page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer"), (req.t("admin.signals.title", m.name), SignalsAdminController.path(m))], errors: errors), heading: heading,
+        return CategoryPage(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.signals.title", m.name), SignalsAdminController.path(m))], errors: errors), heading: heading,
                             form: FormView(action: SignalsAdminController.path(m) + "/onderwerpen/\(c.id!)", submitLabel: req.t("admin.department.save"), fields: [
                                 FieldView(req, name: "termDays", label: req.t("admin.signals.termDays"), type: "number", value: form.termDays ?? "", errors: errors),
                                 FieldView(req, name: "termUnit", label: req.t("admin.signals.termUnit"), type: "radios", value: form.termUnit ?? "",

@@ -7,15 +7,15 @@ import Domain
 /// categories' deadlines, the settings (holidays, retention, mail moments) and Open311 API keys.
 struct SignalsAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let s = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "meldingen")
-        s.get(use: overview)
-        s.post("regels", use: addRule)
-        s.post("regels", ":rule", "verwijderen", use: deleteRule)
-        s.post("escalatie", use: saveLadder)
-        s.post("instellingen", use: saveSettings)
+        let s = routes.access(.action(.administer))
+        s.get(Site.adminSignals.route, use: overview)
+        s.post(Site.adminSignals("regels").route, use: addRule)
+        s.post(Site.adminSignals("regels", ":rule", "verwijderen").route, use: deleteRule)
+        s.post(Site.adminSignals("escalatie").route, use: saveLadder)
+        s.post(Site.adminSignals("instellingen").route, use: saveSettings)
     }
 
-    static func path(_ m: Municipality) -> String { "/beheer/gemeenten/\(m.slug)/meldingen" }
+    static func path(_ m: Municipality) -> String { Site.adminSignals.link(m.slug) }
 
     struct Page: Encodable {
         struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var delete: String }
@@ -110,7 +110,7 @@ struct SignalsAdminController: RouteCollection {
         let csrf = req.csrfToken()
         let heading = req.t("admin.signals.title", m.name)
         return Page(
-            page: req.page(heading, crumbs: [(req.t("admin.title"), "/beheer")], errors: errors, status: req.takeFlash()), heading: heading, rules: rules,
+            page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors, status: req.takeFlash()), heading: heading, rules: rules,
             ruleForm: [FormView(action: Self.path(m) + "/regels", submitLabel: req.t("admin.signals.addRule"), fields: ruleFields, csrf: csrf, showRequiredNote: false)],
             ladderForm: [FormView(action: Self.path(m) + "/escalatie", submitLabel: req.t("admin.signals.saveLadder"), fields: ladderFields, csrf: csrf, showRequiredNote: false)],
             settingsForm: [FormView(action: Self.path(m) + "/instellingen", submitLabel: req.t("admin.signals.saveSettings"), fields: settingsFields, csrf: csrf, showRequiredNote: false)],

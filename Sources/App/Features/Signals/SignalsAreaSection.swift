@@ -13,7 +13,7 @@ struct SignalsAreaSection: AreaPageSection {
         let rows = try await SignalStatistics.cachedRows(filter, now: now, app: req.application)
         let line = rows.isEmpty ? nil : SignalStatistics.line("", rows, now: now, language: req.language)
         return try await req.renderHTML("Signals/area-section", Context(
-            signals: line, reportHref: Paths.municipality(context.municipality.slug) + "/melden?gebied=" + context.area.slug))
+            signals: line, reportHref: Site.report.link(context.municipality.slug) + "?gebied=" + context.area.slug))
     }
 }
 

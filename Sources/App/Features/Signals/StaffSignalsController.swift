@@ -6,17 +6,16 @@ import Domain
 /// duplicates, escalation by hand). Contact details only for those handling the signal.
 struct StaffSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let work = routes.grouped("werk", "meldingen")
-        let view = work.access(.action(.viewSignal)), handle = work.access(.action(.handleSignal))
-        view.get(use: inbox)
-        view.get("overzicht", use: dashboard)
-        view.get(":code", use: show)
-        view.get(":code", "foto", use: photo)
-        handle.post(":code", "status", use: changeState)
-        handle.post(":code", "afdeling", use: reassign)
-        handle.post(":code", "koppelen", use: link)
-        work.access(.action(.escalateSignal)).post(":code", "escaleren", use: escalate)
-        handle.post(":code", "gebied", use: place)
+        let view = routes.access(.action(.viewSignal)), handle = routes.access(.action(.handleSignal))
+        view.get(Site.signalInbox.route, use: inbox)
+        view.get(Site.signalDashboard.route, use: dashboard)
+        view.get(Site.signal.route, use: show)
+        view.get(Site.signal("foto").route, use: photo)
+        handle.post(Site.signal("status").route, use: changeState)
+        handle.post(Site.signal("afdeling").route, use: reassign)
+        handle.post(Site.signal("koppelen").route, use: link)
+        routes.access(.action(.escalateSignal)).post(Site.signal("escaleren").route, use: escalate)
+        handle.post(Site.signal("gebied").route, use: place)
     }
 
     // MARK: Inbox
@@ -59,7 +58,7 @@ struct StaffSignalsController: RouteCollection {
             .compactMap { $0 }.joined(separator: ", ")
         let heading = req.t("signal.dashboard.heading")
         return try await req.view.render("Signals/dashboard", DashboardPage(
-            page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), "/werk/meldingen")]), heading: heading,
+            page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), Site.signalInbox.link())]), heading: heading,
             scope: scope.isEmpty ? m.name : scope, filters: filters,
             total: SignalStatistics.line(req.t("signal.dashboard.total"), rows, now: now, language: lang),
             categories: SignalStatistics.perCategory(rows, categories: categories, now: now, language: lang),
@@ -103,7 +102,7 @@ struct StaffSignalsController: RouteCollection {
             try req.checkCSRF(values["csrf"])
             let message = try await body(signal, user, values)
             req.flash(message)
-            return req.redirect(to: "/werk/meldingen/\(signal.trackingCode)")
+            return req.redirect(to: Site.signal.link(signal.trackingCode))
         } catch let failure as ValidationFailure {
             return try await redisplay(failure)
         } catch is SignalConflict {

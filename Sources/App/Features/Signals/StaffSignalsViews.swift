@@ -33,7 +33,7 @@ struct InboxPage: Encodable {
         let areaName = Dictionary(uniqueKeysWithValues: snapshot.areas.map { ($0.id, $0.name) })
         let departmentName = Dictionary(uniqueKeysWithValues: departments.compactMap { d in d.id.map { ($0, d.name) } })
         let rows = result.signals.map { s in
-            Row(code: s.trackingCode, href: "/werk/meldingen/\(s.trackingCode)", category: categoryName[s.$category.id] ?? "",
+            Row(code: s.trackingCode, href: Site.signal.link(s.trackingCode), category: categoryName[s.$category.id] ?? "",
                 area: s.areaID.flatMap { areaName[$0] } ?? req.t("signal.staff.noArea"),
                 department: s.departmentID.flatMap { departmentName[$0] } ?? "–", state: req.t("signal.state." + s.state.rawValue),
                 reported: Format.day(s.reportedAt, lang), deadline: s.deadline.map { Format.day($0, lang) } ?? "–",
@@ -46,7 +46,7 @@ struct InboxPage: Encodable {
         let escalations = try mine.compactMap { e -> Escalated? in
             let s = try e.joined(Signal.self)
             guard Permissions.allows(actor, .viewSignal(municipality: mid, area: s.areaID, department: s.departmentID)) else { return nil }
-            return Escalated(code: s.trackingCode, href: "/werk/meldingen/\(s.trackingCode)",
+            return Escalated(code: s.trackingCode, href: Site.signal.link(s.trackingCode),
                              level: e.level.map { req.t("signal.escalation.level", String($0)) } ?? req.t("signal.escalation.manual"),
                              at: Format.dateTime(e.at, lang), reason: e.reason)
         }.prefix(50)
@@ -149,14 +149,14 @@ struct SignalPage: Encodable {
             nearby = candidates.compactMap { other in
                 guard let p = other.position, SignalRules.isNearbySimilar(position: position, category: signal.$category.id, at: signal.reportedAt,
                                                                           other: (p, other.$category.id, other.reportedAt)) else { return nil }
-                return .init(code: other.trackingCode, href: "/werk/meldingen/\(other.trackingCode)", state: req.t("signal.state." + other.state.rawValue),
+                return .init(code: other.trackingCode, href: Site.signal.link(other.trackingCode), state: req.t("signal.state." + other.state.rawValue),
                              reported: Format.day(other.reportedAt, lang), distance: "\(Int(SignalRules.distance(position, p).rounded())) m",
                              linked: signal.mainSignalID == other.id || other.mainSignalID == signal.id)
             }
         }
         let version = FieldView(req, name: "versie", label: "", type: "hidden", value: String(signal.version))
         var form: FormView? = nil, routeForm: FormView? = nil, linkForm: FormView? = nil, escalateForm: FormView? = nil, placeForm: FormView? = nil
-        let base = "/werk/meldingen/\(signal.trackingCode)"
+        let base = Site.signal.link(signal.trackingCode)
         if handles {
             let targets = signal.state.staffTargets
             form = FormView(action: base + "/status", submitLabel: req.t("signal.staff.changeState"), fields: [
@@ -194,7 +194,7 @@ struct SignalPage: Encodable {
         let answers = category.questions.compactMap { q in signal.answers[q.key].map { "\(q.label(lang)) \($0)" } }
         let heading = req.t("signal.staff.heading", signal.trackingCode)
         return SignalPage(
-            page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), "/werk/meldingen")], errors: errors, status: req.takeFlash()),
+            page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), Site.signalInbox.link())], errors: errors, status: req.takeFlash()),
             heading: heading, code: signal.trackingCode, category: category.name(lang), state: req.t("signal.state." + signal.state.rawValue),
             area: signal.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("signal.staff.noArea"),
             neighbourhood: signal.neighbourhoodID.flatMap { id in snapshot.neighbourhoods.first { $0.id == id }?.name },
@@ -206,6 +206,6 @@ struct SignalPage: Encodable {
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
             feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (handles ? (signal.feedbackText.map { ": " + $0 } ?? "") : "") },
             history: history, nearby: nearby, form: form, extraForms: [routeForm, placeForm, linkForm, escalateForm].compactMap { $0 },
-            publicHref: "/melding/\(signal.trackingCode)", demo: signal.demo)
+            publicHref: Site.tracking.link(signal.trackingCode), demo: signal.demo)
     }
 }

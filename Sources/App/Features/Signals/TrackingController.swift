@@ -6,11 +6,11 @@ import Domain
 struct TrackingController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let routes = routes.access(.public)
-        routes.get("melding", use: lookup)
-        routes.get("melding", ":code", use: track)
-        routes.get("melding", ":code", "sleutel", ":key", use: ownLink)
-        routes.post("melding", ":code", "tevredenheid", use: feedback)
-        routes.post("melding", ":code", "reactie", use: answer)
+        routes.get(Site.trackingLookup.route, use: lookup)
+        routes.get(Site.tracking.route, use: track)
+        routes.get(Site.trackingOwnLink.route, use: ownLink)
+        routes.post(Site.trackingFeedback.route, use: feedback)
+        routes.post(Site.trackingAnswer.route, use: answer)
     }
 
     // MARK: Tracking
@@ -42,7 +42,7 @@ struct TrackingController: RouteCollection {
         let raw = req.query[String.self, at: "code"]
         var errors: [FieldError] = []
         if let raw {
-            if let code = TrackingCode.normalise(raw) { return req.redirect(to: "/melding/\(code)") }
+            if let code = TrackingCode.normalise(raw) { return req.redirect(to: Site.tracking.link(code)) }
             errors.append(FieldError("code", raw.isEmpty ? "signal.track.codeMissing" : "signal.track.codeFormat"))
         }
         let heading = req.t("signal.track.lookupHeading")
@@ -72,14 +72,14 @@ struct TrackingController: RouteCollection {
         Self.rememberKey(req, try await Self.find(req), key: req.parameters.get("key") ?? "")
     }
 
-    static func ownLinkPath(_ signal: Signal) -> String { "/melding/\(signal.trackingCode)/sleutel/\(signal.reporterKey ?? "")" }
+    static func ownLinkPath(_ signal: Signal) -> String { Site.trackingOwnLink.link(signal.trackingCode, signal.reporterKey ?? "") }
 
     static func keyCookie(_ signal: Signal) -> String { "wijkwerk_melder_" + signal.trackingCode }
 
     private static func rememberKey(_ req: Request, _ signal: Signal, key: String) -> Response {
-        let response = req.redirect(to: "/melding/\(signal.trackingCode)")
+        let response = req.redirect(to: Site.tracking.link(signal.trackingCode))
         if matches(signal, key: key) {
-            response.cookies[keyCookie(signal)] = HTTPCookies.Value(string: key, maxAge: 400 * 86_400, path: "/melding/\(signal.trackingCode)",
+            response.cookies[keyCookie(signal)] = HTTPCookies.Value(string: key, maxAge: 400 * 86_400, path: Site.tracking.link(signal.trackingCode),
                                                                     isSecure: req.application.config.secureCookies || req.cameOverTLS, isHTTPOnly: true, sameSite: .lax)
         }
         return response
@@ -109,12 +109,12 @@ struct TrackingController: RouteCollection {
         var question: String? = nil
         if reporter && signal.state == .reactieGevraagd {
             question = events.last { $0.toState == SignalState.reactieGevraagd.rawValue }?.publicText
-            feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/reactie", submitLabel: req.t("signal.answer.submit"), fields: [
+            feedbackForm = FormView(action: Site.trackingAnswer.link(signal.trackingCode), submitLabel: req.t("signal.answer.submit"), fields: [
                 FieldView(req, name: "antwoord", label: req.t("signal.answer.label"), type: "textarea", value: values["antwoord"] ?? "",
                           description: req.t("signal.answer.help"), errors: errors),
             ], csrf: req.csrfToken(), showRequiredNote: false)
         } else if reporter && signal.state == .afgehandeld && signal.feedbackAt == nil {
-            feedbackForm = FormView(action: "/melding/\(signal.trackingCode)/tevredenheid", submitLabel: req.t("signal.feedback.submit"), fields: [
+            feedbackForm = FormView(action: Site.trackingFeedback.link(signal.trackingCode), submitLabel: req.t("signal.feedback.submit"), fields: [
                 FieldView(req, name: "tevreden", label: req.t("signal.feedback.question"), type: "radios", value: values["tevreden"] ?? "",
                           options: [(value: "ja", label: req.t("signal.feedback.yes")), (value: "nee", label: req.t("signal.feedback.no"))], errors: errors),
                 FieldView(req, name: "toelichting", label: req.t("signal.feedback.explain"), type: "textarea", value: values["toelichting"] ?? "",
@@ -153,7 +153,7 @@ struct TrackingController: RouteCollection {
             throw AppError(status: .conflict, key: "signal.conflict")
         }
         req.flash(req.t("signal.answer.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)")
+        return req.redirect(to: Site.tracking.link(signal.trackingCode))
     }
 
     func feedback(req: Request) async throws -> Response {
@@ -172,6 +172,6 @@ struct TrackingController: RouteCollection {
         let reopens = try await SignalService.feedback(signal, satisfied: answer == "ja", text: (text ?? "").isEmpty ? nil : text,
                                                        at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
         req.flash(req.t(reopens ? "signal.feedback.thanksReopen" : "signal.feedback.thanks"))
-        return req.redirect(to: "/melding/\(signal.trackingCode)")
+        return req.redirect(to: Site.tracking.link(signal.trackingCode))
     }
 }

@@ -6,9 +6,9 @@ import Domain
 /// Admin: Open311 API keys of a municipality, issued (shown once) and revoked, on the signals admin page.
 struct Open311KeysAdminController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
-        let s = routes.access(.action(.administer)).grouped("beheer", "gemeenten", ":municipality", "meldingen")
-        s.post("open311", use: createKey)
-        s.post("open311", ":key", "intrekken", use: revokeKey)
+        let s = routes.access(.action(.administer))
+        s.post(Site.adminSignals("open311").route, use: createKey)
+        s.post(Site.adminSignals("open311", ":key", "intrekken").route, use: revokeKey)
     }
 
     // MARK: Open311 keys
