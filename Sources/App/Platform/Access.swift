@@ -88,7 +88,7 @@ enum StaffNavigation {
 extension User {
     /// Whether this user's role can hold an action of this kind (see `Permissions.mayEver`).
     func mayEver(_ kind: ActionKind) -> Bool {
-        Permissions.mayEver(role, kind, installationWide: role == .admin && $municipality.id == nil)
+        Permissions.mayEver(role, kind, installationWide: Permissions.isInstallationAdmin(role: role, municipality: $municipality.id))
     }
 }
 

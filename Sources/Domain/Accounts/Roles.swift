@@ -254,8 +254,11 @@ public enum Permissions {
 
     /// The actor's own form of `mayEver`.
     public static func mayEver(_ actor: Actor, _ kind: ActionKind) -> Bool {
-        mayEver(actor.role, kind, installationWide: actor.role == .admin && actor.municipalityID == nil)
+        mayEver(actor.role, kind, installationWide: isInstallationAdmin(role: actor.role, municipality: actor.municipalityID))
     }
+
+    /// An admin without a municipality administers the whole installation.
+    public static func isInstallationAdmin(role: Role, municipality: UUID?) -> Bool { role == .admin && municipality == nil }
 
     /// An area alderman's signal list shows what was escalated to the alderman (the last resort), not all of the area's work.
     public static func signalListShowsOnlyEscalations(_ role: Role) -> Bool { role == .areaAlderman }

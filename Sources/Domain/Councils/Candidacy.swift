@@ -3,7 +3,7 @@ import Foundation
 /// Becoming a council member (seed 004): a resident applies, staff check the eligibility rules, the independent
 /// selection group nominates, the college appoints for the term. Candidates may withdraw; members may resign.
 public enum Candidacy {
-    public enum Status: String, CaseIterable, Sendable {
+    public enum Status: String, CaseIterable, Codable, Sendable {
         case applied, checked, ineligible, nominated, notNominated, appointed, withdrawn
     }
 

@@ -15,7 +15,7 @@ public enum CouncilMeetingRules {
     }
 
     /// What a council decides in a meeting. A grant of the initiatives capability will point to a subsidy decision.
-    public enum DecisionKind: String, CaseIterable, Sendable { case adviceAdopted, subsidy, other }
+    public enum DecisionKind: String, CaseIterable, Codable, Sendable { case adviceAdopted, subsidy, other }
 
     /// A decision's number: year, the council's short code and a sequence per council and year ("2026-RUW-004").
     public static func decisionNumber(year: Int, councilCode: String, sequence: Int) -> String {

@@ -80,7 +80,10 @@ public enum CouncilRules {
 
     // MARK: Six public meetings a year
 
-    public enum MeetingStatus: String, Hashable, Sendable { case planned, held, cancelled }
+    public enum MeetingStatus: String, Hashable, CaseIterable, Codable, Sendable { case planned, held, cancelled }
+
+    /// Advice the college or a department asked for, or advice a council gives on its own initiative.
+    public enum AdviceKind: String, Hashable, CaseIterable, Codable, Sendable { case requested, unsolicited }
 
     public struct Meeting: Hashable, Sendable {
         public var date: Date

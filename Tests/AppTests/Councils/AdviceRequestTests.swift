@@ -22,7 +22,7 @@ struct AdviceRequestTests {
             let ok = try await officer.submit(Self.path, [("raad", council.id!.uuidString), ("onderwerp", "Speelplek Ruwaardpark"), ("vraag", "Wat vindt de raad?"), ("gewenst", "2027-01-31")])
             #expect(ok.status == .seeOther)
             let advice = try #require(try await CouncilAdvice.query(on: app.db).filter(\.$subject == "Speelplek Ruwaardpark").first())
-            #expect(advice.kind == "requested" && advice.askedOn == Self.now && advice.wantedBy != nil)
+            #expect(advice.kind == .requested && advice.askedOn == Self.now && advice.wantedBy != nil)
             let page = try await TestBrowser(app).get("/gemeenten/oss/adviezen/\(advice.id!)").text
             #expect(page.contains("Gevraagd") || page.contains("Wat vindt de raad?"))
             #expect(page.contains("Gewenst vóór 31 januari 2027"))
@@ -39,7 +39,7 @@ struct AdviceRequestTests {
             #expect(form.contains(ruwaard.name) && !form.contains(schadewijk.name) && !form.contains("name=\"vraag\""))
             #expect(try await member.submit(Self.path, [("raad", schadewijk.id!.uuidString), ("onderwerp", "Iets")]).status == .unprocessableEntity)
             #expect(try await member.submit(Self.path, [("raad", ruwaard.id!.uuidString), ("onderwerp", "Bankjes in het park")]).status == .seeOther)
-            #expect(try await CouncilAdvice.query(on: app.db).filter(\.$subject == "Bankjes in het park").first()?.kind == "unsolicited")
+            #expect(try await CouncilAdvice.query(on: app.db).filter(\.$subject == "Bankjes in het park").first()?.kind == .unsolicited)
             try await Fixture.user(app, email: "partner@oss.test", role: .partner, areas: ["ruwaard"])
             let partner = TestBrowser(app)
             _ = try await partner.login("partner@oss.test", Fixture.password)

@@ -100,7 +100,7 @@ struct AdviceFlowTests {
             let council = try #require(try await Council.query(on: app.db).filter(\.$area.$id == ruwaard.requireID()).first())
             let advice = CouncilAdvice()
             advice.$council.id = try council.requireID()
-            advice.kind = "requested"
+            advice.kind = .requested
             advice.subject = "Speeltuin aan de Vondellaan"
             advice.question = "Waar moet de speeltuin komen?"
             advice.askedOn = now.addingTimeInterval(-30 * 24 * 3600)

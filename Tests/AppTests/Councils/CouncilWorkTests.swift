@@ -42,7 +42,7 @@ struct CouncilWorkTests {
             #expect(try await CouncilMeeting.query(on: app.db).count() == before + 1)
             let meetingPath = try #require(ok.headers.first(name: .location))
             let meeting = try #require(try await CouncilMeeting.find(UUID(uuidString: String(meetingPath.split(separator: "/").last!)), on: app.db))
-            #expect(meeting.isPublic && meeting.status == "planned")
+            #expect(meeting.isPublic && meeting.status == .planned)
 
             #expect(try await co.submit(meetingPath, to: meetingPath + "/agenda", [("titel", "")]).status == .unprocessableEntity)
             #expect(try await co.submit(meetingPath, to: meetingPath + "/agenda", [("titel", "Opening"), ("toelichting", "")]).status == .seeOther)
@@ -78,11 +78,11 @@ struct CouncilWorkTests {
         try await withApp(now: Self.now) { app in
             let co = try await Self.coordinator(app)
             let council = try await Self.council(app)
-            let held = try #require(try await CouncilMeeting.query(on: app.db).filter(\.$council.$id == council.requireID()).filter(\.$status == "held").filter(\.$isPublic == true).sort(\.$startsAt, .descending).first())
+            let held = try #require(try await CouncilMeeting.query(on: app.db).filter(\.$council.$id == council.requireID()).filter(\.$status == .held).filter(\.$isPublic == true).sort(\.$startsAt, .descending).first())
             let path = "/werk/raden/\(council.id!)/vergaderingen/\(held.id!)"
             let advice = CouncilAdvice()
             advice.$council.id = try council.requireID()
-            advice.kind = "requested"
+            advice.kind = .requested
             advice.subject = "Parkeren bij de school"
             advice.question = "Wat vindt de raad?"
             advice.askedOn = held.startsAt.addingTimeInterval(-30 * 86_400)
@@ -116,7 +116,7 @@ struct CouncilWorkTests {
             // Ruwaard's meetings of this year were all cancelled: it can no longer reach six.
             for m in try await CouncilMeeting.query(on: app.db).filter(\.$council.$id == ruwaard.requireID()).all()
                 where DutchTime.calendar.component(.year, from: m.startsAt) == 2026 {
-                m.status = "cancelled"
+                m.status = .cancelled
                 try await m.update(on: app.db)
             }
             let html = try await admin.get("/werk/raden").text
@@ -145,7 +145,7 @@ struct CouncilWorkTests {
             closed.endsAt = closed.startsAt.addingTimeInterval(7200)
             closed.place = "Wijkcentrum"
             closed.isPublic = false
-            closed.status = "held"
+            closed.status = .held
             try await closed.create(on: app.db)
             let page = try await TestBrowser(app).get("/gemeenten/oss/vergaderingen/\(closed.id!)").text
             #expect(page.contains("besloten vergadering"))

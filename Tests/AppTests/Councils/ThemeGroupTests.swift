@@ -43,7 +43,7 @@ struct ThemeGroupTests {
             let council = try await CouncilWorkTests.council(app)
             let request = CouncilAdvice()
             request.$council.id = try council.requireID()
-            request.kind = "requested"
+            request.kind = .requested
             request.subject = "Bomenplan Ruwaard"
             request.question = "Welke straten eerst?"
             request.askedOn = Self.now.addingTimeInterval(-20 * 86_400)

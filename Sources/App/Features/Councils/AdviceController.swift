@@ -39,7 +39,7 @@ struct AdviceController: RouteCollection {
         let lang = req.language
         let status = CouncilRules.status(of: advice.rule, now: req.application.clock(), termDays: termDays)
         return RegisterPage.Row(
-            council: council, kind: req.t("advice.kind.\(advice.kind)"), subject: advice.subject, question: advice.question,
+            council: council, kind: req.t("advice.kind.\(advice.kind.rawValue)"), subject: advice.subject, question: advice.question,
             asked: day(advice.askedOn, lang), advice: advice.advice, given: day(advice.givenOn, lang),
             due: advice.givenOn.flatMap { day(CouncilRules.answerDue(givenOn: $0, termDays: termDays), lang) }, answer: advice.answer,
             answered: day(advice.answeredOn, lang), status: req.t("advice.status.\(status.rawValue)"),

@@ -15,32 +15,32 @@ struct AdviceRequestController: RouteCollection {
     struct Page: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
 
     /// The councils this user may start advice for, and whether it is requested (college, departments) or unsolicited (members).
-    static func choices(_ actor: Actor, municipality: UUID, on db: any Database) async throws -> (councils: [Council], kind: String)? {
+    static func choices(_ actor: Actor, municipality: UUID, on db: any Database) async throws -> (councils: [Council], kind: CouncilRules.AdviceKind)? {
         let councils = try await Council.query(on: db).filter(\.$municipality.$id == municipality).sort(\.$name).all()
-        if Permissions.allows(actor, .requestAdvice(municipality: municipality)) { return (councils, "requested") }
+        if Permissions.allows(actor, .requestAdvice(municipality: municipality)) { return (councils, .requested) }
         let own = councils.filter { Permissions.allows(actor, .giveAdvice(municipality: municipality, area: $0.$area.id)) }
-        return own.isEmpty ? nil : (own, "unsolicited")
+        return own.isEmpty ? nil : (own, .unsolicited)
     }
 
-    private func page(_ req: Request, _ m: Municipality, councils: [Council], kind: String, values: [String: String], errors: [FieldError]) -> Page {
-        let heading = req.t("adviceRequest.title.\(kind)")
+    private func page(_ req: Request, _ m: Municipality, councils: [Council], kind: CouncilRules.AdviceKind, values: [String: String], errors: [FieldError]) -> Page {
+        let heading = req.t("adviceRequest.title.\(kind.rawValue)")
         var fields = [
             FieldView(req, name: "raad", label: req.t("advice.council"), type: "select", value: values["raad"] ?? "",
                       options: [(value: "", label: req.t("adviceRequest.chooseCouncil"))] + councils.map { (value: $0.id!.uuidString, label: $0.name) }, errors: errors),
             FieldView(req, name: "onderwerp", label: req.t("adviceRequest.subject"), value: values["onderwerp"] ?? "", errors: errors),
         ]
-        if kind == "requested" {
+        if kind == .requested {
             fields.append(FieldView(req, name: "vraag", label: req.t("advice.question"), type: "textarea", value: values["vraag"] ?? "", errors: errors))
             fields.append(FieldView(req, name: "gewenst", label: req.t("adviceRequest.wantedBy"), type: "date", value: values["gewenst"] ?? "",
                                     description: req.t("adviceRequest.wantedByHelp"), errors: errors))
         }
         return Page(page: req.page(heading, crumbs: [(req.t("advice.registerTitle", m.name), Site.adviceRegister.link(m.slug))], errors: errors),
-                    heading: heading, form: FormView(action: Site.adviceNew.link(m.slug), submitLabel: req.t("adviceRequest.submit.\(kind)"),
+                    heading: heading, form: FormView(action: Site.adviceNew.link(m.slug), submitLabel: req.t("adviceRequest.submit.\(kind.rawValue)"),
                                                      fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
                     back: Site.adviceRegister.link(m.slug))
     }
 
-    private func load(_ req: Request) async throws -> (Municipality, [Council], String) {
+    private func load(_ req: Request) async throws -> (Municipality, [Council], CouncilRules.AdviceKind) {
         _ = try req.requireUser()
         let m = try await req.municipality(req.parameters.get("municipality") ?? "")
         guard let (councils, kind) = try await Self.choices(try await req.actor(), municipality: try m.requireID(), on: req.db) else { throw AppError.forbidden }
@@ -63,7 +63,7 @@ struct AdviceRequestController: RouteCollection {
             let subject = Input.text(values["onderwerp"], field: "onderwerp", max: 200).collect(into: &errors)
             var question: String? = nil, wanted: Date? = nil
             let now = req.application.clock()
-            if kind == "requested" {
+            if kind == .requested {
                 question = Input.text(values["vraag"], field: "vraag", max: 4000).collect(into: &errors)
                 wanted = Format.parseDay(values["gewenst"] ?? "")
                 if wanted == nil { errors.append(FieldError("gewenst", "councilWork.dateInvalid")) } else if wanted! < Day(now).start { errors.append(FieldError("gewenst", "adviceRequest.wantedInPast")) }
@@ -74,15 +74,15 @@ struct AdviceRequestController: RouteCollection {
             advice.kind = kind
             advice.subject = subject
             advice.question = question
-            advice.askedOn = kind == "requested" ? now : nil
+            advice.askedOn = kind == .requested ? now : nil
             advice.wantedBy = wanted.map { Day($0).end }
             try await req.db.transaction { db in
                 try await advice.create(on: db)
-                try await req.audit(kind == "requested" ? .adviceRequested : .adviceUnsolicited,
+                try await req.audit(kind == .requested ? .adviceRequested : .adviceUnsolicited,
                                     .init(id: advice.id?.uuidString, summary: "\(council.name): \(subject)", municipalityID: m.id),
                                     after: advice.snapshot, on: db)
             }
-            req.flash(req.t("adviceRequest.created.\(kind)", council.name))
+            req.flash(req.t("adviceRequest.created.\(kind.rawValue)", council.name))
             return req.redirect(to: Site.advice.link(m.slug, advice.id!.uuidString))
         } catch let failure as ValidationFailure {
             return try await req.render("Admin/form-page", page(req, m, councils: councils, kind: kind, values: values, errors: failure.errors), status: failure.status)

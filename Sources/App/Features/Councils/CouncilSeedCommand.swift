@@ -61,16 +61,16 @@ struct CouncilSeedCommand: AsyncCommand {
                         meeting.endsAt = when.addingTimeInterval(7200)
                         meeting.place = "Wijkcentrum"
                         meeting.isPublic = month != 4
-                        meeting.status = when > now ? "planned" : (Int.random(in: 0..<20, using: &random) == 0 ? "cancelled" : "held")
+                        meeting.status = when > now ? .planned : (Int.random(in: 0..<20, using: &random) == 0 ? .cancelled : .held)
                         meetings.append(meeting)
                     }
                     for n in 0..<4 {
                         let a = CouncilAdvice()
                         a.$council.id = c.id!
-                        a.kind = n % 2 == 0 ? "requested" : "unsolicited"
+                        a.kind = n % 2 == 0 ? .requested : .unsolicited
                         a.subject = "Advies \(year)-\(n + 1) over de openbare ruimte"
                         guard let asked = calendar.date(from: DateComponents(year: year, month: 2 + n * 3, day: 10)), asked < now else { continue }
-                        if a.kind == "requested" { a.question = "Wat vindt de raad?"; a.askedOn = asked; a.wantedBy = asked.addingTimeInterval(60 * 86_400) }
+                        if a.kind == .requested { a.question = "Wat vindt de raad?"; a.askedOn = asked; a.wantedBy = asked.addingTimeInterval(60 * 86_400) }
                         let given = asked.addingTimeInterval(40 * 86_400)
                         if given < now { a.advice = "De raad adviseert positief."; a.givenOn = given }
                         let answered = given.addingTimeInterval(Double(Int.random(in: 20...70, using: &random)) * 86_400)

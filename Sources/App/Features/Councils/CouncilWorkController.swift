@@ -165,7 +165,7 @@ struct CouncilWorkController: RouteCollection {
             meeting.endsAt = end
             meeting.place = place
             meeting.isPublic = form.openbaar == "ja"
-            meeting.status = CouncilRules.MeetingStatus.planned.rawValue
+            meeting.status = .planned
             try await req.db.transaction { db in
                 try await meeting.create(on: db)
                 try await req.audit(.councilMeetingPlan, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(Format.isoDate(start))",

@@ -41,7 +41,7 @@ struct CouncilsController: RouteCollection {
             CalendarPage.Row(iso: Format.isoDate(meeting.startsAt), when: Format.dateTime(meeting.startsAt, req.language), council: council.name,
                              councilHref: s.areas.first { $0.id == council.$area.id }.map { Paths.area(s.slug, $0.slug) } ?? Paths.municipality(s.slug),
                              place: meeting.place, status: req.t("council.meeting.\(meeting.status)"),
-                             statusClass: meeting.status == "cancelled" ? "danger" : (meeting.status == "held" ? "neutral" : "active"),
+                             statusClass: meeting.status == .cancelled ? "danger" : (meeting.status == .held ? "neutral" : "active"),
                              href: Site.meeting.link(s.slug, meeting.id!.uuidString))
         }
         let split = all.map { $0.0.startsAt >= now }
@@ -60,7 +60,7 @@ struct CouncilsController: RouteCollection {
         let events = meetings.map { meeting, council in
             ICalendar.Event(uid: "\(meeting.id!.uuidString.lowercased())@\(host)", start: meeting.startsAt, end: meeting.endsAt,
                             summary: req.t("council.meeting.summary", council.name), location: meeting.place,
-                            description: req.t("council.meeting.description"), cancelled: meeting.status == "cancelled")
+                            description: req.t("council.meeting.description"), cancelled: meeting.status == .cancelled)
         }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "calendar", parameters: ["charset": "utf-8"])
@@ -95,7 +95,7 @@ struct CouncilSummary: Encodable {
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
         let result = CouncilRules.compliance(of: meetings.map(\.rule), year: year, now: now)
-        let next = meetings.filter { $0.isPublic && $0.startsAt >= now && $0.status == "planned" }.prefix(3).map {
+        let next = meetings.filter { $0.isPublic && $0.startsAt >= now && $0.status == .planned }.prefix(3).map {
             Next(iso: Format.isoDate($0.startsAt), when: Format.dateTime($0.startsAt, req.language), place: $0.place)
         }
         return CouncilSummary(name: council.name, next: Array(next),

@@ -56,7 +56,7 @@ struct MeetingWorkController: RouteCollection {
         let adviceIDs = decisions.compactMap(\.adviceID)
         let advice = adviceIDs.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$id ~~ adviceIDs).all()
         return (items, documents, decisions.map { d in
-            .init(number: d.number, kind: req.t("councilWork.decision.\(d.kind)"), text: d.text, advice: d.adviceID.flatMap { id in advice.first { $0.id == id }?.subject })
+            .init(number: d.number, kind: req.t("councilWork.decision.\(d.kind.rawValue)"), text: d.text, advice: d.adviceID.flatMap { id in advice.first { $0.id == id }?.subject })
         })
     }
 
@@ -72,7 +72,7 @@ struct MeetingWorkController: RouteCollection {
         if coordinates {
             let csrf = req.csrfToken()
             forms.append(FormView(action: base + "/status", submitLabel: req.t("councilWork.saveStatus"), fields: [
-                FieldView(req, name: "status", label: req.t("council.status"), type: "radios", value: values["status"] ?? meeting.status,
+                FieldView(req, name: "status", label: req.t("council.status"), type: "radios", value: values["status"] ?? meeting.status.rawValue,
                           options: ["planned", "held", "cancelled"].map { (value: $0, label: req.t("council.meeting.\($0)")) }, errors: errors),
                 FieldView(req, name: "notulen", label: req.t("councilWork.minutes"), type: "textarea", value: values["notulen"] ?? meeting.minutes ?? "",
                           description: req.t("councilWork.minutesHelp"), optional: true, errors: errors),
@@ -140,13 +140,13 @@ struct MeetingWorkController: RouteCollection {
                 }
             }
             guard errors.isEmpty, let status else { throw ValidationFailure(errors) }
-            let before = ["status": meeting.status, "minutes": meeting.minutes ?? ""]
-            meeting.status = status.rawValue
+            let before = ["status": meeting.status.rawValue, "minutes": meeting.minutes ?? ""]
+            meeting.status = status
             meeting.minutes = (minutes ?? "").isEmpty ? nil : minutes
             try await req.db.transaction { db in
                 try await meeting.update(on: db)
                 try await req.audit(.councilMeetingUpdate, .init(id: meeting.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
-                                    before: before, after: ["status": meeting.status, "minutes": meeting.minutes ?? ""], on: db)
+                                    before: before, after: ["status": meeting.status.rawValue, "minutes": meeting.minutes ?? ""], on: db)
             }
             return req.t("councilWork.statusSaved")
         }
@@ -231,7 +231,7 @@ struct MeetingWorkController: RouteCollection {
                 decision.year = year
                 decision.sequence = sequence
                 decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: CouncilMeetingRules.councilCode(area?.name ?? council.name), sequence: sequence)
-                decision.kind = kind.rawValue
+                decision.kind = kind
                 decision.text = text
                 decision.adviceID = adopted?.id
                 decision.decidedOn = meeting.startsAt
@@ -246,7 +246,7 @@ struct MeetingWorkController: RouteCollection {
                 }
                 try await req.audit(.councilDecision, .init(id: decision.id?.uuidString, summary: "\(decision.number): \(text.prefix(80))",
                                                                municipalityID: council.$municipality.id),
-                                    after: ["number": decision.number, "kind": decision.kind, "text": text, "advice": adopted?.id?.uuidString ?? "–"], on: db)
+                                    after: ["number": decision.number, "kind": decision.kind.rawValue, "text": text, "advice": adopted?.id?.uuidString ?? "–"], on: db)
                 return decision.number
             }
             return req.t("councilWork.decided", number)

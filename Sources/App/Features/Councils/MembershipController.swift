@@ -236,8 +236,8 @@ struct MembershipController: RouteCollection {
             guard let next = Candidacy.next(candidate.state, step, eligible: eligible) else {
                 throw ValidationFailure([FieldError("formulier", "membership.stepNotAllowed")], status: .conflict)
             }
-            let before = candidate.status
-            candidate.status = next.rawValue
+            let before = candidate.status.rawValue
+            candidate.status = next
             candidate.reasons = reasons.map(\.rawValue).joined(separator: ",")
             candidate.updatedAt = now
             candidate.decisionDate = decision ?? candidate.decisionDate

@@ -131,7 +131,7 @@ struct PublicCouncilController: RouteCollection {
         candidate.politicallyActive = false
         candidate.employed = false
         candidate.motivation = motivation
-        candidate.status = Candidacy.Status.applied.rawValue
+        candidate.status = .applied
         candidate.reasons = ""
         candidate.appliedAt = now
         candidate.updatedAt = now
@@ -139,7 +139,7 @@ struct PublicCouncilController: RouteCollection {
             try await candidate.create(on: db)
             // No personal data in the log: the application's state, not who applied.
             try await AuditLog.record(on: db, by: nil, action: .councilCandidateApply, subject: .init(id: candidate.id?.uuidString,
-                                      summary: council.name, municipalityID: m.id), after: ["status": candidate.status], requestID: req.id, at: now)
+                                      summary: council.name, municipalityID: m.id), after: ["status": candidate.status.rawValue], requestID: req.id, at: now)
         }
         return try await req.render("Councils/applied", thanks, status: .created)
     }

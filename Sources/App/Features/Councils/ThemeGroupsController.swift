@@ -154,7 +154,7 @@ struct ThemeGroupsController: RouteCollection {
         var adviceForm: [FormView] = []
         if manages {
             let councils = try await Council.query(on: req.db).filter(\.$area.$id ~~ g.areaIDs).all()
-            let requests = councils.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$council.$id ~~ councils.compactMap(\.id)).filter(\.$kind == "requested").sort(\.$subject).all()
+            let requests = councils.isEmpty ? [] : try await CouncilAdvice.query(on: req.db).filter(\.$council.$id ~~ councils.compactMap(\.id)).filter(\.$kind == .requested).sort(\.$subject).all()
             adviceForm = [FormView(action: base + "/advies", submitLabel: req.t("themeGroup.recordAdvice"), fields: [
                 FieldView(req, name: "vraag", label: req.t("themeGroup.request"), type: "select", value: values["vraag"] ?? "",
                           options: [(value: "", label: req.t("themeGroup.chooseRequest"))] + requests.map { (value: $0.id!.uuidString, label: $0.subject) }, errors: errors),
@@ -239,7 +239,7 @@ struct ThemeGroupsController: RouteCollection {
             let councils = try await Council.query(on: req.db).filter(\.$area.$id ~~ g.areaIDs).all().compactMap(\.id)
             var request: CouncilAdvice? = nil
             if let id = values["vraag"].flatMap(UUID.init(uuidString:)) { request = try await CouncilAdvice.find(id, on: req.db) }
-            if request == nil || !councils.contains(request!.$council.id) || request?.kind != "requested" { errors.append(FieldError("vraag", "themeGroup.requestMissing")) }
+            if request == nil || !councils.contains(request!.$council.id) || request?.kind != .requested { errors.append(FieldError("vraag", "themeGroup.requestMissing")) }
             let text = Input.text(values["tekst"], field: "tekst", max: 4000).collect(into: &errors)
             let date = Format.parseDay(values["datum"] ?? "")
             if date == nil || date! > req.application.clock() { errors.append(FieldError("datum", "themeGroup.dateInvalid")) }

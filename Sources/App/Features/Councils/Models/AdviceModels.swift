@@ -8,7 +8,7 @@ final class CouncilAdvice: Model, @unchecked Sendable {
     static let schema = "council_advice"
     @ID(key: .id) var id: UUID?
     @Parent(key: "council_id") var council: Council
-    @Field(key: "kind") var kind: String
+    @Enum(key: "kind") var kind: CouncilRules.AdviceKind
     @Field(key: "subject") var subject: String
     @OptionalField(key: "question") var question: String?
     @OptionalField(key: "asked_on") var askedOn: Date?
@@ -25,12 +25,12 @@ final class CouncilAdvice: Model, @unchecked Sendable {
                                var advice: String?; var givenOn: String?; var answer: String?; var answeredOn: String? }
     /// What the audit log keeps of it (dates as days).
     var snapshot: Snapshot {
-        Snapshot(council: $council.id, kind: kind, subject: subject, question: question, askedOn: askedOn.map(Format.isoDay), wantedBy: wantedBy.map(Format.isoDay),
+        Snapshot(council: $council.id, kind: kind.rawValue, subject: subject, question: question, askedOn: askedOn.map(Format.isoDay), wantedBy: wantedBy.map(Format.isoDay),
                  advice: advice, givenOn: givenOn.map(Format.isoDay), answer: answer, answeredOn: answeredOn.map(Format.isoDay))
     }
 
     var rule: CouncilRules.Advice {
-        CouncilRules.Advice(askedOn: askedOn, preparationStarted: kind == "requested" && askedOn != nil, givenOn: givenOn, answeredOn: answeredOn)
+        CouncilRules.Advice(askedOn: askedOn, preparationStarted: kind == .requested && askedOn != nil, givenOn: givenOn, answeredOn: answeredOn)
     }
 }
 
@@ -40,16 +40,16 @@ enum AdviceDemoSeeder {
         guard try await CouncilAdvice.query(on: db).count() == 0 else { return }
         let councils = try await Council.query(on: db).filter(\.$demo == true).sort(\.$name).all()
         let day: Double = 24 * 3600
-        let subjects = [("requested", "Herinrichting van het dorpsplein"), ("unsolicited", "Verkeersveiligheid rond de basisschool"),
-                        ("requested", "Plaatsing van extra afvalbakken"), ("unsolicited", "Meer groen in de straten"),
-                        ("requested", "Openingstijden van het wijkcentrum")]
+        let subjects: [(CouncilRules.AdviceKind, String)] = [(.requested, "Herinrichting van het dorpsplein"), (.unsolicited, "Verkeersveiligheid rond de basisschool"),
+                        (.requested, "Plaatsing van extra afvalbakken"), (.unsolicited, "Meer groen in de straten"),
+                        (.requested, "Openingstijden van het wijkcentrum")]
         for (index, council) in councils.enumerated() {
             let (kind, subject) = subjects[index % subjects.count]
             let advice = CouncilAdvice()
             advice.$council.id = try council.requireID()
             advice.kind = kind
             advice.subject = subject
-            if kind == "requested" {
+            if kind == .requested {
                 advice.question = "Wat vindt de raad van de plannen voor: \(subject.lowercased())?"
                 advice.askedOn = now.addingTimeInterval(-Double(90 + index * 3) * day)
                 advice.wantedBy = now.addingTimeInterval(-Double(50 + index) * day)

@@ -24,12 +24,12 @@ final class CouncilMeeting: Model, @unchecked Sendable {
     @Field(key: "ends_at") var endsAt: Date
     @Field(key: "place") var place: String
     @Field(key: "is_public") var isPublic: Bool
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: CouncilRules.MeetingStatus
     @OptionalField(key: "minutes") var minutes: String?
     init() {}
 
     var rule: CouncilRules.Meeting {
-        CouncilRules.Meeting(date: startsAt, isPublic: isPublic, status: CouncilRules.MeetingStatus(rawValue: status) ?? .planned)
+        CouncilRules.Meeting(date: startsAt, isPublic: isPublic, status: status)
     }
 }
 
@@ -59,7 +59,7 @@ enum CouncilDemoSeeder {
                 meeting.endsAt = start.addingTimeInterval(2 * 3600)
                 meeting.place = "Wijkcentrum \(area.name)"
                 meeting.isPublic = n != 2 || index % 2 == 0
-                meeting.status = start < now ? "held" : "planned"
+                meeting.status = start < now ? .held : .planned
                 try await meeting.create(on: db)
             }
         }

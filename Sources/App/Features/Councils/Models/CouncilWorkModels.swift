@@ -37,7 +37,7 @@ final class CouncilDecision: Model, @unchecked Sendable {
     @Field(key: "number") var number: String
     @Field(key: "year") var year: Int
     @Field(key: "sequence") var sequence: Int
-    @Field(key: "kind") var kind: String
+    @Enum(key: "kind") var kind: CouncilMeetingRules.DecisionKind
     @Field(key: "text") var text: String
     @OptionalField(key: "advice_id") var adviceID: UUID?
     @Field(key: "decided_on") var decidedOn: Date

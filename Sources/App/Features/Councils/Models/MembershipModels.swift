@@ -80,14 +80,14 @@ final class CouncilCandidate: Model, @unchecked Sendable {
     @Field(key: "politically_active") var politicallyActive: Bool
     @Field(key: "employed") var employed: Bool
     @Field(key: "motivation") var motivation: String
-    @Field(key: "status") var status: String
+    @Enum(key: "status") var status: Candidacy.Status
     @Field(key: "reasons") var reasons: String
     @Field(key: "applied_at") var appliedAt: Date
     @Field(key: "updated_at") var updatedAt: Date
     @OptionalField(key: "decision_date") var decisionDate: Date?
     init() {}
 
-    var state: Candidacy.Status { Candidacy.Status(rawValue: status) ?? .applied }
+    var state: Candidacy.Status { status }
 }
 
 /// What an area without a council does instead, decided by the coordinator with the college (seed 004).
