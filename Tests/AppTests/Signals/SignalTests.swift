@@ -384,7 +384,7 @@ struct SignalTests {
             #expect(dashboard.status == .ok && dashboard.text.contains("Per onderwerp") && dashboard.text.contains("Per maand"))
             // The area page shows counts and the median handling time of its own signals, and nothing personal.
             let area = try #require(try await Area.find(one.areaID, on: app.db))
-            let expected = try await Signal.query(on: app.db).filter(\.$areaID == area.requireID()).count()
+            let expected = try await Signal.query(on: app.db).filter(\.$area.$id == area.requireID()).count()
             let page = try await TestBrowser(app).get("/gemeenten/oss/gebieden/\(area.slug)").text
             #expect(page.contains("Meldingen in dit gebied") && page.contains("<dd>\(expected)</dd>"))
             #expect(!page.contains("@"), "no e-mail addresses on public pages")

@@ -62,11 +62,11 @@ struct InboxQuery {
         let escalated = onlyEscalations ? try await SignalEscalation.query(on: db).filter(\.$role == actor.role).all(\.$signal.$id) : []
         func filtered() -> QueryBuilder<Signal> {
             let b = scoped(actor, municipality: mid, on: db)
-            if let area = filter.area { b.filter(\.$areaID == area) }
+            if let area = filter.area { b.filter(\.$area.$id == area) }
             if let category = filter.category {
                 b.filter(\.$category.$id ~~ ([category] + categories.filter { $0.parentID == category }.compactMap(\.id)))
             }
-            if let department = filter.department { b.filter(\.$departmentID == department) }
+            if let department = filter.department { b.filter(\.$department.$id == department) }
             if let state = filter.state { b.filter(\.$state == state) } else if filter.openOnly || filter.overdueOnly { b.filter(\.$state ~~ SignalJobs.openStates) }
             if filter.overdueOnly { b.filter(\.$deadline < now) }
             if onlyEscalations { b.filter(\.$id ~~ escalated) }

@@ -158,7 +158,7 @@ enum SignalService {
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             try await apply(signal, to: target, publicText: publicText, note: note, user: user, at: now, on: db, mailer: mailer)
             if target == .afgehandeld {
-                let duplicates = try await Signal.query(on: db).filter(\.$mainSignalID == signal.requireID()).all()
+                let duplicates = try await Signal.query(on: db).filter(\.$mainSignal.$id == signal.requireID()).all()
                 for duplicate in duplicates where !duplicate.state.isClosed && duplicate.state.canMove(to: .geannuleerd, by: .system) {
                     try await claim(duplicate, expectedVersion: duplicate.version, on: db)
                     // In the duplicate's reporter's language.

@@ -122,10 +122,10 @@ struct SignalFilter {
     func apply(to q: QueryBuilder<Signal>) -> QueryBuilder<Signal> {
         q.filter(\.$municipality.$id == municipality)
         if nothing { q.filter(\.$id == UUID()) }
-        if let areas { q.filter(\.$areaID ~~ areas) }
-        if let departmentScope { q.filter(\.$departmentID == departmentScope) }
-        if let area { q.filter(\.$areaID == area) }
-        if let department { q.filter(\.$departmentID == department) }
+        if let areas { q.filter(\.$area.$id ~~ areas) }
+        if let departmentScope { q.filter(\.$department.$id == departmentScope) }
+        if let area { q.filter(\.$area.$id == area) }
+        if let department { q.filter(\.$department.$id == department) }
         return q
     }
 

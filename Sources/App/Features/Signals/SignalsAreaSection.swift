@@ -23,7 +23,7 @@ struct SignalDotsLayer: AreaMapLayer {
         guard let bounds = context.bounds else { return nil }
         let publicCategories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == context.municipality.id).filter(\.$isPublic == true).all(\.$id)
         guard !publicCategories.isEmpty else { return nil }
-        let open = try await Signal.query(on: req.db).filter(\.$areaID == context.area.id).filter(\.$category.$id ~~ publicCategories)
+        let open = try await Signal.query(on: req.db).filter(\.$area.$id == context.area.id).filter(\.$category.$id ~~ publicCategories)
             .filter(\.$state ~~ SignalJobs.openStates).filter(\.$reportedAt >= req.application.clock().addingTimeInterval(-SignalRules.nearbyWindow))
             .filter(\.$lat != nil).field(\.$lat).field(\.$lon).field(\.$id).limit(500).all()
         let positions = open.compactMap(\.position)

@@ -161,7 +161,7 @@ struct StaffSignalsController: RouteCollection {
                 throw ValidationFailure([FieldError("hoofdmelding", "signal.link.unknown")])
             }
             if main.id == signal.id { throw ValidationFailure([FieldError("hoofdmelding", "signal.link.self")]) }
-            let hasDuplicates = try await Signal.query(on: req.db).filter(\.$mainSignalID == signal.requireID()).count() > 0
+            let hasDuplicates = try await Signal.query(on: req.db).filter(\.$mainSignal.$id == signal.requireID()).count() > 0
             if main.mainSignalID != nil || hasDuplicates {
                 throw ValidationFailure([FieldError("hoofdmelding", "signal.link.chain")])
             }

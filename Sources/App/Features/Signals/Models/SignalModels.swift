@@ -82,14 +82,17 @@ final class RoutingRuleRecord: Model, @unchecked Sendable {
     @Parent(key: "municipality_id") var municipality: Municipality
     @Field(key: "position") var position: Int
     @OptionalField(key: "category_id") var categoryID: UUID?
-    @OptionalField(key: "area_id") var areaID: UUID?
+    @OptionalParent(key: "area_id") var area: Area?
     /// Comma-separated weekdays (1 = Sunday … 7 = Saturday); empty = every day.
     @Field(key: "weekdays") var weekdays: String
     @OptionalField(key: "from_minute") var fromMinute: Int?
     @OptionalField(key: "to_minute") var toMinute: Int?
     @Parent(key: "department_id") var department: Department
-    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    @OptionalParent(key: "assignee_id") var assignee: User?
     init() {}
+
+    var areaID: UUID? { get { $area.id } set { $area.id = newValue } }
+    var assigneeID: UUID? { get { $assignee.id } set { $assignee.id = newValue } }
 
     var rule: RoutingRule {
         RoutingRule(id: id ?? UUID(), position: position, categoryID: categoryID, areaID: areaID,
@@ -105,8 +108,8 @@ final class Signal: Model, @unchecked Sendable {
     @Parent(key: "municipality_id") var municipality: Municipality
     @Field(key: "tracking_code") var trackingCode: String
     @Parent(key: "category_id") var category: SignalCategory
-    @OptionalField(key: "area_id") var areaID: UUID?
-    @OptionalField(key: "neighbourhood_id") var neighbourhoodID: UUID?
+    @OptionalParent(key: "area_id") var area: Area?
+    @OptionalParent(key: "neighbourhood_id") var neighbourhood: Neighbourhood?
     @Field(key: "description") var text: String
     @OptionalField(key: "place") var place: String?
     @OptionalField(key: "lat") var lat: Double?
@@ -115,13 +118,14 @@ final class Signal: Model, @unchecked Sendable {
     @Field(key: "answers") var answersJSON: String
     /// Stored as its raw value; an unknown stored value is an error when the row is read, never a silent default.
     @Enum(key: "state") var state: SignalState
-    @OptionalField(key: "department_id") var departmentID: UUID?
-    @OptionalField(key: "assignee_id") var assigneeID: UUID?
+    @OptionalParent(key: "department_id") var department: Department?
+    @OptionalParent(key: "assignee_id") var assignee: User?
     @OptionalField(key: "deadline") var deadline: Date?
     @Field(key: "reported_at") var reportedAt: Date
     @OptionalField(key: "closed_at") var closedAt: Date?
     @Field(key: "state_changed_at") var stateChangedAt: Date
-    @OptionalField(key: "main_signal_id") var mainSignalID: UUID?
+    /// The signal this one duplicates (closing that one cancels this one).
+    @OptionalParent(key: "main_signal_id") var mainSignal: Signal?
     @Field(key: "source") var source: String
     @OptionalField(key: "reporter_email") var reporterEmail: String?
     @OptionalField(key: "reporter_phone") var reporterPhone: String?
@@ -141,6 +145,12 @@ final class Signal: Model, @unchecked Sendable {
     @OptionalField(key: "reporter_key") var reporterKey: String?
     init() {}
 
+    // The references' ids, for code that needs only the id (the relations above load the records).
+    var areaID: UUID? { get { $area.id } set { $area.id = newValue } }
+    var neighbourhoodID: UUID? { get { $neighbourhood.id } set { $neighbourhood.id = newValue } }
+    var departmentID: UUID? { get { $department.id } set { $department.id = newValue } }
+    var assigneeID: UUID? { get { $assignee.id } set { $assignee.id = newValue } }
+    var mainSignalID: UUID? { get { $mainSignal.id } set { $mainSignal.id = newValue } }
     var position: Position? { lat.flatMap { la in lon.map { Position(lon: $0, lat: la) } } }
     var answers: [String: String] { (try? JSONDecoder().decode([String: String].self, from: Data(answersJSON.utf8))) ?? [:] }
     var hasContact: Bool { reporterEmail != nil || reporterPhone != nil }
