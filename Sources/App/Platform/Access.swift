@@ -71,6 +71,8 @@ struct AccessMiddleware: AsyncMiddleware {
             req.logger.error("route without an access declaration", metadata: ["route": .string(route.description)])
             throw AppError.forbidden
         }
+        // Every state-changing browser form needs its token (one check for all of them; see CSRF.swift).
+        if CSRFGuard.applies(to: req), let expired = try await CSRFGuard.check(req) { return expired }
         return try await next.respond(to: req)
     }
 }

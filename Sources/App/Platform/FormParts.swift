@@ -5,6 +5,8 @@ import MultipartKit
 /// for forms whose field names are not known in advance (a category's extra questions, `kaart.x`).
 struct FormParts {
     var values: [String: String] = [:]
+    /// Every value of each name, in order (checkboxes send a name several times).
+    var all: [String: [String]] = [:]
     var files: [String: (filename: String, data: Data)] = [:]
 
     subscript(_ name: String) -> String? { values[name] }
@@ -24,7 +26,9 @@ struct FormParts {
                     if let filename = Self.parameter("filename", in: disposition) {
                         if !data.isEmpty || !filename.isEmpty { parts.files[name] = (filename, data) }
                     } else {
-                        parts.values[name] = String(decoding: data, as: UTF8.self)
+                        let value = String(decoding: data, as: UTF8.self)
+                        parts.values[name] = value
+                        parts.all[name, default: []].append(value)
                     }
                 }
                 headers = [:]
@@ -32,20 +36,25 @@ struct FormParts {
             }
             do { try parser.execute(body) } catch { return FormParts() }
         } else if contentType == .urlEncodedForm, let body = req.body.string {
-            parts.values = urlEncoded(body)
+            for (name, value) in urlEncodedPairs(body) {
+                parts.values[name] = value
+                parts.all[name, default: []].append(value)
+            }
         }
         return parts
     }
 
     /// `a=1&b%5Bx%5D=2` as flat names (brackets are part of the name, not nesting).
     static func urlEncoded(_ body: String) -> [String: String] {
-        var values: [String: String] = [:]
-        for pair in body.split(separator: "&", omittingEmptySubsequences: true) {
+        Dictionary(urlEncodedPairs(body), uniquingKeysWith: { $1 })
+    }
+
+    static func urlEncodedPairs(_ body: String) -> [(String, String)] {
+        body.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            values[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
-        return values
     }
 
     /// Whether a url-encoded body holds a %-sequence that does not decode to UTF-8 (it would be read as empty).

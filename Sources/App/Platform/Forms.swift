@@ -22,11 +22,6 @@ extension Result where Failure == FieldError {
 }
 
 extension Request {
-    /// A form post: the CSRF token must match, otherwise a 403 with the form kept.
-    func checkCSRF(_ token: String?) throws {
-        guard csrfValid(token) else { throw ValidationFailure([FieldError("formulier", "form.csrf")], status: .forbidden) }
-    }
-
     /// Status message for the next page (after Post/Redirect/Get).
     func flash(_ text: String) { session.data["flash"] = text }
 

@@ -112,4 +112,24 @@ struct AccessTests {
             #expect(try await manager.get("/gemeenten/oss/mengpaneel").status == .forbidden)
         }
     }
+
+    /// Every state-changing browser route refuses a post without the session's token before its handler runs,
+    /// and gives the form back to send again with what was typed (issue 10: CSRF in one place).
+    @Test func everyFormRouteNeedsTheToken() async throws {
+        try await withApp { app in
+            let admin = try await Fixture.adminBrowser(app)
+            _ = try await admin.get("/beheer") // a session with a token
+            let entriesBefore = try await AuditEntry.query(on: app.db).count()
+            let forms = app.routes.all.filter { $0.method == .POST && !Self.concrete($0).hasPrefix("/api/") && !Self.concrete($0).hasPrefix("/open311/") }
+            #expect(forms.count > 30)
+            for route in forms {
+                let path = Self.concrete(route)
+                let response = try await admin.post(path, form: [("csrf", "verkeerd"), ("omschrijving", "Wat ik typte"), ("password", "geheim-geheim")])
+                #expect(response.status == .forbidden, "\(route.description): \(response.status)")
+                #expect(response.text.contains("Uw formulier was verlopen") && response.text.contains("value=\"Wat ik typte\""), "\(route.description)")
+                #expect(!response.text.contains("geheim-geheim"), "passwords are never sent back")
+            }
+            #expect(try await AuditEntry.query(on: app.db).count() == entriesBefore, "no handler ran")
+        }
+    }
 }

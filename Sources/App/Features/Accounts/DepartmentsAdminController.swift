@@ -77,7 +77,6 @@ struct DepartmentsAdminController: RouteCollection {
         let m = try await req.adminMunicipality()
         let form = req.form(DepartmentForm())
         do {
-            try req.checkCSRF(form.csrf)
             let (name, domain, lead) = try await validate(form, m, except: nil, on: req.db)
             let d = Department()
             d.$municipality.id = try m.requireID()
@@ -124,7 +123,6 @@ struct DepartmentsAdminController: RouteCollection {
         let d = try await load(req, m)
         let form = req.form(DepartmentForm())
         do {
-            try req.checkCSRF(form.csrf)
             try EditToken.check(form.versie, current: d.snapshot)
             let (name, domain, lead) = try await validate(form, m, except: d.id, on: req.db)
             let before = d.snapshot

@@ -111,7 +111,6 @@ struct UsersAdminController: RouteCollection {
         let (user, actor) = try await admin(req)
         var form = req.form(UserForm())
         do {
-            try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
             let created = try await AccountsService.create(form.input, by: user, requestID: req.id, hasher: req.password, common: req.application.commonPasswords, now: req.application.clock(), on: req.db)
             req.flash(req.t("admin.user.created", created.name))
@@ -146,7 +145,6 @@ struct UsersAdminController: RouteCollection {
         let user = try await target(req, actor)
         var form = req.form(UserForm())
         do {
-            try req.checkCSRF(form.csrf)
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
             try EditToken.check(form.versie, current: user.snapshot(areaIDs: user.areas.compactMap(\.id)))
             if user.id == me.id && (form.input.role != Role.admin.rawValue || !form.input.active) {

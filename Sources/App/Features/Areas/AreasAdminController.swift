@@ -88,7 +88,6 @@ struct AreasAdminController: RouteCollection {
         let m = try await req.adminMunicipality()
         let form = req.form(AreaForm())
         do {
-            try req.checkCSRF(form.csrf)
             let (name, kind) = try await validateArea(form, m, except: nil, on: req.db)
             let area = Area()
             area.$municipality.id = try m.requireID()
@@ -137,7 +136,6 @@ struct AreasAdminController: RouteCollection {
         let area = try await loadArea(req, m)
         let form = req.form(AreaForm())
         do {
-            try req.checkCSRF(form.csrf)
             try EditToken.check(form.versie, current: area.snapshot)
             let (name, kind) = try await validateArea(form, m, except: area.id, on: req.db)
             let before = area.snapshot

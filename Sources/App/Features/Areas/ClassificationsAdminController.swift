@@ -50,7 +50,6 @@ struct ClassificationsAdminController: RouteCollection {
         let m = try await req.adminMunicipality()
         let form = req.form(ClassificationForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let name = Input.text(form.name, field: "name", max: 80).collect(into: &errors)
             let owner = Input.text(form.owner, field: "owner", max: 80, required: false).collect(into: &errors)
@@ -127,7 +126,6 @@ struct ClassificationsAdminController: RouteCollection {
         let c = try await loadClassification(req, m)
         let form = req.form(ClassificationForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let name = Input.text(form.name, field: "name", max: 80).collect(into: &errors)
             if let name, try await ClassificationGroup.query(on: req.db).filter(\.$classification.$id == c.requireID()).all()
@@ -158,7 +156,6 @@ struct ClassificationsAdminController: RouteCollection {
         let form = req.form(AssignmentForm())
         let chosen = form.group ?? [:]
         do {
-            try req.checkCSRF(form.csrf)
             let s = try await req.areas.snapshot(for: m, on: req.db)
             let groups = try await ClassificationGroup.query(on: req.db).filter(\.$classification.$id == c.requireID()).all()
             let groupByID = Dictionary(uniqueKeysWithValues: groups.map { ($0.id!.uuidString, $0) })

@@ -163,10 +163,9 @@ struct AdviceActionsController: RouteCollection {
     func save(req: Request) async throws -> Response {
         let user = try req.requireUser()
         let (m, advice, council) = try await load(req)
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        let values = FormParts.read(req).values
         guard let step = try await step(advice, council, m, req), step == values["stap"] else { throw AppError.forbidden }
         do {
-            try req.checkCSRF(values["csrf"])
             var errors: [FieldError] = []
             let text = Input.text(values["tekst"], field: "tekst", max: 4000).collect(into: &errors)
             let date = Input.day(values["datum"], field: "datum", errors: &errors)

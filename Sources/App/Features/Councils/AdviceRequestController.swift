@@ -56,7 +56,6 @@ struct AdviceRequestController: RouteCollection {
         let (m, councils, kind) = try await load(req)
         let values = FormParts.read(req).values
         do {
-            try req.checkCSRF(values["csrf"])
             var errors: [FieldError] = []
             let council = values["raad"].flatMap(UUID.init(uuidString:)).flatMap { id in councils.first { $0.id == id } }
             if council == nil { errors.append(FieldError("raad", "adviceRequest.councilMissing")) }

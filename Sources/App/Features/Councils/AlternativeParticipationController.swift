@@ -15,7 +15,6 @@ struct AlternativeParticipationController: RouteCollection {
         let values = FormParts.read(req).values
         guard let areaID = values["gebied"].flatMap(UUID.init(uuidString:)), let area = try await Area.find(areaID, on: req.db) else { throw AppError.notFound() }
         try await req.authorize(.coordinateArea(municipality: area.$municipality.id, area: areaID))
-        guard req.csrfValid(values["csrf"]) else { throw AppError(status: .forbidden, key: "form.csrf") }
         var errors: [FieldError] = []
         let text = Input.text(values["vorm"], field: "vorm", max: 2000).collect(into: &errors)
         let since = Format.parseDay(values["sinds"] ?? ""), decided = Format.parseDay(values["besluit"] ?? "")

@@ -40,7 +40,6 @@ struct CouncilSettingsAdminController: RouteCollection {
         let m = try await req.adminMunicipality()
         let form = req.form(SettingsForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let start = Format.parseDay(form.termStart ?? "")
             if start == nil { errors.append(FieldError("termStart", "councilWork.dateInvalid")) }

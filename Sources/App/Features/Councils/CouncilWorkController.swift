@@ -146,7 +146,6 @@ struct CouncilWorkController: RouteCollection {
         let (council, _, _) = try await Self.loadCouncil(req, coordinate: true)
         let form = req.form(MeetingForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             if (form.datum ?? "").isEmpty || Format.parseDay(form.datum ?? "") == nil { errors.append(FieldError("datum", "councilWork.dateInvalid")) }
             let start = Self.moment(day: form.datum, time: form.begin), end = Self.moment(day: form.datum, time: form.eind)

@@ -117,7 +117,6 @@ struct MembershipController: RouteCollection {
         if coordinate && !Permissions.allows(actor, .coordinateArea(municipality: council.$municipality.id, area: council.$area.id)) { throw AppError.forbidden }
         let values = FormParts.read(req).values
         do {
-            try req.checkCSRF(values["csrf"])
             req.flash(try await body(council, settings, values))
             return req.redirect(to: Site.councilMembers.link(council.id!.uuidString))
         } catch let failure as ValidationFailure {

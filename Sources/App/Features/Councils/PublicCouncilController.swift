@@ -82,7 +82,6 @@ struct PublicCouncilController: RouteCollection {
         let (m, area, council, settings) = try await publicContext(req)
         let values = FormParts.read(req).values
         var errors: [FieldError] = []
-        if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let name = Input.text(values["naam"], field: "naam", max: 120).collect(into: &errors)
         let email = Credentials.normaliseEmail(values["email"] ?? "", field: "email").collect(into: &errors)
         let phone = Input.text(values["telefoon"], field: "telefoon", max: 30, required: false).collect(into: &errors)

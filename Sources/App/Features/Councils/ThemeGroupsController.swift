@@ -74,7 +74,6 @@ struct ThemeGroupsController: RouteCollection {
         var values = parts
         values["gebieden"] = areaValues.joined(separator: ",")
         do {
-            try req.checkCSRF(values["csrf"])
             var errors: [FieldError] = []
             let topic = Input.text(values["onderwerp"], field: "onderwerp", max: 200).collect(into: &errors)
             let text = Input.text(values["omschrijving"], field: "omschrijving", max: 4000).collect(into: &errors)
@@ -185,7 +184,6 @@ struct ThemeGroupsController: RouteCollection {
         if manage { guard try await Self.manages(req, municipality: try m.requireID(), areas: g.areaIDs) else { throw AppError.forbidden } }
         let values = FormParts.read(req).values
         do {
-            try req.checkCSRF(values["csrf"])
             req.flash(try await body(m, g, values))
             return req.redirect(to: Site.themeGroup.link(m.slug, g.id!.uuidString))
         } catch let failure as ValidationFailure {

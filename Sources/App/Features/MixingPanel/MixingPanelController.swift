@@ -125,14 +125,13 @@ struct MixingPanelController: RouteCollection {
 
     func create(req: Request) async throws -> Response {
         let m = try await req.municipality { .assessOrganisation(municipality: $0) }
-        let values: Values = (try? req.content.decode([String: String].self)) ?? [:]
+        let values: Values = FormParts.read(req).values
         var current: MixingPanelRecord? = nil
         // Only a panel of this municipality can be the "now" of an ambition (another municipality's is never shown).
         if let id = values["currentID"].flatMap(UUID.init(uuidString:)) {
             current = try await MixingPanelRecord.query(on: req.db).filter(\.$id == id).filter(\.$municipality.$id == m.requireID()).first()
         }
         do {
-            try req.checkCSRF(values["csrf"])
             var positions: [String: Int] = [:]
             var notes: [String: String] = [:]
             var bad: [FieldError] = []

@@ -44,10 +44,9 @@ struct MixingPanelProfilesController: RouteCollection {
     }
 
     func saveProfiles(req: Request) async throws -> Response {
-        let actor = try await req.authorize(.administerInstallation)
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        try await req.authorize(.administerInstallation)
+        let values = FormParts.read(req).values
         do {
-            try req.checkCSRF(values["csrf"])
             let content = req.application.mixingPanelContent
             var errors: [FieldError] = []
             var updated: [String: [String: Int]] = [:]

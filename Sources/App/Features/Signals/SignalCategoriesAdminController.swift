@@ -46,7 +46,6 @@ struct SignalCategoriesAdminController: RouteCollection {
         let c = try await category(req, mid)
         let form = req.form(CategoryForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let days = Int(form.termDays ?? "")
             if days == nil || !(0...365).contains(days!) { errors.append(FieldError("termDays", "admin.signals.termInvalid")) }

@@ -139,7 +139,6 @@ struct SignalsAdminController: RouteCollection {
         let (m, mid) = try await Self.load(req)
         let form = req.form(RuleForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let position = Int(form.position ?? "")
             if position == nil { errors.append(FieldError("position", "admin.signals.positionInvalid")) }
@@ -185,8 +184,6 @@ struct SignalsAdminController: RouteCollection {
 
     func deleteRule(req: Request) async throws -> Response {
         let (m, mid) = try await Self.load(req)
-        let form = req.form(KeyForm())
-        do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await redisplay(req, m, failure) }
         guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
         try await req.db.transaction { db in
             try await rule.delete(on: db)
@@ -202,7 +199,6 @@ struct SignalsAdminController: RouteCollection {
         let values = FormParts.read(req).values
         let form = LadderForm(csrf: values["csrf"], days: (0..<6).map { values["days\($0)"] ?? "" }, role: (0..<6).map { values["role\($0)"] ?? "" })
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             var steps: [EscalationStep] = []
             for i in 0..<6 {
@@ -243,7 +239,6 @@ struct SignalsAdminController: RouteCollection {
         let (m, mid) = try await Self.load(req)
         let form = req.form(SettingsForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let jurisdiction = (form.jurisdiction ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             if jurisdiction.isEmpty || jurisdiction.count > 100 || !jurisdiction.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" }) {

@@ -97,9 +97,8 @@ struct StaffSignalsController: RouteCollection {
         let (signal, actor, handles) = try await load(req)
         if requireHandling && !handles { throw AppError.forbidden }
         guard permission(signal, actor) else { throw AppError.forbidden }
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        let values = FormParts.read(req).values
         do {
-            try req.checkCSRF(values["csrf"])
             let message = try await body(signal, user, values)
             req.flash(message)
             return req.redirect(to: Site.signal.link(signal.trackingCode))

@@ -136,10 +136,9 @@ struct TrackingController: RouteCollection {
     /// The answer is for staff only (it may hold personal details): it is stored as an internal note.
     func answer(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        let values = FormParts.read(req).values
         guard Self.isReporter(req, signal) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
-        if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let text = Input.text(values["antwoord"], field: "antwoord", max: SignalRules.descriptionLimit).collect(into: &errors)
         if signal.state != .reactieGevraagd { throw AppError(status: .conflict, key: "signal.answer.notAsked") }
         guard errors.isEmpty, let text else {
@@ -158,10 +157,9 @@ struct TrackingController: RouteCollection {
 
     func feedback(req: Request) async throws -> Response {
         let signal = try await Self.find(req)
-        let values = (try? req.content.decode([String: String].self)) ?? [:]
+        let values = FormParts.read(req).values
         guard Self.isReporter(req, signal) else { throw AppError(status: .forbidden, key: "signal.track.keyMissing") }
         var errors: [FieldError] = []
-        if !req.csrfValid(values["csrf"]) { errors.append(FieldError("formulier", "form.csrf")) }
         let answer = values["tevreden"]
         if answer != "ja" && answer != "nee" { errors.append(FieldError("tevreden", "signal.feedback.missing")) }
         let text = Input.text(values["toelichting"], field: "toelichting", max: 2000, required: false).collect(into: &errors)

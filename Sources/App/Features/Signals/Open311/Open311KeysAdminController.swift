@@ -17,7 +17,6 @@ struct Open311KeysAdminController: RouteCollection {
         let (m, mid) = try await SignalsAdminController.load(req)
         let form = req.form(SignalsAdminController.KeyForm())
         do {
-            try req.checkCSRF(form.csrf)
             var errors: [FieldError] = []
             let name = Input.text(form.name, field: "name", max: 120).collect(into: &errors)
             guard errors.isEmpty, let name else { throw ValidationFailure(errors) }
@@ -35,8 +34,6 @@ struct Open311KeysAdminController: RouteCollection {
 
     func revokeKey(req: Request) async throws -> Response {
         let (m, mid) = try await SignalsAdminController.load(req)
-        let form = req.form(SignalsAdminController.KeyForm())
-        do { try req.checkCSRF(form.csrf) } catch let failure as ValidationFailure { return try await SignalsAdminController().redisplay(req, m, failure) }
         guard let id = req.parameters.get("key", as: UUID.self), let key = try await Open311Key.find(id, on: req.db), key.$municipality.id == mid else { throw AppError.notFound() }
         if key.revokedAt == nil {
             key.revokedAt = req.application.clock()
