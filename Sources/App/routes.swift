@@ -35,6 +35,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AlternativeParticipationController())
     try app.register(collection: ThemeGroupsController())
     try app.register(collection: CouncilSettingsAdminController())
+    try app.register(collection: WorkController())
 
     // What features add to the public area page (the area feature does not depend on them).
     app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection()], mapLayers: [SignalDotsLayer()])

@@ -57,11 +57,14 @@ def submit_button(form):
 
 
 def log_in(driver, base_url, email, password) -> None:
-    """Checks the login page with axe, then signs in through it (support.login) and checks /beheer."""
+    """Checks the login page with axe, signs in through it (support.login), lands on "Mijn werk", then opens /beheer."""
     open_page(driver, base_url + "/inloggen")
     axe_check(driver, "inloggen")
     login(driver, base_url, email, password)
-    assert path_of(driver) == "/beheer", f"login as {email} did not land on /beheer but {driver.current_url}"
+    assert path_of(driver) == "/werk", f"login as {email} did not land on /werk but {driver.current_url}"
+    assert "Mijn werk" in driver.title
+    axe_check(driver, "mijn-werk")
+    open_page(driver, base_url + "/beheer")
     axe_check(driver, "beheer")
 
 

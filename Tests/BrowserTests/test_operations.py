@@ -173,5 +173,5 @@ def test_login_return_value_cannot_inject_headers(base_url, admin_email, admin_p
     r = session.post(f"{base_url}/inloggen", data={"csrf": token, "email": admin_email, "password": admin_password,
                                                       "terug": "/\r\nSet-Cookie: injected=1; Path=/"}, allow_redirects=False, timeout=10)
     assert r.status_code == 303
-    assert r.headers["Location"] == "/beheer"
+    assert r.headers["Location"] == "/werk", "the start page after login: Mijn werk"
     assert "injected" not in r.headers.get("Set-Cookie", "")

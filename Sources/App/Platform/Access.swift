@@ -81,6 +81,7 @@ struct AccessMiddleware: AsyncMiddleware {
 enum StaffNavigation {
     struct Item { var titleKey: String; var path: String; var access: Access }
     static let items: [Item] = [
+        Item(titleKey: "nav.work", path: Site.work.link(), access: .signedIn),
         Item(titleKey: "nav.signals", path: Site.signalInbox.link(), access: .action(.viewSignal)),
         Item(titleKey: "nav.councils", path: Site.councilWork.link(), access: .anyOf([.followCouncilWork, .coordinateArea])),
         Item(titleKey: "nav.admin", path: Site.admin.link(), access: .action(.administer)),

@@ -7,7 +7,21 @@ extension FieldError: FieldErrorText {}
 struct PageMeta: Encodable {
     struct Crumb: Encodable { var title: String; var href: String; var current: Bool }
     struct NavItem: Encodable { var title: String; var href: String; var current: Bool }
-    struct ErrorLink: Encodable { var href: String; var message: String }
+    /// A line of the error summary: "Label: message", the label taken from the page's field when the page is
+    /// rendered (fields are built after the page frame), so the summary names the question it is about.
+    struct ErrorLink: Encodable {
+        var href: String
+        var message: String
+        var field: String
+        let labels: FieldLabels?
+        enum CodingKeys: String, CodingKey { case href, message }
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(href, forKey: .href)
+            let label = labels?.label(for: field)
+            try c.encode(label.map { "\($0): " + message } ?? message, forKey: .message)
+        }
+    }
     struct UserBadge: Encodable { var name: String; var role: String }
 
     var title: String
@@ -49,8 +63,9 @@ extension Request {
         var nav = [PageMeta.NavItem(title: t("nav.home"), href: "/", current: url.path == "/")]
         if let user {
             // Exactly what the role may open: the same rule the routes check (`AccessMiddleware`).
-            for item in StaffNavigation.items where item.access.kinds.contains(where: { user.mayEver($0) }) {
-                nav.append(.init(title: t(item.titleKey), href: item.path, current: url.path.hasPrefix(item.path)))
+            for item in StaffNavigation.items where item.access == .signedIn || item.access.kinds.contains(where: { user.mayEver($0) }) {
+                let current = url.path == item.path || (item.access != .signedIn && url.path.hasPrefix(item.path + "/"))
+                nav.append(.init(title: t(item.titleKey), href: item.path, current: current))
             }
         } else {
             nav.append(.init(title: t("nav.login"), href: Site.login.link(), current: url.path == Site.login.link()))
@@ -66,7 +81,7 @@ extension Request {
             isAdmin: user?.mayEver(.administer) ?? false,
             breadcrumbs: url.path == "/" ? [] : crumbItems,
             nav: nav,
-            errors: errors.map { .init(href: "#" + $0.field, message: t($0)) },
+            errors: errors.map { .init(href: "#" + $0.field, message: t($0), field: $0.field, labels: fieldLabels) },
             status: status,
             demo: application.config.loadDemo,
             alternateCalendar: nil
@@ -107,6 +122,7 @@ struct FieldView: Encodable {
             Option(value: o.value, label: o.label, selected: chosen.contains(o.value), id: i == 0 ? name : "\(name)-\(i)")
         }
         error = errors.first(where: { $0.field == name }).map { req.t($0) }
+        if !label.isEmpty { req.fieldLabels.register(name, label) }
         let ids = [description == nil ? nil : "\(name)-uitleg", error == nil ? nil : "\(name)-fout"].compactMap { $0 }
         describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
     }
@@ -178,11 +194,32 @@ enum Format {
     }
 
     /// A yyyy-MM-dd text as the start of that day in the Netherlands (nil for a date that does not exist).
+    /// A day typed as yyyy-mm-dd, in a sane window (1900–2199): "22026-05-01" is a typing error, not a date.
     static func parseDay(_ text: String) -> Date? {
-        DutchTime.date(from: text, pattern: "yyyy-MM-dd")
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t.wholeMatch(of: /(19|20|21)[0-9]{2}-[01][0-9]-[0-3][0-9]/) != nil else { return nil }
+        return DutchTime.date(from: t, pattern: "yyyy-MM-dd")
     }
 
     static func isoDate(_ date: Date) -> String {
         DutchTime.string(from: date, pattern: "yyyy-MM-dd'T'HH:mm:ssxxx")
+    }
+}
+
+/// The labels of the fields on the page being built, for the error summary.
+final class FieldLabels: @unchecked Sendable {
+    private let lock = NSLock()
+    private var labels: [String: String] = [:]
+    func register(_ name: String, _ label: String) { lock.lock(); labels[name] = label; lock.unlock() }
+    func label(for name: String) -> String? { lock.lock(); defer { lock.unlock() }; return labels[name] }
+}
+
+extension Request {
+    private struct FieldLabelsKey: StorageKey { typealias Value = FieldLabels }
+    var fieldLabels: FieldLabels {
+        if let existing = storage[FieldLabelsKey.self] { return existing }
+        let made = FieldLabels()
+        storage[FieldLabelsKey.self] = made
+        return made
     }
 }

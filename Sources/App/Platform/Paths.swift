@@ -86,6 +86,7 @@ enum Site {
     static let trackingAnswer = tracking("reactie")
     static let trackingFeedback = tracking("tevredenheid")
     // Staff
+    static let work = SitePath("werk")
     static let signalInbox = SitePath("werk", "meldingen")
     static let signalDashboard = signalInbox("overzicht")
     static let signal = signalInbox(":code")

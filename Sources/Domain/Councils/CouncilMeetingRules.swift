@@ -29,6 +29,27 @@ public enum CouncilMeetingRules {
         return String(letters.prefix(3)).padding(toLength: 3, withPad: "X", startingAt: 0)
     }
 
+    /// Codes for all councils of a municipality, in a stable order (the areas' order), each unique: the first
+    /// three letters where free, else the initials of the words ("Oss Noord West" → "ONW"), else the first
+    /// letter with the last two of the name, else a number. Decision numbers stay unique per municipality even
+    /// when several areas start with the same word ("Oss Centrum", "Oss Zuid").
+    public static func councilCodes(_ areaNames: [String]) -> [String] {
+        var taken: Set<String> = []
+        return areaNames.map { name in
+            let words = name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "nl_NL")).uppercased()
+                .split(whereSeparator: { !($0.isLetter && $0.isASCII) }).map(String.init)
+            let letters = words.joined()
+            let pad = { (s: String) in String(s.prefix(3)).padding(toLength: 3, withPad: "X", startingAt: 0) }
+            var candidates = [pad(letters)]
+            if words.count >= 2 { candidates.append(pad(words.map { String($0.prefix(1)) }.joined() + (words.last.map { String($0.dropFirst()) } ?? ""))) }
+            if letters.count >= 3 { candidates.append(String(letters.prefix(1)) + String(letters.suffix(2))) }
+            candidates += (1...99).map { String(letters.prefix(1)) + String(format: "%02d", $0) }
+            let code = candidates.first { !taken.contains($0) } ?? UUID().uuidString.prefix(3).uppercased()
+            taken.insert(code)
+            return code
+        }
+    }
+
     public enum MeetingProblem: String, Error, Sendable { case endBeforeStart, plannedInThePast, heldInTheFuture }
 
     /// Problems with a meeting as entered: it ends before it starts, is planned in the past, or is marked held before it took place.

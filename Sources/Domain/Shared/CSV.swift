@@ -44,3 +44,22 @@ public enum CSV {
         }
     }
 }
+
+/// Writes CSV (RFC 4180, UTF-8) that is safe to open in a spreadsheet: a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return is prefixed with an apostrophe so it is never run as a formula
+/// (OWASP "CSV injection"); fields with commas, quotes or line breaks are quoted.
+public enum CSVWriter {
+    public static func cell(_ value: String) -> String {
+        var v = value
+        if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { v = "'" + v }
+        if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) {
+            v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return v
+    }
+
+    /// A document with a header row; lines end with CRLF as RFC 4180 says.
+    public static func document(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(cell).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+}

@@ -85,9 +85,10 @@ struct AuthTests {
 
     @Test func onlyLocalReturnAddressesAreFollowed() {
         #expect(AuthController.safeReturn("/beheer/logboek") == "/beheer/logboek")
-        #expect(AuthController.safeReturn("//evil.example") == "/beheer")
-        #expect(AuthController.safeReturn("https://evil.example") == "/beheer")
-        #expect(AuthController.safeReturn(nil) == "/beheer")
+        #expect(AuthController.safeReturn("//evil.example") == "/werk")
+        #expect(AuthController.safeReturn("https://evil.example") == "/werk")
+        #expect(AuthController.safeReturn(nil) == "/werk", "without a return address: Mijn werk")
+        #expect(AuthController.safeReturn("/beheer", role: .areaCoordinator) == "/werk", "admin pages only for admins")
     }
 
     @Test func userCreateCommandMakesTheFirstAdmin() async throws {

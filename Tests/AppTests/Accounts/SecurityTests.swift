@@ -25,7 +25,7 @@ struct SecurityTests {
             for attack in attacks {
                 let response = try await login(TestBrowser(app), "anne@oss.test", Fixture.password, terug: attack)
                 #expect(response.status == .seeOther)
-                #expect(response.headers.first(name: .location) == "/", "\(attack.debugDescription) falls back to the start page")
+                #expect(response.headers.first(name: .location) == "/werk", "\(attack.debugDescription) falls back to the start page")
                 #expect(!(response.headers[.setCookie].joined().contains("injected")))
                 #expect(response.headers.count(where: { $0.name.lowercased() == "set-cookie" }) <= 1)
             }

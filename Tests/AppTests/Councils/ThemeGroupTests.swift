@@ -24,7 +24,7 @@ struct ThemeGroupTests {
             let ok = try await admin.submit(Self.list, [("onderwerp", "Groen in de wijk"), ("omschrijving", "Meer bomen."), ("gebieden[]", ruwaard.id!.uuidString),
                                                      ("gebieden[]", schadewijk.id!.uuidString), ("begin", "2026-11-01"), ("eind", "2027-06-01")])
             #expect(ok.status == .seeOther)
-            let group = try #require(try await ThemeGroup.query(on: app.db).first())
+            let group = try #require(try await ThemeGroup.query(on: app.db).filter(\.$topic == "Groen in de wijk").first())
             #expect(group.areaIDs.count == 2)
             let page = Self.list + "/\(group.id!)"
 
@@ -65,7 +65,7 @@ struct ThemeGroupTests {
             let co = try await CouncilWorkTests.coordinator(app)
             #expect(try await co.submit(Self.list, [("onderwerp", "Verkeer"), ("omschrijving", "Veilig naar school."), ("gebieden[]", ruwaard.id!.uuidString),
                                                     ("begin", "2026-11-01"), ("eind", "2027-06-01")]).status == .seeOther)
-            let group = try #require(try await ThemeGroup.query(on: app.db).first())
+            let group = try #require(try await ThemeGroup.query(on: app.db).filter(\.$topic == "Verkeer").first())
             let other = try await CouncilWorkTests.coordinator(app, area: "schadewijk")
             let foreign = try await other.submit(Self.list, [("onderwerp", "Parkeren"), ("omschrijving", "x"), ("gebieden[]", ruwaard.id!.uuidString), ("begin", "2026-11-01"), ("eind", "2027-06-01")])
             #expect(foreign.status == .unprocessableEntity && foreign.text.contains("Kies alleen gebieden waarvoor u wijkcoördinator bent"))

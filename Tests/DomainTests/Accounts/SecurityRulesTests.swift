@@ -91,3 +91,18 @@ struct PasswordStrengthTests {
         #expect(t.reservingAttempt(at: start.addingTimeInterval(4 + 15 * 60 + 1)) != nil, "after the lock a new attempt counts again")
     }
 }
+
+@Suite("CSV that spreadsheets open safely")
+struct CSVWriterTests {
+    @Test(arguments: [("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+31612345678", "'+31612345678"), ("-2", "'-2"), ("@cmd", "'@cmd"),
+                      ("gewoon", "gewoon"), ("a,b", "\"a,b\""), ("zei \"hoi\"", "\"zei \"\"hoi\"\"\""), ("regel\nnog een", "\"regel\nnog een\"")])
+    func cells(value: String, expected: String) {
+        #expect(CSVWriter.cell(value) == expected)
+    }
+
+    @Test func aDocumentReadsBackAsWritten() {
+        let doc = CSVWriter.document(header: ["code", "tekst"], rows: [["SIG-1", "a, b"], ["SIG-2", "=1+1"]])
+        #expect(doc.hasPrefix("code,tekst\r\n"))
+        #expect(CSV.rows(doc.replacingOccurrences(of: "\r\n", with: "\n")) == [["code", "tekst"], ["SIG-1", "a, b"], ["SIG-2", "'=1+1"]])
+    }
+}

@@ -29,3 +29,15 @@ struct CouncilMeetingRulesTests {
         #expect(CouncilMeetingRules.problems(start: now - 48 * hour, end: now - 46 * hour, status: .held, now: now).isEmpty)
     }
 }
+
+@Suite("Council codes in decision numbers")
+struct CouncilCodeTests {
+    @Test func codesAreUniqueWithinAMunicipality() {
+        let names = ["Oss Centrum", "Oss Noord West", "Oss Noord Oost", "Oss Zuid", "Ruwaard", "Schadewijk", "Ravenstein", "Berghem", "Berghem-Zuid"]
+        let codes = CouncilMeetingRules.councilCodes(names)
+        #expect(Set(codes).count == names.count, "\(codes)")
+        #expect(codes[0] == "OSS" && codes[4] == "RUW" && codes[5] == "SCH" && codes[6] == "RAV")
+        #expect(codes.allSatisfy { $0.count == 3 })
+        #expect(CouncilMeetingRules.councilCodes(names) == codes, "stable: the same names give the same codes")
+    }
+}

@@ -35,7 +35,7 @@ struct AuthController: RouteCollection {
     /// injection, no open redirect. Admin pages only for admins.
     static func safeReturn(_ raw: String?, role: Role = .admin) -> String {
         let admin = Permissions.mayEver(role, .administer)
-        let home = admin ? Site.admin.link() : Site.home.link()
+        let home = Site.work.link() // "Mijn werk": what needs action now
         guard let path = ReturnPath.validated(raw) else { return home }
         if path.hasPrefix(Site.admin.link()) && !admin { return home }
         return path

@@ -81,14 +81,15 @@ struct MeetingWorkController: RouteCollection {
                 FieldView(req, name: "titel", label: req.t("councilWork.itemTitle"), value: values["titel"] ?? "", errors: errors),
                 FieldView(req, name: "toelichting", label: req.t("councilWork.itemDetails"), type: "textarea", value: values["toelichting"] ?? "", optional: true, errors: errors),
             ], csrf: csrf, showRequiredNote: false))
+            // Decisions are taken in a meeting that has started: no form for a meeting still ahead.
             let open = try await CouncilAdvice.query(on: req.db).filter(\.$council.$id == council.requireID()).filter(\.$decisionID == nil).sort(\.$subject).all()
-            forms.append(FormView(action: base + "/besluiten", submitLabel: req.t("councilWork.addDecision"), fields: [
+            if meeting.startsAt <= req.application.clock() { forms.append(FormView(action: base + "/besluiten", submitLabel: req.t("councilWork.addDecision"), fields: [
                 FieldView(req, name: "soort", label: req.t("councilWork.decisionKind"), type: "radios", value: values["soort"] ?? "",
                           options: CouncilMeetingRules.DecisionKind.allCases.map { (value: $0.rawValue, label: req.t("councilWork.decision.\($0.rawValue)")) }, errors: errors),
                 FieldView(req, name: "tekst", label: req.t("councilWork.decisionText"), type: "textarea", value: values["tekst"] ?? "", errors: errors),
                 FieldView(req, name: "advies", label: req.t("councilWork.decisionAdvice"), type: "select", value: values["advies"] ?? "", description: req.t("councilWork.decisionAdviceHelp"),
                           optional: true, options: [(value: "", label: req.t("councilWork.noAdvice"))] + open.map { (value: $0.id!.uuidString, label: $0.subject) }, errors: errors),
-            ], csrf: csrf, showRequiredNote: false))
+            ], csrf: csrf, showRequiredNote: false)) }
         }
         var documentField = FieldView(req, name: "document", label: req.t("councilWork.document"), type: "file",
                                       description: req.t("councilWork.documentHelp", String(CouncilMeetingRules.maxDocumentBytes / 1024 / 1024)), errors: errors)
@@ -217,7 +218,6 @@ struct MeetingWorkController: RouteCollection {
             guard errors.isEmpty, let kind, let text else { throw ValidationFailure(errors) }
             let adopted = advice
             let year = DutchTime.calendar.component(.year, from: meeting.startsAt)
-            let area = try await Area.find(council.$area.id, on: req.db)
             var attempt = 0
             while true {
             attempt += 1
@@ -229,7 +229,7 @@ struct MeetingWorkController: RouteCollection {
                 decision.$meeting.id = try meeting.requireID()
                 decision.year = year
                 decision.sequence = sequence
-                decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: CouncilMeetingRules.councilCode(area?.name ?? council.name), sequence: sequence)
+                decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: try await CouncilCode.of(council, on: db), sequence: sequence)
                 decision.kind = kind
                 decision.text = text
                 decision.adviceID = adopted?.id

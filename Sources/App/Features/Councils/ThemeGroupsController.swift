@@ -39,11 +39,15 @@ struct ThemeGroupsController: RouteCollection {
         let members = groups.isEmpty ? [] : try await ThemeGroupMember.query(on: req.db).filter(\.$group.$id ~~ groups.compactMap(\.id)).filter(\.$leftOn == nil).all()
         var form: FormView? = nil
         if try await Self.manages(req, municipality: mid, areas: nil) {
+            // Only the areas this user may start a group for (a coordinator: their own).
+            let coordinator = try await req.optionalActor()
             let selected = Set((values["gebieden"] ?? "").split(separator: ",").map(String.init))
             form = FormView(action: Site.themeGroups.link(m.slug), submitLabel: req.t("themeGroup.create"), fields: [
                 FieldView(req, name: "onderwerp", label: req.t("themeGroup.topic"), value: values["onderwerp"] ?? "", errors: errors),
                 FieldView(req, name: "omschrijving", label: req.t("themeGroup.description"), type: "textarea", value: values["omschrijving"] ?? "", errors: errors),
-                FieldView(req, name: "gebieden", label: req.t("themeGroup.areas"), type: "checkboxes", options: s.areas.map { (value: $0.id.uuidString, label: $0.name) },
+                FieldView(req, name: "gebieden", label: req.t("themeGroup.areas"), type: "checkboxes",
+                          options: s.areas.filter { a in coordinator.map { Permissions.allows($0, .coordinateArea(municipality: mid, area: a.id)) } ?? false }
+                            .map { (value: $0.id.uuidString, label: $0.name) },
                           selected: selected, errors: errors),
                 FieldView(req, name: "begin", label: req.t("themeGroup.start"), type: "date", value: values["begin"] ?? Format.isoDay(req.application.clock()), errors: errors),
                 FieldView(req, name: "eind", label: req.t("themeGroup.end"), type: "date", value: values["eind"] ?? "", description: req.t("themeGroup.endHelp"), errors: errors),
@@ -65,13 +69,9 @@ struct ThemeGroupsController: RouteCollection {
     func create(req: Request) async throws -> Response {
         let m = try await municipality(req)
         guard try await Self.manages(req, municipality: try m.requireID(), areas: nil) else { throw AppError.forbidden }
-        let parts = FormParts.read(req).values
-        // Checkboxes arrive as gebieden[] with several values; FormParts keeps the last, so read them from the body.
-        let areaValues = (req.body.string ?? "").split(separator: "&").compactMap { pair -> String? in
-            let kv = pair.split(separator: "=", maxSplits: 1)
-            return kv.count == 2 && kv[0].removingPercentEncoding == "gebieden[]" ? String(kv[1]).removingPercentEncoding : nil
-        }
-        var values = parts
+        let form = FormParts.read(req)
+        let areaValues = form.all["gebieden[]"] ?? [] // checkboxes: every value of the name
+        var values = form.values
         values["gebieden"] = areaValues.joined(separator: ",")
         do {
             var errors: [FieldError] = []

@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import Domain
 
 /// The staff inbox as a query, testable without HTTP: the signals an actor may see with a filter, in the
@@ -25,6 +26,10 @@ struct InboxQuery {
         var overdueOnly = false
         var sort: Sort = .deadline
         var page = 1
+        /// Free text: a tracking code, or words in the description or the place.
+        var search: String?
+        /// Only signals assigned to this user.
+        var assignedTo: UUID?
 
         init() {}
 
@@ -38,6 +43,7 @@ struct InboxQuery {
             overdueOnly = q[String.self, at: "te_laat"] == "ja"
             sort = q[String.self, at: "sorteer"].flatMap(Sort.init(rawValue:)) ?? .deadline
             page = min(100_000, max(1, q[Int.self, at: "pagina"] ?? 1))
+            search = q[String.self, at: "zoek"].map { String($0.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
@@ -56,7 +62,8 @@ struct InboxQuery {
         SignalFilter.scope(of: actor, municipality: municipality).apply(to: Signal.query(on: db))
     }
 
-    static func run(_ filter: Filter, actor: Actor, municipality mid: UUID, categories: [SignalCategory], now: Date, on db: any Database) async throws -> Result {
+    static func run(_ filter: Filter, actor: Actor, municipality mid: UUID, categories: [SignalCategory], now: Date,
+                    pageSize: Int = InboxQuery.pageSize, on db: any Database) async throws -> Result {
         // An alderman's list: only what was escalated to the alderman (the "laatste redmiddel").
         let onlyEscalations = Permissions.signalListShowsOnlyEscalations(actor.role)
         let escalated = onlyEscalations ? try await SignalEscalation.query(on: db).filter(\.$role == actor.role).all(\.$signal.$id) : []
@@ -69,6 +76,20 @@ struct InboxQuery {
             if let department = filter.department { b.filter(\.$department.$id == department) }
             if let state = filter.state { b.filter(\.$state == state) } else if filter.openOnly || filter.overdueOnly { b.filter(\.$state ~~ SignalJobs.openStates) }
             if filter.overdueOnly { b.filter(\.$deadline < now) }
+            if let user = filter.assignedTo { b.filter(\.$assignee.$id == user) }
+            if let term = filter.search {
+                if let code = TrackingCode.normalise(term) {
+                    b.filter(\.$trackingCode == code)
+                } else {
+                    // Case-insensitive words in the description or the place (LIKE's wildcards in the term are escaped).
+                    let pattern = "%" + term.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                        .replacingOccurrences(of: "_", with: "\\_") + "%"
+                    b.group(.or) { or in
+                        or.filter(.custom(SQLQueryString("lower(description) LIKE \(bind: pattern) ESCAPE '\\'")))
+                        or.filter(.custom(SQLQueryString("lower(place) LIKE \(bind: pattern) ESCAPE '\\'")))
+                    }
+                }
+            }
             if onlyEscalations { b.filter(\.$id ~~ escalated) }
             return b
         }

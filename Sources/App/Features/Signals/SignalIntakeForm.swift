@@ -83,7 +83,9 @@ struct SignalInput: Sendable {
             let digits = raw.filter(\.isNumber)
             if raw.allSatisfy({ $0.isNumber || " +-()".contains($0) }) && (10...15).contains(digits.count) { phone = raw } else { errors.append(FieldError("telefoon", "signal.contact.phone")) }
         }
-        if requireConsent && (email != nil || phone != nil) && !consent { errors.append(FieldError("toestemming", "signal.contact.consent")) }
+        // An e-mail address is for updates on this report and needs no consent; a phone number is only for being
+        // called about it, which the reporter must agree to.
+        if requireConsent && phone != nil && !consent { errors.append(FieldError("toestemming", "signal.contact.consent")) }
         var photo: (contentType: String, data: Data)? = nil
         if let data = self.photo, !data.isEmpty {
             switch ImageUpload.accept(data, keepMetadata: keepPhotoLocation) {

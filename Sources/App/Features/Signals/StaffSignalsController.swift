@@ -8,6 +8,7 @@ struct StaffSignalsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let view = routes.access(.action(.viewSignal)), handle = routes.access(.action(.handleSignal))
         view.get(Site.signalInbox.route, use: inbox)
+        view.get(Site.signalInbox("export.csv").route, use: export)
         view.get(Site.signalDashboard.route, use: dashboard)
         view.get(Site.signal.route, use: show)
         view.get(Site.signal("foto").route, use: photo)
@@ -23,11 +24,36 @@ struct StaffSignalsController: RouteCollection {
     func inbox(req: Request) async throws -> View {
         let actor = try await req.actor()
         let m = try await req.workMunicipality()
-        let filter = InboxQuery.Filter(query: req.query)
+        let filter = Self.filter(req, actor)
         let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == m.requireID()).sort(\.$position).all()
         let result = try await InboxQuery.run(filter, actor: actor, municipality: m.requireID(), categories: categories, now: req.application.clock(), on: req.db)
         return try await req.view.render("Signals/inbox", try await InboxPage.make(req, m, actor: actor, filter: filter, result: result, categories: categories))
     }
+
+    static func filter(_ req: Request, _ actor: Actor) -> InboxQuery.Filter {
+        var filter = InboxQuery.Filter(query: req.query)
+        if req.query[String.self, at: "mij"] == "ja" { filter.assignedTo = actor.userID }
+        return filter
+    }
+
+    /// The filtered list as CSV (UTF-8, a header, safe in spreadsheets): never contact details, and phone
+    /// numbers and e-mail addresses in the texts masked, whoever exports.
+    func export(req: Request) async throws -> Response {
+        let actor = try await req.actor()
+        let m = try await req.workMunicipality()
+        var filter = Self.filter(req, actor)
+        filter.page = 1
+        let categories = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == m.requireID()).sort(\.$position).all()
+        let now = req.application.clock()
+        let result = try await InboxQuery.run(filter, actor: actor, municipality: m.requireID(), categories: categories, now: now, pageSize: Self.exportLimit, on: req.db)
+        let csv = try await InboxExport.csv(req, m, signals: result.signals, categories: categories, now: now)
+        var headers = HTTPHeaders()
+        headers.contentType = HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"meldingen-\(m.slug)-\(Format.isoDay(now)).csv\"")
+        return Response(status: .ok, headers: headers, body: .init(string: csv))
+    }
+
+    static let exportLimit = 10_000
 
     // MARK: Dashboard
 

@@ -21,6 +21,7 @@ struct InboxPage: Encodable {
     var previous: String?
     var next: String?
     var pageLabel: String
+    var exportHref: String
 
     /// The inbox page for a query's result: rows, filters, the escalations addressed to the user, paging.
     static func make(_ req: Request, _ m: Municipality, actor: Actor, filter: InboxQuery.Filter, result: InboxQuery.Result,
@@ -52,6 +53,7 @@ struct InboxPage: Encodable {
         }.prefix(50)
         let stateOptions = [(value: "", label: req.t("signal.filter.anyState"))] + SignalState.allCases.map { (value: $0.rawValue, label: req.t("signal.state." + $0.rawValue)) }
         var filters = [
+            FieldView(req, name: "zoek", label: req.t("signal.filter.search"), type: "search", value: filter.search ?? "", optional: true),
             FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: filter.area?.uuidString ?? "", optional: true,
                       options: [(value: "", label: req.t("signal.filter.all"))] + snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }),
             FieldView(req, name: "categorie", label: req.t("signal.filter.category"), type: "select", value: filter.category?.uuidString ?? "", optional: true,
@@ -61,6 +63,7 @@ struct InboxPage: Encodable {
             FieldView(req, name: "status", label: req.t("signal.filter.state"), type: "select", value: filter.state?.rawValue ?? "", optional: true, options: stateOptions),
             FieldView(req, name: "open", label: req.t("signal.filter.openOnly"), type: "checkbox", value: filter.openOnly ? "ja" : ""),
             FieldView(req, name: "te_laat", label: req.t("signal.filter.overdue"), type: "checkbox", value: filter.overdueOnly ? "ja" : ""),
+            FieldView(req, name: "mij", label: req.t("signal.filter.mine"), type: "checkbox", value: filter.assignedTo != nil ? "ja" : ""),
             FieldView(req, name: "sorteer", label: req.t("signal.filter.sort"), type: "select", value: filter.sort.rawValue, optional: true,
                       options: InboxQuery.Sort.allCases.map { (value: $0.rawValue, label: req.t("signal.sort." + $0.labelKey)) }),
         ]
@@ -77,7 +80,8 @@ struct InboxPage: Encodable {
         return InboxPage(
             page: req.page(heading, municipality: m.name), heading: heading, municipality: m.name, rows: rows, total: result.total, overdueCount: result.overdue,
             filters: filters, escalations: Array(escalations), previous: filter.page > 1 ? pageLink(filter.page - 1) : nil,
-            next: filter.page < pages ? pageLink(filter.page + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(filter.page), String(pages)))
+            next: filter.page < pages ? pageLink(filter.page + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(filter.page), String(pages)),
+            exportHref: Site.signalInbox("export.csv").link() + (req.url.query.map { "?" + $0 } ?? ""))
     }
 }
 

@@ -23,6 +23,8 @@ struct TrackingController: RouteCollection {
         var category: String
         var area: String?
         var reported: String
+        var description: String?
+        var place: String?
         var status: String
         var statusClass: String
         var publicStatus: String
@@ -42,14 +44,23 @@ struct TrackingController: RouteCollection {
         let raw = req.query[String.self, at: "code"]
         var errors: [FieldError] = []
         if let raw {
-            if let code = TrackingCode.normalise(raw) { return req.redirect(to: Site.tracking.link(code)) }
-            errors.append(FieldError("code", raw.isEmpty ? "signal.track.codeMissing" : "signal.track.codeFormat"))
+            if let code = TrackingCode.normalise(raw) {
+                if try await Signal.query(on: req.db).filter(\.$trackingCode == code).count() > 0 { return req.redirect(to: Site.tracking.link(code)) }
+                errors.append(FieldError("code", "signal.track.unknownCode", [code]))
+            } else {
+                errors.append(FieldError("code", raw.isEmpty ? "signal.track.codeMissing" : "signal.track.codeFormat"))
+            }
         }
+        return try await Self.lookupPage(req, raw: raw, errors: errors)
+    }
+
+    /// The search form, with the code that was typed and what is wrong with it (also for an unknown code in the address).
+    static func lookupPage(_ req: Request, raw: String?, errors: [FieldError]) async throws -> Response {
         let heading = req.t("signal.track.lookupHeading")
         return try await req.render("Signals/lookup", LookupPage(
             page: req.page(heading, errors: errors), heading: heading,
             field: FieldView(req, name: "code", label: req.t("signal.track.code"), value: raw ?? "", description: req.t("signal.track.codeHelp"), errors: errors)),
-            status: errors.isEmpty ? .ok : .badRequest)
+            status: errors.isEmpty ? .ok : (errors.contains { $0.key == "signal.track.unknownCode" } ? .notFound : .badRequest))
     }
 
     static func find(_ req: Request) async throws -> Signal {
@@ -59,7 +70,10 @@ struct TrackingController: RouteCollection {
     }
 
     func track(req: Request) async throws -> Response {
-        let signal = try await Self.find(req)
+        let typed = req.parameters.get("code") ?? ""
+        guard let code = TrackingCode.normalise(typed), let signal = try await Signal.query(on: req.db).filter(\.$trackingCode == code).first() else {
+            return try await Self.lookupPage(req, raw: typed, errors: [FieldError("code", TrackingCode.normalise(typed) == nil ? "signal.track.codeFormat" : "signal.track.unknownCode", [typed])])
+        }
         // A link from an older mail with the key in the query: keep the key in a cookie, and show the page without it.
         if let key = req.query[String.self, at: "sleutel"] { return Self.rememberKey(req, signal, key: key) }
         return try await req.render("Signals/track", trackPage(req, signal, values: [:], errors: []))
@@ -125,6 +139,9 @@ struct TrackingController: RouteCollection {
         return TrackPage(
             page: req.page(heading, errors: errors, status: req.takeFlash()), heading: heading, code: signal.trackingCode,
             category: category.name(lang), area: area?.name, reported: Format.dateTime(signal.reportedAt, lang),
+            // What and where, for subjects that are public (never phone numbers or e-mail addresses; see PersonalData).
+            description: category.isPublic ? PersonalData.masked(signal.text) : nil,
+            place: category.isPublic ? signal.place.map { PersonalData.masked($0) } : nil,
             status: req.t("signal.state." + signal.state.rawValue), statusClass: signal.state.isClosed ? "success" : "neutral",
             publicStatus: req.t("signal.public." + signal.state.open311Status),
             deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,

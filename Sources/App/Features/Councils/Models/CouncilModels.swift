@@ -41,6 +41,7 @@ enum CouncilDemoSeeder {
         let calendar = DutchTime.calendar
         let year = calendar.component(.year, from: now)
         let areas = try await Area.query(on: db).filter(\.$municipality.$id == oss.requireID()).sort(\.$position).all()
+        let codes = CouncilMeetingRules.councilCodes(areas.map(\.name)) // every area gets a council, in this order
         for (index, area) in areas.enumerated() {
             let council = Council()
             council.$municipality.id = try oss.requireID()
@@ -60,8 +61,53 @@ enum CouncilDemoSeeder {
                 meeting.place = "Wijkcentrum \(area.name)"
                 meeting.isPublic = n != 2 || index % 2 == 0
                 meeting.status = start < now ? .held : .planned
+                if meeting.status == .held && meeting.isPublic {
+                    meeting.minutes = "Aanwezig: vijf leden en de wijkcoördinator. De raad besprak de stand van zaken in \(area.name) en de meldingen van de afgelopen maanden. (Verzonnen voorbeeld.)"
+                }
                 try await meeting.create(on: db)
+                // An agenda for every meeting, and for a held public meeting a numbered decision, so a new user sees the pages at work.
+                for (position, title) in ["Opening en mededelingen", "Verslag van de vorige vergadering", "Meldingen en signalen uit \(area.name)", "Rondvraag"].enumerated() {
+                    let item = CouncilAgendaItem()
+                    item.$meeting.id = try meeting.requireID()
+                    item.position = position + 1
+                    item.title = title
+                    try await item.create(on: db)
+                }
+                if meeting.status == .held && meeting.isPublic {
+                    let decision = CouncilDecision()
+                    decision.$council.id = try council.requireID()
+                    decision.$meeting.id = try meeting.requireID()
+                    decision.year = year
+                    decision.sequence = n + 1
+                    decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: codes[index], sequence: n + 1)
+                    decision.kind = n % 3 == 1 ? .subsidy : .other
+                    decision.text = n % 3 == 1 ? "De raad geeft 250 euro voor het buurtfeest in \(area.name). (Verzonnen voorbeeld.)"
+                                                : "De raad vraagt de gemeente om een gesprek over de verkeersveiligheid rond de school. (Verzonnen voorbeeld.)"
+                    decision.decidedOn = start
+                    try await decision.create(on: db)
+                }
             }
         }
+        // A theme group open to every resident, so the theme groups page is not empty (invented).
+        if let start = calendar.date(from: DateComponents(year: year, month: 1, day: 1)), let end = calendar.date(byAdding: .month, value: 18, to: start) {
+            let group = ThemeGroup()
+            group.$municipality.id = try oss.requireID()
+            group.topic = "Groen en spelen in de wijk"
+            group.text = "Bewoners denken mee over speelplekken en groen. Dit is een verzonnen voorbeeld van de demo."
+            group.startsOn = start
+            group.endsOn = end
+            group.areaIDsText = areas.prefix(3).compactMap { $0.id?.uuidString }.joined(separator: ",")
+            try await group.create(on: db)
+        }
+    }
+}
+
+/// A council's short code in its decision numbers, unique within its municipality (`CouncilMeetingRules.councilCodes`).
+enum CouncilCode {
+    static func of(_ council: Council, on db: any Database) async throws -> String {
+        let councils = try await Council.query(on: db).filter(\.$municipality.$id == council.$municipality.id).with(\.$area).all()
+            .sorted { ($0.area.position, $0.area.name) < ($1.area.position, $1.area.name) }
+        let codes = CouncilMeetingRules.councilCodes(councils.map(\.area.name))
+        return councils.firstIndex { $0.id == council.id }.map { codes[$0] } ?? CouncilMeetingRules.councilCode(council.name)
     }
 }
