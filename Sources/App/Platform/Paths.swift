@@ -66,6 +66,7 @@ enum Site {
     static let areaReport = area("melden")
     static let areaCalendarFeed = area("vergaderingen.ics")
     static let report = municipality("melden")
+    static let publicReports = municipality("meldingen")
     static let reportForm = report("formulier")
     static let reportMap = report("kaart.svg")
     static let meetings = municipality("vergaderingen")

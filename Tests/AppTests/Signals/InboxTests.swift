@@ -57,4 +57,25 @@ struct InboxTests {
             #expect(try await TestBrowser(app).get("/werk/meldingen/export.csv").status == .seeOther, "staff only")
         }
     }
+
+    @Test func changingTheSubjectRecomputesTheDeadline() async throws {
+        try await withApp(demoSignals: 10) { app in
+            try await Fixture.user(app, email: "mgr@oss.test", role: .areaManager)
+            let manager = TestBrowser(app)
+            _ = try await manager.login("mgr@oss.test", Fixture.password)
+            let signal = try #require(try await Signal.query(on: app.db).filter(\.$state ~~ SignalJobs.openStates).first())
+            let old = try await signal.$category.get(on: app.db)
+            let target = try #require(try await SignalCategory.query(on: app.db).filter(\.$municipality.$id == signal.$municipality.id)
+                .filter(\.$code == (old.code == "graffiti" ? "bestrating" : "graffiti")).first())
+            let path = "/werk/meldingen/\(signal.trackingCode)"
+            #expect(try await manager.submit(path, to: path + "/onderwerp", [("onderwerp", "bestaat-niet")]).status == .unprocessableEntity)
+            #expect(try await manager.submit(path, to: path + "/onderwerp", [("onderwerp", target.code)]).status == .seeOther)
+            let saved = try #require(try await Signal.find(signal.id, on: app.db))
+            let settings = try await SignalConfiguration.load(signal.$municipality.id, on: app.db).settings
+            #expect(saved.$category.id == target.id)
+            #expect(saved.deadline == target.term.deadline(reportedAt: saved.reportedAt, holidays: settings.holidays))
+            let event = try #require(try await SignalEvent.query(on: app.db).filter(\.$signal.$id == signal.requireID()).filter(\.$kind == .category).first())
+            #expect(event.internalNote?.contains(target.nameNL) == true)
+        }
+    }
 }

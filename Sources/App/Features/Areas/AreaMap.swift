@@ -47,14 +47,18 @@ enum AreaMap {
         return out + "</svg>"
     }
 
-    /// Signals as dots on a map drawn with `svg(…bounds:)` (same projection), decorative: the page states the counts.
-    static func dots(_ positions: [Position], bounds: BoundingBox) -> String {
-        guard !positions.isEmpty else { return "" }
+    /// A point on the map that is a link, with an accessible name (each its own stop for keyboard users).
+    struct LinkedDot { var position: Position; var href: String; var label: String }
+
+    /// Dots that are links (for example reports to their public page); the list next to the map is the non-map way in.
+    static func linkedDots(_ dots: [LinkedDot], bounds: BoundingBox) -> String {
+        guard !dots.isEmpty else { return "" }
         let projection = MapProjection(fitting: bounds)
-        let radius = max(4, projection.width / 160)
-        return "<g class=\"ww-map__signals\" aria-hidden=\"true\">" + positions.map { p in
-            let (x, y) = projection.point(p)
-            return "<circle class=\"ww-map__signal\" cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"\(Int(radius))\"/>"
+        let radius = max(5, projection.width / 140)
+        return "<g class=\"ww-map__signals\">" + dots.map { d in
+            let (x, y) = projection.point(d.position)
+            return "<a href=\"\(HTML.escape(d.href))\" aria-label=\"\(HTML.escape(d.label))\"><title>\(HTML.escape(d.label))</title>"
+                + "<circle class=\"ww-map__signal\" cx=\"\(Int(x))\" cy=\"\(Int(y))\" r=\"\(Int(radius))\"/></a>"
         }.joined() + "</g>"
     }
 

@@ -209,6 +209,21 @@ enum SignalService {
         }
     }
 
+    /// Staff correct the subject during handling: the deadline is computed again from the new subject (from the
+    /// moment of reporting), the escalation job looks at it again, and the history says what changed.
+    static func changeCategory(_ signal: Signal, expectedVersion: Int, to category: SignalCategory, user: User, note: String,
+                               at now: Date, on db: any Database) async throws {
+        let config = try await SignalConfiguration.load(signal.$municipality.id, on: db)
+        try await db.transaction { db in
+            try await claim(signal, expectedVersion: expectedVersion, on: db)
+            signal.$category.id = try category.requireID()
+            signal.deadline = category.term.deadline(reportedAt: signal.reportedAt, holidays: config.settings.holidays)
+            signal.nextEscalationAt = signal.deadline
+            try await signal.update(on: db)
+            try await event(signal, kind: .category, user: user, note: note, at: now, on: db)
+        }
+    }
+
     /// A council member (or other staff) escalates by hand, with a reason; goes to the area's alderman.
     static func escalateByHand(_ signal: Signal, reason: String, user: User, at now: Date, on db: any Database, mailer: SignalMailer) async throws {
         try await db.transaction { db in

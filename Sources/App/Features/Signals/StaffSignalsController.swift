@@ -17,6 +17,7 @@ struct StaffSignalsController: RouteCollection {
         handle.post(Site.signal("koppelen").route, use: link)
         routes.access(.action(.escalateSignal)).post(Site.signal("escaleren").route, use: escalate)
         handle.post(Site.signal("gebied").route, use: place)
+        handle.post(Site.signal("onderwerp").route, use: changeCategory)
     }
 
     // MARK: Inbox
@@ -83,12 +84,18 @@ struct StaffSignalsController: RouteCollection {
         let scope = [areaFilter.flatMap { id in snapshot.areas.first { $0.id == id }?.name }, departmentFilter.flatMap { id in departments.first { $0.id == id }?.name }]
             .compactMap { $0 }.joined(separator: ", ")
         let heading = req.t("signal.dashboard.heading")
+        let months = SignalStatistics.perMonth(rows, now: now, language: lang)
         return try await req.view.render("Signals/dashboard", DashboardPage(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), Site.signalInbox.link())]), heading: heading,
             scope: scope.isEmpty ? m.name : scope, filters: filters,
             total: SignalStatistics.line(req.t("signal.dashboard.total"), rows, now: now, language: lang),
             categories: SignalStatistics.perCategory(rows, categories: categories, now: now, language: lang),
-            months: SignalStatistics.perMonth(rows, now: now, language: lang)))
+            months: months,
+            monthChart: BarChart.svg(id: "grafiek-maanden", title: req.t("signal.dashboard.chartTitle"), description: req.t("signal.dashboard.chartDescription"),
+                                     labels: months.map(\.label), series: [
+                                        .init(name: req.t("signal.dashboard.reported"), cssClass: "ww-chart__bar--a", values: months.map(\.reported)),
+                                        .init(name: req.t("signal.dashboard.closed"), cssClass: "ww-chart__bar--b", values: months.map(\.closed)),
+                                     ])))
     }
 
     // MARK: One signal
@@ -172,9 +179,21 @@ struct StaffSignalsController: RouteCollection {
                   department.$municipality.id == signal.$municipality.id else {
                 throw ValidationFailure([FieldError("afdeling", "signal.department.unknown")])
             }
-            try await SignalService.reassign(signal, expectedVersion: try expectedVersion(values), department: department, assignee: nil, user: user,
+            // A person to handle it: someone who may handle the signal once it is with this department.
+            var assignee: User? = nil
+            if let raw = values["behandelaar"], !raw.isEmpty {
+                guard let uid = UUID(uuidString: raw), let person = try await User.find(uid, on: req.db), person.active,
+                      person.$municipality.id == signal.$municipality.id else { throw ValidationFailure([FieldError("behandelaar", "signal.assignee.unknown")]) }
+                let areas = try await UserArea.query(on: req.db).filter(\.$user.$id == uid).all().map(\.$area.id)
+                let theirs = Actor(userID: uid, role: person.role, municipalityID: person.$municipality.id, areaIDs: Set(areas), departmentID: person.$department.id)
+                guard Permissions.allows(theirs, .handleSignal(municipality: signal.$municipality.id, area: signal.areaID, department: try department.requireID())) else {
+                    throw ValidationFailure([FieldError("behandelaar", "signal.assignee.cannotHandle", [person.name, department.name])])
+                }
+                assignee = person
+            }
+            try await SignalService.reassign(signal, expectedVersion: try expectedVersion(values), department: department, assignee: assignee, user: user,
                                              at: req.application.clock(), on: req.db)
-            return req.t("signal.staff.reassigned", department.name)
+            return assignee.map { req.t("signal.staff.assigned", department.name, $0.name) } ?? req.t("signal.staff.reassigned", department.name)
         }
     }
 
@@ -214,6 +233,22 @@ struct StaffSignalsController: RouteCollection {
                 try await SignalService.event(signal, kind: .placed, user: user, note: area.name, at: req.application.clock(), on: db)
             }
             return req.t("signal.staff.placed", area.name)
+        }
+    }
+
+    func changeCategory(req: Request) async throws -> Response {
+        try await act(req) { signal, user, values in
+            let old = try await signal.$category.get(on: req.db)
+            guard let code = values["onderwerp"], let category = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == signal.$municipality.id)
+                    .filter(\.$code == code).filter(\.$active == true).first(),
+                  try await SignalCategory.query(on: req.db).filter(\.$parentID == category.requireID()).count() == 0 else {
+                throw ValidationFailure([FieldError("onderwerp", "signal.category.unknown")])
+            }
+            guard category.id != old.id else { throw ValidationFailure([FieldError("onderwerp", "signal.category.same")]) }
+            let lang = req.language
+            try await SignalService.changeCategory(signal, expectedVersion: try expectedVersion(values), to: category, user: user,
+                                                   note: old.name(lang) + " → " + category.name(lang), at: req.application.clock(), on: req.db)
+            return req.t("signal.staff.categoryChanged", category.name(lang), signal.deadline.map { Format.day($0, lang) } ?? "–")
         }
     }
 

@@ -93,6 +93,7 @@ struct DashboardPage: Encodable {
     var total: SignalStatistics.Line
     var categories: [SignalStatistics.Line]
     var months: [SignalStatistics.Line]
+    var monthChart: String
 }
 
 struct SignalPage: Encodable {
@@ -106,6 +107,7 @@ struct SignalPage: Encodable {
     var area: String
     var neighbourhood: String?
     var department: String
+    var assignee: String?
     var description: String
     var place: String?
     var coordinates: String?
@@ -159,7 +161,8 @@ struct SignalPage: Encodable {
             }
         }
         let version = FieldView(req, name: "versie", label: "", type: "hidden", value: String(signal.version))
-        var form: FormView? = nil, routeForm: FormView? = nil, linkForm: FormView? = nil, escalateForm: FormView? = nil, placeForm: FormView? = nil
+        var form: FormView? = nil, routeForm: FormView? = nil, linkForm: FormView? = nil, escalateForm: FormView? = nil, placeForm: FormView? = nil,
+            categoryForm: FormView? = nil
         let base = Site.signal.link(signal.trackingCode)
         if handles {
             let targets = signal.state.staffTargets
@@ -172,14 +175,29 @@ struct SignalPage: Encodable {
                           description: req.t("signal.staff.noteHelp"), optional: true, errors: errors),
                 version,
             ], csrf: req.csrfToken(), showRequiredNote: false)
+            // The people who may handle signals in this municipality, to assign one (checked again on saving).
+            let handlers = try await User.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$active == true).sort(\.$name).all()
+                .filter { $0.mayEver(.handleSignal) }
             routeForm = FormView(action: base + "/afdeling", submitLabel: req.t("signal.staff.reassign"), fields: [
                 FieldView(req, name: "afdeling", label: req.t("signal.filter.department"), type: "select", value: values["afdeling"] ?? signal.departmentID?.uuidString ?? "",
                           options: departments.map { (value: $0.id!.uuidString, label: $0.name) }, errors: errors),
+                FieldView(req, name: "behandelaar", label: req.t("signal.staff.assignee"), type: "select", value: values["behandelaar"] ?? signal.assigneeID?.uuidString ?? "",
+                          description: req.t("signal.staff.assigneeHelp"), optional: true,
+                          options: [(value: "", label: req.t("signal.staff.nobody"))] + handlers.map { (value: $0.id!.uuidString, label: $0.id == actor.userID ? req.t("signal.staff.me", $0.name) : $0.name) },
+                          errors: errors),
                 version,
             ], csrf: req.csrfToken(), showRequiredNote: false)
             placeForm = FormView(action: base + "/gebied", submitLabel: req.t("signal.staff.place"), fields: [
                 FieldView(req, name: "gebied", label: req.t("signal.filter.area"), type: "select", value: values["gebied"] ?? signal.areaID?.uuidString ?? "",
                           description: req.t("signal.staff.placeHelp"), options: snapshot.areas.map { (value: $0.id.uuidString, label: $0.name) }, errors: errors),
+                version,
+            ], csrf: req.csrfToken(), showRequiredNote: false)
+            let leaves = try await SignalCategory.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$active == true).sort(\.$position).all()
+            let parents = Set(leaves.compactMap(\.parentID))
+            categoryForm = FormView(action: base + "/onderwerp", submitLabel: req.t("signal.staff.changeCategory"), fields: [
+                FieldView(req, name: "onderwerp", label: req.t("signal.field.category"), type: "select", value: values["onderwerp"] ?? category.code,
+                          description: req.t("signal.staff.changeCategoryHelp"),
+                          options: leaves.filter { !parents.contains($0.id!) }.map { (value: $0.code, label: $0.name(lang)) }, errors: errors),
                 version,
             ], csrf: req.csrfToken(), showRequiredNote: false)
             linkForm = FormView(action: base + "/koppelen", submitLabel: req.t("signal.staff.link"), fields: [
@@ -203,13 +221,14 @@ struct SignalPage: Encodable {
             area: signal.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("signal.staff.noArea"),
             neighbourhood: signal.neighbourhoodID.flatMap { id in snapshot.neighbourhoods.first { $0.id == id }?.name },
             department: signal.departmentID.flatMap { id in departments.first { $0.id == id }?.name } ?? "–",
+            assignee: try await signal.$assignee.get(on: req.db)?.name,
             description: signal.text, place: signal.place, coordinates: signal.position.map { String(format: "%.5f, %.5f", $0.lat, $0.lon) },
             answers: answers, reported: Format.dateTime(signal.reportedAt, lang), deadline: signal.deadline.map { Format.dateTime($0, lang) },
             overdue: EscalationLadder.isOverdue(deadline: signal.deadline, state: signal.state, now: now), source: req.t("signal.source." + signal.source),
             contact: handles ? [signal.reporterEmail, signal.reporterPhone].compactMap { $0 } : nil, contactRemoved: signal.contactRemovedAt != nil,
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
             feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (handles ? (signal.feedbackText.map { ": " + $0 } ?? "") : "") },
-            history: history, nearby: nearby, form: form, extraForms: [routeForm, placeForm, linkForm, escalateForm].compactMap { $0 },
+            history: history, nearby: nearby, form: form, extraForms: [routeForm, categoryForm, placeForm, linkForm, escalateForm].compactMap { $0 },
             publicHref: Site.tracking.link(signal.trackingCode), demo: signal.demo)
     }
 }
