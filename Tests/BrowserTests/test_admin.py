@@ -326,7 +326,10 @@ def test_new_user_form_with_bad_input_shows_errors_and_keeps_values(driver, base
         message = driver.find_element(By.ID, f"{href[1:]}-fout")
         assert "ww-error-message" in message.get_attribute("class")
         assert message.get_attribute("id") in (field.get_attribute("aria-describedby") or "").split()
-        assert links[href] in message.text
+        # The summary names the question ("Naam: Vul de naam in."); the message at the field says the same.
+        label, _, text = links[href].partition(": ")
+        assert label and text and text in message.text, (links[href], message.text)
+    assert links["#name"].startswith("Naam: "), links
 
     # What was typed and chosen is kept (the password is not sent back).
     assert driver.find_element(By.ID, "email").get_attribute("value") == bad_email

@@ -135,6 +135,8 @@ struct PublicAreasController: RouteCollection {
         for layer in req.application.areaPage.mapLayers {
             guard let overlay = try await layer.overlay(sectionContext, req: req), let end = map.range(of: "</svg>", options: .backwards) else { continue }
             map.insert(contentsOf: overlay.svg, at: end.lowerBound)
+            // With links on it the map is a group of links, not an image (an image cannot hold controls).
+            if overlay.svg.contains("<a ") { map = map.replacingOccurrences(of: "role=\"img\"", with: "role=\"group\"") }
             mapCaptions.append(overlay.caption)
         }
         var sections: [String] = []
