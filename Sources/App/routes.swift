@@ -37,7 +37,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: ThemeGroupsController())
     try app.register(collection: CouncilSettingsAdminController())
     try app.register(collection: WorkController())
+    try app.register(collection: AreaContactController())
 
     // What features add to the public area page (the area feature does not depend on them).
-    app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection()], mapLayers: [SignalDotsLayer()])
+    app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
 }

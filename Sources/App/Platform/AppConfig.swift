@@ -1,4 +1,5 @@
 import Vapor
+import Domain
 
 /// All configuration, read once from the environment. Fails fast with every problem listed at once.
 public struct AppConfig: Sendable {
@@ -20,6 +21,10 @@ public struct AppConfig: Sendable {
     public var publicURL: String = "http://localhost:8080"
     /// How many invented signals the demo gets (WIJKWERK_DEMO_SIGNALS, default 320).
     public var demoSignals: Int = 320
+    /// The municipality's general phone number and e-mail address, shown on area pages and in the emergency
+    /// note (WIJKWERK_CONTACT_PHONE, WIJKWERK_CONTACT_EMAIL); questions for an area without a coordinator go to the address.
+    public var contactPhone: String? = nil
+    public var contactEmail: String? = nil
     /// The bearer token `/metrics` asks for (WIJKWERK_METRICS_TOKEN); without it `/metrics` is off (404).
     public var metricsToken: String? = nil
     /// Proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed (WIJKWERK_TRUSTED_PROXIES,
@@ -82,6 +87,16 @@ public struct AppConfig: Sendable {
         if let raw = env["WIJKWERK_METRICS_TOKEN"], !raw.isEmpty {
             if raw.count >= 16, raw.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline }) { result.metricsToken = raw }
             else { problems.append("WIJKWERK_METRICS_TOKEN must be at least 16 visible ASCII characters (for example: openssl rand -hex 24)") }
+        }
+        if let raw = env["WIJKWERK_CONTACT_PHONE"], !raw.isEmpty {
+            if raw.count <= 30, raw.allSatisfy({ $0.isNumber || " +-()".contains($0) }) { result.contactPhone = raw }
+            else { problems.append("WIJKWERK_CONTACT_PHONE must be a phone number such as 14 0412 or +31 412 629 911") }
+        }
+        if let raw = env["WIJKWERK_CONTACT_EMAIL"], !raw.isEmpty {
+            switch Credentials.normaliseEmail(raw) {
+            case .success(let email): result.contactEmail = email
+            case .failure: problems.append("WIJKWERK_CONTACT_EMAIL must be an e-mail address such as info@gemeente.nl")
+            }
         }
         if let raw = env["WIJKWERK_TRUSTED_PROXIES"], !raw.isEmpty {
             result.trustedProxies = Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

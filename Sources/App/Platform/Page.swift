@@ -38,6 +38,8 @@ struct PageMeta: Encodable {
     var status: String?
     var demo: Bool
     var alternateCalendar: String?
+    /// The municipality's general phone number, for the emergency note.
+    var contactPhone: String? = nil
 }
 
 extension Request {
@@ -84,7 +86,8 @@ extension Request {
             errors: errors.map { .init(href: "#" + $0.field, message: t($0), field: $0.field, labels: fieldLabels) },
             status: status,
             demo: application.config.loadDemo,
-            alternateCalendar: nil
+            alternateCalendar: nil,
+            contactPhone: application.config.contactPhone
         )
     }
 }

@@ -62,6 +62,7 @@ enum Site {
     static let municipality = SitePath("gemeenten", ":municipality")
     static let area = municipality("gebieden", ":area")
     static let areaCouncil = area("raad")
+    static let areaQuestion = area("vraag")
     static let areaCouncilApply = area("raad", "aanmelden")
     static let areaReport = area("melden")
     static let areaCalendarFeed = area("vergaderingen.ics")
