@@ -20,7 +20,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case councilCandidateAppoint = "council.candidate.appoint", councilCandidateWithdraw = "council.candidate.withdraw"
     case councilMemberAdd = "council.member.add", councilMemberResign = "council.member.resign"
     case councilSelectionGroupAdd = "council.selectionGroup.add", councilAlternative = "council.alternative"
-    case signalsRuleCreate = "signals.rule.create", signalsRuleDelete = "signals.rule.delete"
+    case signalsRuleCreate = "signals.rule.create", signalsRuleDelete = "signals.rule.delete", signalsRuleMove = "signals.rule.move"
     case signalsLadderUpdate = "signals.ladder.update", signalsSettingsUpdate = "signals.settings.update"
     case signalsCategoryUpdate = "signals.category.update"
     case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
@@ -43,7 +43,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .councilMemberAdd, .councilMemberResign: return .councilMember
         case .councilSelectionGroupAdd: return .selectionGroup
         case .councilAlternative: return .alternativeParticipation
-        case .signalsRuleCreate, .signalsRuleDelete: return .routingRule
+        case .signalsRuleCreate, .signalsRuleDelete, .signalsRuleMove: return .routingRule
         case .signalsLadderUpdate: return .escalationLadder
         case .signalsSettingsUpdate: return .signalSettings
         case .signalsCategoryUpdate: return .signalCategory

@@ -10,7 +10,10 @@ struct SignalsAdminController: RouteCollection {
         let s = routes.access(.action(.administer))
         s.get(Site.adminSignals.route, use: overview)
         s.post(Site.adminSignals("regels").route, use: addRule)
+        s.get(Site.adminSignals("regels", ":rule", "verwijderen").route, use: confirmDelete)
         s.post(Site.adminSignals("regels", ":rule", "verwijderen").route, use: deleteRule)
+        s.post(Site.adminSignals("regels", ":rule", "omhoog").route, use: moveUp)
+        s.post(Site.adminSignals("regels", ":rule", "omlaag").route, use: moveDown)
         s.post(Site.adminSignals("escalatie").route, use: saveLadder)
         s.post(Site.adminSignals("instellingen").route, use: saveSettings)
     }
@@ -18,7 +21,7 @@ struct SignalsAdminController: RouteCollection {
     static func path(_ m: Municipality) -> String { Site.adminSignals.link(m.slug) }
 
     struct Page: Encodable {
-        struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var delete: String }
+        struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var delete: String; var up: String?; var down: String? }
         struct Category: Encodable { var name: String; var term: String; var isPublic: String; var edit: String }
         struct Key: Encodable { var name: String; var prefix: String; var created: String; var active: Bool; var revoke: String }
         var page: PageMeta
@@ -64,7 +67,9 @@ struct SignalsAdminController: RouteCollection {
             if let f = rr.fromMinute, let t = rr.toMinute { when += ", \(Input.clock(f))–\(Input.clock(t))" }
             return .init(position: r.position, category: r.categoryID.flatMap { categoryName[$0] } ?? req.t("admin.signals.any"),
                          area: r.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("admin.signals.any"),
-                         when: when, department: departmentName[r.$department.id] ?? "", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen")
+                         when: when, department: departmentName[r.$department.id] ?? "", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen",
+                         up: r.id == records.first?.id ? nil : Self.path(m) + "/regels/\(r.id!)/omhoog",
+                         down: r.id == records.last?.id ? nil : Self.path(m) + "/regels/\(r.id!)/omlaag")
         }
         let any = (value: "", label: req.t("admin.signals.any"))
         let ruleFields = [
@@ -180,6 +185,45 @@ struct SignalsAdminController: RouteCollection {
         } catch let failure as ValidationFailure {
             return try await redisplay(req, m, failure, rule: form)
         }
+    }
+
+    struct ConfirmPage: Encodable { var page: PageMeta; var heading: String; var text: String; var action: String; var csrf: String; var submit: String; var cancel: String }
+
+    /// Deleting a rule asks first (a page, so it works without script); the rule's position and department are named.
+    func confirmDelete(req: Request) async throws -> View {
+        let (m, mid) = try await Self.load(req)
+        guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
+        let department = try await rule.$department.get(on: req.db)
+        let heading = req.t("admin.signals.deleteConfirmTitle", String(rule.position))
+        return try await req.view.render("Admin/confirm", ConfirmPage(
+            page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.signals.title", m.name), Self.path(m))]),
+            heading: heading, text: req.t("admin.signals.deleteConfirmText", String(rule.position), department.name),
+            action: Self.path(m) + "/regels/\(id)/verwijderen", csrf: req.csrfToken(), submit: req.t("admin.signals.deleteConfirm"), cancel: Self.path(m) + "#routering"))
+    }
+
+    func moveUp(req: Request) async throws -> Response { try await move(req, by: -1) }
+    func moveDown(req: Request) async throws -> Response { try await move(req, by: 1) }
+
+    /// Swaps a rule's position with its neighbour's (the order decides which rule matches first).
+    private func move(_ req: Request, by step: Int) async throws -> Response {
+        let (m, mid) = try await Self.load(req)
+        let rules = try await RoutingRuleRecord.query(on: req.db).filter(\.$municipality.$id == mid).sort(\.$position).all()
+        guard let id = req.parameters.get("rule", as: UUID.self), let index = rules.firstIndex(where: { $0.id == id }) else { throw AppError.notFound() }
+        let other = index + step
+        if rules.indices.contains(other) {
+            let a = rules[index], b = rules[other]
+            let (pa, pb) = (a.position, b.position == a.position ? a.position + step : b.position)
+            try await req.db.transaction { db in
+                a.position = pb
+                b.position = pa
+                try await a.update(on: db)
+                try await b.update(on: db)
+                try await req.audit(.signalsRuleMove, .init(id: id.uuidString, summary: "#\(pa) → #\(pb)", municipalityID: mid),
+                                    before: ["position": String(pa)], after: ["position": String(pb)], on: db)
+            }
+            req.flash(req.t("admin.signals.ruleMoved", String(pb)))
+        }
+        return req.redirect(to: Self.path(m) + "#routering")
     }
 
     func deleteRule(req: Request) async throws -> Response {
