@@ -53,7 +53,7 @@ struct MixingPanelAppTests {
             #expect(ambitionRecord.currentID == panel.id)
             #expect(ambitionRecord.subjectName == "Oss")
             let side = try await browser.get("/gemeenten/oss/mengpaneel/\(try panel.requireID())").text
-            #expect(side.contains("Ambitie (2026-11-01)"), "now and ambition side by side")
+            #expect(side.contains("Ambitie (1 november 2026)"), "now and ambition side by side, dates as people read them")
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "mixingPanel.create").count() == 2)
         }
     }
@@ -67,7 +67,7 @@ struct MixingPanelAppTests {
             }
             let latest = try #require(try await MixingPanelRecord.query(on: app.db).filter(\.$evaluatedOn == "2026-11-01").first())
             let page = try await browser.get("/gemeenten/oss/mengpaneel/\(try latest.requireID())").text
-            #expect(page.contains("Sinds het vorige mengpaneel van 2025-11-01"))
+            #expect(page.contains("Sinds het vorige mengpaneel van 1 november 2025"))
             let content = app.mixingPanelContent
             #expect(page.contains(content.slider("positioneringIntern")!.name.nl + ": van laag (1 van 3) naar hoog (3 van 3)"))
             #expect(!page.contains(content.slider("communicatie")!.name.nl + ": van"))

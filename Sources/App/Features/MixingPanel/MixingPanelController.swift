@@ -12,6 +12,11 @@ struct MixingPanelController: RouteCollection {
         view.get(Site.mixingPanel.route, use: show)
     }
 
+    /// A panel's date (stored as yyyy-mm-dd) as people read it: "1 november 2026".
+    static func day(_ stored: String, _ req: Request) -> String {
+        Format.parseDay(stored).map { Format.day($0, req.language) } ?? stored
+    }
+
     static func subjectLabel(_ p: MixingPanelRecord, _ req: Request) -> String {
         "\(req.t("mixingPanel.subjectKind.\(p.subjectKind)")): \(p.subjectName)"
     }
@@ -35,7 +40,7 @@ struct MixingPanelController: RouteCollection {
         let profiles = try await MixingPanelService.profiles(on: req.db)
         let content = req.application.mixingPanelContent
         let rows = panels.map { p in
-            ListPage.Row(subject: Self.subjectLabel(p, req), variant: req.t("mixingPanel.variant.\(p.variant)"), date: p.evaluatedOn,
+            ListPage.Row(subject: Self.subjectLabel(p, req), variant: req.t("mixingPanel.variant.\(p.variant)"), date: Self.day(p.evaluatedOn, req),
                          nearest: MixingPanel.nearest(p.positions, scale: p.scale, profiles: profiles).flatMap { content.profile($0.profile)?.name.text(req.language) } ?? "",
                          href: Paths.mixingPanel(m.slug, p.id!))
         }
@@ -212,7 +217,7 @@ struct MixingPanelController: RouteCollection {
                          comparison: comparison.map { positionText($0.positions[slider.code], steps: $0.scaleSteps) },
                          profile: nearestProfile.positions[slider.code].map { positionText($0, steps: 3) } ?? "–", note: panel.notes[slider.code])
         }
-        let comparisonLabel = comparison.map { req.t("mixingPanel.variant.\($0.variant)") + " (\($0.evaluatedOn))" }
+        let comparisonLabel = comparison.map { req.t("mixingPanel.variant.\($0.variant)") + " (\(Self.day($0.evaluatedOn, req)))" }
         let drawing = MixingPanelDrawing.svg(
             id: "mengpaneel", title: req.t("mixingPanel.drawingTitle", Self.subjectLabel(panel, req)),
             description: rows.map { "\($0.slider): \($0.position)" + ($0.comparison.map { "; " + (comparisonLabel ?? "") + ": " + $0 } ?? "") }.joined(separator: ". "),
@@ -220,7 +225,7 @@ struct MixingPanelController: RouteCollection {
                 MixingPanelDrawing.Track(label: slider.name.text(lang), position: panel.positions[slider.code],
                                          comparison: comparison.flatMap { $0.scaleSteps == panel.scaleSteps ? $0.positions[slider.code] : nil })
             },
-            steps: panel.scaleSteps, panelLabel: req.t("mixingPanel.variant.\(panel.variant)") + " (\(panel.evaluatedOn))", comparisonLabel: comparisonLabel,
+            steps: panel.scaleSteps, panelLabel: req.t("mixingPanel.variant.\(panel.variant)") + " (\(Self.day(panel.evaluatedOn, req)))", comparisonLabel: comparisonLabel,
             high: req.t("mixingPanel.axisHigh"), low: req.t("mixingPanel.axisLow"))
         let distanceRows = distances.map { d in
             ShowPage.Distance(profile: content.profile(d.profile)?.name.text(lang) ?? d.profile, distance: Format.decimal(d.distance, lang), nearest: d.profile == nearest.profile,
@@ -234,7 +239,7 @@ struct MixingPanelController: RouteCollection {
         let sameSubject = try await MixingPanelRecord.query(on: req.db).filter(\.$municipality.$id == m.requireID())
             .filter(\.$subjectKind == panel.subjectKind).filter(\.$subjectName == panel.subjectName).sort(\.$evaluatedOn, .descending).sort(\.$createdAt, .descending).all()
         let history = sameSubject.map { p in
-            ShowPage.History(date: p.evaluatedOn, variant: req.t("mixingPanel.variant.\(p.variant)"),
+            ShowPage.History(date: Self.day(p.evaluatedOn, req), variant: req.t("mixingPanel.variant.\(p.variant)"),
                              nearest: MixingPanel.nearest(p.positions, scale: p.scale, profiles: profiles).flatMap { content.profile($0.profile)?.name.text(lang) } ?? "",
                              href: Paths.mixingPanel(m.slug, p.id!), current: p.id == panel.id)
         }
@@ -246,13 +251,13 @@ struct MixingPanelController: RouteCollection {
         }
         let hasAmbition = try await MixingPanelRecord.query(on: req.db).filter(\.$currentID == panel.requireID()).count() > 0
         let canFill = Permissions.allows(actor, .assessOrganisation(municipality: try m.requireID()))
-        let heading = req.t("mixingPanel.showTitle", Self.subjectLabel(panel, req), req.t("mixingPanel.variant.\(panel.variant)"), panel.evaluatedOn)
+        let heading = req.t("mixingPanel.showTitle", Self.subjectLabel(panel, req), req.t("mixingPanel.variant.\(panel.variant)"), Self.day(panel.evaluatedOn, req))
         return try await req.view.render("MixingPanel/show", ShowPage(
             page: req.page(heading, crumbs: [(req.t("municipality.heading", m.name), Paths.municipality(m.slug)), (req.t("mixingPanel.listTitle", m.name), Paths.mixingPanels(m.slug))], status: req.takeFlash()),
             heading: heading, drawing: drawing, comparisonHeading: comparisonLabel, rows: rows,
             nearestName: nearestProfile.name.text(lang), nearestDescription: nearestProfile.description.text(lang),
             assignment: nearestProfile.assignment.text(lang), risk: nearestProfile.risk?.text(lang),
-            distances: distanceRows, bullets: bullets, history: history, previousDate: previous?.evaluatedOn,
+            distances: distanceRows, bullets: bullets, history: history, previousDate: previous.map { Self.day($0.evaluatedOn, req) },
             moves: moves.map { .init(slider: content.slider($0.slider)?.name.text(lang) ?? $0.slider, from: positionText($0.from, steps: panel.scaleSteps), to: positionText($0.to, steps: panel.scaleSteps)) },
             nearestChange: nearestChange,
             ambitionHref: panel.variant == "nu" && !hasAmbition && canFill ? Site.mixingPanelNew.link(m.slug) + "?bij=\(panel.id!)" : nil,
