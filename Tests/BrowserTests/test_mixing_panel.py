@@ -12,6 +12,15 @@ from support import axe_check, follow, login, main_text, open_page, screenshot
 SLIDERS = ["positioneringIntern", "procesBinnenGemeente", "procesMetBewoners", "bestuurEnPolitiek", "communicatie"]
 
 
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
+
+
+def dutch_day(iso: str) -> str:
+    """2026-11-30 as the pages show it: 30 november 2026."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return f"{day} {MONTHS[month - 1]} {year}"
+
 def choose(driver, slider: str, position: int) -> None:
     radio = driver.find_element(By.CSS_SELECTOR, f'input[name="pos_{slider}"][value="{position}"]')
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", radio)
@@ -62,7 +71,7 @@ def test_fill_in_now_and_ambition_and_print(driver, base_url, admin_email, admin
         choose(driver, slider, 3)
     submit(driver)
     assert "Ambitie" in driver.find_element(By.TAG_NAME, "h1").text
-    assert f"Zoals het nu is ({today})" in main_text(driver), "the ambition is compared with the current panel"
+    assert f"Zoals het nu is ({dutch_day(today)})" in main_text(driver), "the ambition is compared with the current panel"
     axe_check(driver, "mengpaneel-ambitie-getoond")
 
     # Printable: the navigation and buttons are left out in print.
