@@ -57,12 +57,8 @@ struct AuditController: RouteCollection {
             FieldView(req, name: "van", label: req.t("audit.filterFrom"), type: "date", value: filter.van ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
             FieldView(req, name: "tot", label: req.t("audit.filterTo"), type: "date", value: filter.tot ?? "", description: req.t("audit.dateHelp"), optional: true, errors: errors),
         ], csrf: "", showRequiredNote: false)
-        var components = URLComponents(string: req.url.string) ?? URLComponents()
         let pages: [Page.Link] = (1...min(pageCount, 20)).map { n in
-            var items = (components.queryItems ?? []).filter { $0.name != "pagina" }
-            items.append(URLQueryItem(name: "pagina", value: String(n)))
-            components.queryItems = items
-            return Page.Link(href: components.url?.relativeString ?? "?pagina=\(n)", label: String(n), current: n == pageNumber)
+            Page.Link(href: req.pageLink(n), label: String(n), current: n == pageNumber)
         }
         let context = Page(page: req.page(req.tCount("audit.countTitle", total), crumbs: [(req.t("admin.title"), Site.admin.link())], errors: errors),
                            heading: req.tCount("audit.countTitle", total), form: form, rows: rows, total: total, pages: pageCount > 1 ? pages : [])

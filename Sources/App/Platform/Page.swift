@@ -226,3 +226,12 @@ extension Request {
         return made
     }
 }
+
+extension Request {
+    /// This page's own address with `pagina=n`, keeping every other filter in the query.
+    func pageLink(_ n: Int) -> String {
+        var components = URLComponents(string: url.string) ?? URLComponents()
+        components.queryItems = (components.queryItems ?? []).filter { $0.name != "pagina" } + [URLQueryItem(name: "pagina", value: String(n))]
+        return components.url?.relativeString ?? "?pagina=\(n)"
+    }
+}

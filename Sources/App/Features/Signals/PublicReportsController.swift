@@ -63,16 +63,11 @@ struct PublicReportsController: RouteCollection {
             FieldView(req, name: "status", label: req.t("signal.filter.state"), type: "select", value: status ?? "", optional: true,
                       options: [(value: "", label: req.t("reports.openAndClosed")), (value: "open", label: req.t("signal.public.open")), (value: "afgehandeld", label: req.t("reports.closed"))]),
         ]
-        func link(_ n: Int) -> String {
-            var components = URLComponents(string: req.url.string) ?? URLComponents()
-            components.queryItems = (components.queryItems ?? []).filter { $0.name != "pagina" } + [URLQueryItem(name: "pagina", value: String(n))]
-            return components.url?.relativeString ?? "?pagina=\(n)"
-        }
         let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)
         let heading = area.map { req.t("reports.areaTitle", $0.name) } ?? req.t("reports.title", s.name)
         return try await req.view.render("Signals/public-reports", Page(
             page: req.page(heading, municipality: s.name, crumbs: [(req.t("municipality.heading", s.name), Paths.municipality(s.slug))]),
-            heading: heading, filters: filters, rows: rows, total: total, previous: page > 1 ? link(page - 1) : nil, next: page < pages ? link(page + 1) : nil,
+            heading: heading, filters: filters, rows: rows, total: total, previous: page > 1 ? req.pageLink(page - 1) : nil, next: page < pages ? req.pageLink(page + 1) : nil,
             reportHref: Site.report.link(s.slug) + (area.map { "?gebied=" + $0.slug } ?? "")))
     }
 }

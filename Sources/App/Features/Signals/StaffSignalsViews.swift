@@ -68,19 +68,12 @@ struct InboxPage: Encodable {
                       options: InboxQuery.Sort.allCases.map { (value: $0.rawValue, label: req.t("signal.sort." + $0.labelKey)) }),
         ]
         if actor.municipalityID == nil { filters.append(FieldView(req, name: "gemeente", label: "", type: "hidden", value: m.slug)) }
-        func pageLink(_ n: Int) -> String {
-            var components = URLComponents(string: req.url.string) ?? URLComponents()
-            var items = (components.queryItems ?? []).filter { $0.name != "pagina" }
-            items.append(URLQueryItem(name: "pagina", value: String(n)))
-            components.queryItems = items
-            return components.url?.relativeString ?? "?pagina=\(n)"
-        }
         let pages = max(1, (result.total + InboxQuery.pageSize - 1) / InboxQuery.pageSize)
         let heading = req.t("signal.staff.inboxHeading")
         return InboxPage(
             page: req.page(heading, municipality: m.name), heading: heading, municipality: m.name, rows: rows, total: result.total, overdueCount: result.overdue,
-            filters: filters, escalations: Array(escalations), previous: filter.page > 1 ? pageLink(filter.page - 1) : nil,
-            next: filter.page < pages ? pageLink(filter.page + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(filter.page), String(pages)),
+            filters: filters, escalations: Array(escalations), previous: filter.page > 1 ? req.pageLink(filter.page - 1) : nil,
+            next: filter.page < pages ? req.pageLink(filter.page + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(filter.page), String(pages)),
             exportHref: Site.signalInbox("export.csv").link() + (req.url.query.map { "?" + $0 } ?? ""))
     }
 }
