@@ -100,6 +100,7 @@ extension Application {
         // Demo signals go with the demo councils (invented data only where the demo was loaded).
         if config.loadDemo, try await Council.query(on: db).filter(\.$demo == true).count() > 0 {
             try await signals.seed(app: self, now: clock())
+            try await InitiativeDemoSeeder.seed(app: self)
         }
     }
 }

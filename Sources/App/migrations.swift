@@ -24,4 +24,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateOpen311Idempotency())
     app.migrations.add(CreateFormerAreaSlugs())
     app.migrations.add(AddStructuredEscalationEvents())
+    app.migrations.add(CreateInitiatives())
 }

@@ -38,7 +38,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: CouncilSettingsAdminController())
     try app.register(collection: WorkController())
     try app.register(collection: AreaContactController())
+    try app.register(collection: PublicInitiativesController())
+    try app.register(collection: InitiativeWorkController())
+    try app.register(collection: BudgetsController())
+    try app.register(collection: MoneyController())
 
     // What features add to the public area page (the area feature does not depend on them).
-    app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
+    app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
 }

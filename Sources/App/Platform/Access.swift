@@ -84,6 +84,7 @@ enum StaffNavigation {
         Item(titleKey: "nav.work", path: Site.work.link(), access: .signedIn),
         Item(titleKey: "nav.signals", path: Site.signalInbox.link(), access: .action(.viewSignal)),
         Item(titleKey: "nav.councils", path: Site.councilWork.link(), access: .anyOf([.followCouncilWork, .coordinateArea])),
+        Item(titleKey: "nav.initiatives", path: Site.initiativeWork.link(), access: .action(.followInitiatives)),
         Item(titleKey: "nav.admin", path: Site.admin.link(), access: .action(.administer)),
     ]
 }

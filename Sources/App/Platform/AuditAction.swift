@@ -24,6 +24,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case signalsLadderUpdate = "signals.ladder.update", signalsSettingsUpdate = "signals.settings.update"
     case signalsCategoryUpdate = "signals.category.update"
     case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
+    case initiativePropose = "initiative.propose", initiativeStep = "initiative.step", initiativeGoodExample = "initiative.goodExample"
+    case budgetCreate = "budget.create", budgetEntry = "budget.entry"
 
     var entityType: AuditEntityType {
         switch self {
@@ -48,6 +50,8 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .signalsSettingsUpdate: return .signalSettings
         case .signalsCategoryUpdate: return .signalCategory
         case .open311KeyCreate, .open311KeyRevoke: return .open311Key
+        case .initiativePropose, .initiativeStep, .initiativeGoodExample: return .initiative
+        case .budgetCreate, .budgetEntry: return .budget
         }
     }
 
@@ -61,7 +65,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -95,3 +95,8 @@ func randomToken(bytes count: Int = 32) -> String {
     let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
 }
+
+/// SHA-256 of a secret as lower-case hex, for storing keys that are only ever compared (API keys, own links).
+func sha256Hex(_ secret: String) -> String {
+    SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+}

@@ -79,6 +79,12 @@ public enum Action: Hashable, Sendable {
     case manageThemeGroup(municipality: UUID, areas: Set<UUID>)
     /// Settings of the whole installation (such as the mixing panel's profiles): installation admins only.
     case administerInstallation
+    /// Reading residents' initiatives in the staff view, with the initiators' contact details: the area's
+    /// coordinator, council members and alderman, the municipality's managers and the college, and the
+    /// department that decides on the initiative's budget.
+    case followInitiatives(municipality: UUID, area: UUID, department: UUID?)
+    /// Setting up area budgets and putting money in them (admins and area managers).
+    case manageBudgets(municipality: UUID)
 
     /// The action without its scope: what a route declares (`ActionKind`).
     public var kind: ActionKind {
@@ -100,6 +106,8 @@ public enum Action: Hashable, Sendable {
         case .followCouncilWork: return .followCouncilWork
         case .manageThemeGroup: return .manageThemeGroup
         case .administerInstallation: return .administerInstallation
+        case .followInitiatives: return .followInitiatives
+        case .manageBudgets: return .manageBudgets
         }
     }
 }
@@ -110,7 +118,7 @@ public enum Action: Hashable, Sendable {
 public enum ActionKind: String, CaseIterable, Sendable, Codable {
     case administer, readAuditLog, viewAreaWork, coordinateArea, handleDepartmentWork, viewAssessments, assessOrganisation
     case giveAdvice, answerAdvice, viewSignal, handleSignal, escalateSignal, decideForCollege, requestAdvice
-    case followCouncilWork, manageThemeGroup, administerInstallation
+    case followCouncilWork, manageThemeGroup, administerInstallation, followInitiatives, manageBudgets
 
     /// An action of this kind in the actor's own municipality and scope (the probe for `mayEver`).
     func probe(municipality m: UUID, area: UUID, department: UUID) -> Action {
@@ -132,6 +140,8 @@ public enum ActionKind: String, CaseIterable, Sendable, Codable {
         case .followCouncilWork: return .followCouncilWork(municipality: m, area: area)
         case .manageThemeGroup: return .manageThemeGroup(municipality: m, areas: [area])
         case .administerInstallation: return .administerInstallation
+        case .followInitiatives: return .followInitiatives(municipality: m, area: area, department: department)
+        case .manageBudgets: return .manageBudgets(municipality: m)
         }
     }
 }
@@ -229,6 +239,16 @@ public enum Permissions {
             }
         case .administerInstallation:
             return false // only the installation admin, above
+        case .followInitiatives(let m, let area, let department):
+            guard actor.municipalityID == m else { return false }
+            switch actor.role {
+            case .admin, .areaManager, .executive: return true
+            case .areaCoordinator, .areaAlderman, .councilMember: return actor.areaIDs.contains(area)
+            case .departmentOfficer, .teamLead: return department != nil && actor.departmentID == department
+            case .municipalCouncil, .partner: return false
+            }
+        case .manageBudgets(let m):
+            return actor.municipalityID == m && [.admin, .areaManager].contains(actor.role)
         }
     }
 

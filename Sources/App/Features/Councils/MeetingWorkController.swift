@@ -217,24 +217,12 @@ struct MeetingWorkController: RouteCollection {
             if meeting.startsAt > req.application.clock() { errors.append(FieldError("soort", "councilWork.decisionInFuture")) }
             guard errors.isEmpty, let kind, let text else { throw ValidationFailure(errors) }
             let adopted = advice
-            let year = DutchTime.calendar.component(.year, from: meeting.startsAt)
             var attempt = 0
             while true {
             attempt += 1
             do {
             let number: String = try await req.db.transaction { db in
-                let sequence = (try await CouncilDecision.query(on: db).filter(\.$council.$id == council.requireID()).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
-                let decision = CouncilDecision()
-                decision.$council.id = try council.requireID()
-                decision.$meeting.id = try meeting.requireID()
-                decision.year = year
-                decision.sequence = sequence
-                decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: try await CouncilCode.of(council, on: db), sequence: sequence)
-                decision.kind = kind
-                decision.text = text
-                decision.adviceID = adopted?.id
-                decision.decidedOn = meeting.startsAt
-                try await decision.create(on: db)
+                let decision = try await CouncilDecision.record(council: council, meeting: meeting, kind: kind, text: text, adviceID: adopted?.id, on: db)
                 if let advice = adopted {
                     advice.decisionID = decision.id
                     if advice.givenOn == nil {

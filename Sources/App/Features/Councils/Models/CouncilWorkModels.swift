@@ -42,4 +42,24 @@ final class CouncilDecision: Model, @unchecked Sendable {
     @OptionalField(key: "advice_id") var adviceID: UUID?
     @Field(key: "decided_on") var decidedOn: Date
     init() {}
+
+    /// Numbers and stores a decision taken in `meeting`, inside the caller's transaction. Two decisions numbered at
+    /// the same moment collide on the unique number; the caller retries its transaction (`isConstraintFailure`).
+    static func record(council: Council, meeting: CouncilMeeting, kind: CouncilMeetingRules.DecisionKind, text: String, adviceID: UUID? = nil,
+                       on db: any Database) async throws -> CouncilDecision {
+        let year = DutchTime.calendar.component(.year, from: meeting.startsAt)
+        let sequence = (try await CouncilDecision.query(on: db).filter(\.$council.$id == council.requireID()).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
+        let decision = CouncilDecision()
+        decision.$council.id = try council.requireID()
+        decision.$meeting.id = try meeting.requireID()
+        decision.year = year
+        decision.sequence = sequence
+        decision.number = CouncilMeetingRules.decisionNumber(year: year, councilCode: try await CouncilCode.of(council, on: db), sequence: sequence)
+        decision.kind = kind
+        decision.text = text
+        decision.adviceID = adviceID
+        decision.decidedOn = meeting.startsAt
+        try await decision.create(on: db)
+        return decision
+    }
 }

@@ -17,7 +17,7 @@ final class Open311Key: Model, @unchecked Sendable {
     struct Snapshot: Codable { var name: String; var prefix: String; var revokedAt: String }
     var snapshot: Snapshot { Snapshot(name: name, prefix: prefix, revokedAt: revokedAt.map(Format.isoDay) ?? "–") }
 
-    static func hash(_ key: String) -> String { SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined() }
+    static func hash(_ key: String) -> String { sha256Hex(key) }
 
     /// Creates a key and returns it with the plain text to hand over (shown once).
     static func issue(municipality: UUID, name: String, at now: Date, on db: any Database) async throws -> (Open311Key, String) {

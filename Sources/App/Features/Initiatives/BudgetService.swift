@@ -1,0 +1,101 @@
+import Vapor
+import Fluent
+import Domain
+
+/// What a new budget needs, checked.
+struct BudgetSetup: Sendable {
+    var areaID: UUID
+    var year: Int
+    var kind: BudgetKind
+    var name: String
+    var decider: BudgetDecider
+    var mandateLimitCents: Int?
+    var departmentID: UUID?
+    var initialCents: Int
+}
+
+enum BudgetService {
+    static func read(_ values: [String: String], snapshot s: MunicipalitySnapshot, departments: [Department]) -> Result<BudgetSetup, ValidationFailure> {
+        var errors: [FieldError] = []
+        let area = s.area(slug: values["gebied"] ?? "")
+        if area == nil { errors.append(FieldError("gebied", "initiative.areaMissing")) }
+        let year = Int(values["jaar"] ?? "")
+        if year == nil || !(2000...2100).contains(year!) { errors.append(FieldError("jaar", "budget.yearInvalid")) }
+        let kind = BudgetKind(rawValue: values["soort"] ?? "")
+        if kind == nil { errors.append(FieldError("soort", "budget.kindMissing")) }
+        let name = Input.text(values["naam"], field: "naam", max: 80).collect(into: &errors)
+        let decider = BudgetDecider(rawValue: values["beslisser"] ?? "")
+        if decider == nil { errors.append(FieldError("beslisser", "budget.deciderMissing")) }
+        var limit: Int? = nil
+        if decider == .coordinator {
+            switch Money.parseCents(values["mandaat"] ?? "") {
+            case .success(let c) where c > 0: limit = c
+            case .success: errors.append(FieldError("mandaat", "money.notPositive"))
+            case .failure(let p): errors.append(FieldError("mandaat", p == .empty ? "budget.mandateMissing" : "money.\(p.rawValue)"))
+            }
+        }
+        var department: UUID? = nil
+        if decider == .department {
+            department = departments.first { $0.id?.uuidString == values["afdeling"] }?.id
+            if department == nil { errors.append(FieldError("afdeling", "budget.departmentMissing")) }
+        }
+        var initial = 0
+        if let raw = values["bedrag"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            switch Money.parseCents(raw) {
+            case .success(let c): initial = c
+            case .failure(let p): errors.append(FieldError("bedrag", "money.\(p.rawValue)"))
+            }
+        }
+        guard errors.isEmpty, let area, let year, let kind, let name, let decider else { return .failure(ValidationFailure(errors)) }
+        return .success(BudgetSetup(areaID: area.id, year: year, kind: kind, name: name, decider: decider, mandateLimitCents: limit, departmentID: department, initialCents: initial))
+    }
+
+    /// Creates a budget and, when an amount is given, its first allocation, in one transaction.
+    @discardableResult
+    static func create(_ setup: BudgetSetup, municipality m: UUID, reference: String, demo: Bool = false, user: User?, req: Request) async throws -> AreaBudget {
+        let now = req.application.clock()
+        let budget = AreaBudget()
+        budget.$municipality.id = m
+        budget.$area.id = setup.areaID
+        budget.year = setup.year
+        budget.kind = setup.kind
+        budget.name = setup.name
+        budget.decider = setup.decider
+        budget.mandateLimitCents = setup.mandateLimitCents
+        budget.departmentID = setup.departmentID
+        budget.allocatedCents = 0
+        budget.availableCents = 0
+        budget.committedCents = 0
+        budget.paidCents = 0
+        budget.returnedCents = 0
+        budget.demo = demo
+        budget.createdAt = now
+        do {
+            try await req.db.transaction { db in
+                try await budget.create(on: db)
+                if setup.initialCents > 0 {
+                    try await BudgetLedger.record(.allocated, cents: setup.initialCents, budget: budget.requireID(), reference: reference, by: user, at: now, on: db)
+                }
+                try await req.audit(.budgetCreate, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year)", municipalityID: m),
+                                    after: ["name": budget.name, "year": String(budget.year), "kind": budget.kind.rawValue, "decider": budget.decider.rawValue,
+                                            "mandate": budget.mandateLimitCents.map(String.init) ?? "–", "allocated": String(setup.initialCents)], on: db)
+            }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw ValidationFailure([FieldError("naam", "budget.exists")], status: .conflict)
+        }
+        return budget
+    }
+
+    /// Money into the budget or out of what is still available (a correction), with its reference.
+    static func book(_ budget: AreaBudget, kind: LedgerKind, cents: Int, reference: String, user: User?, req: Request) async throws {
+        guard kind == .allocated || kind == .reduced else { throw ValidationFailure([FieldError("soort", "budget.entryKindMissing")]) }
+        let before = budget.balance
+        try await req.db.transaction { db in
+            try await BudgetLedger.record(kind, cents: cents, budget: budget.requireID(), reference: reference, by: user, at: req.application.clock(), on: db)
+            let after = try await AreaBudget.find(budget.id, on: db)?.balance ?? before
+            try await req.audit(.budgetEntry, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year): \(reference)", municipalityID: budget.$municipality.id),
+                                before: ["allocated": String(before.allocated), "available": String(before.available)],
+                                after: ["allocated": String(after.allocated), "available": String(after.available)], on: db)
+        }
+    }
+}

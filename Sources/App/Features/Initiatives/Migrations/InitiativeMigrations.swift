@@ -1,0 +1,76 @@
+import Vapor
+import Fluent
+import SQLKit
+import Domain
+
+struct CreateInitiatives: AsyncMigration {
+    var name: String { "2026-11-30-01-create-initiatives" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AreaBudget.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("year", .int, .required).field("kind", .string, .required).field("name", .string, .required)
+            .field("decider", .string, .required).field("mandate_limit_cents", .int64).field("department_id", .uuid)
+            .field("allocated_cents", .int64, .required).field("available_cents", .int64, .required).field("committed_cents", .int64, .required)
+            .field("paid_cents", .int64, .required).field("returned_cents", .int64, .required)
+            .field("demo", .bool, .required).field("created_at", .datetime, .required)
+            .unique(on: "area_id", "year", "name")
+            .create()
+        try await db.schema(Initiative.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("code", .string, .required).field("year", .int, .required).field("sequence", .int, .required)
+            .field("title", .string, .required).field("summary", .string, .required).field("for_whom", .string, .required)
+            .field("place", .string, .required).field("period", .string, .required).field("theme", .string, .required)
+            .field("asked_cents", .int64, .required)
+            .field("support_people", .string, .required).field("support_knowledge", .string, .required)
+            .field("support_network", .string, .required).field("support_place", .string, .required).field("own_contribution", .string, .required)
+            .field("status", .string, .required)
+            .field("contact_name", .string, .required).field("contact_email", .string, .required).field("contact_phone", .string)
+            .field("key_hash", .string, .required)
+            .field("budget_id", .uuid, .references(AreaBudget.schema, "id", onDelete: .setNull))
+            .field("granted_cents", .int64).field("decision_text", .string).field("decided_at", .datetime)
+            .field("council_decision_id", .uuid, .references(CouncilDecision.schema, "id", onDelete: .setNull))
+            .field("result_text", .string).field("good_example", .bool, .required).field("demo", .bool, .required)
+            .field("created_at", .datetime, .required).field("submitted_at", .datetime).field("updated_at", .datetime, .required)
+            .field("version", .int, .required)
+            .unique(on: "municipality_id", "code")
+            .create()
+        try await db.schema(InitiativeBudgetLine.schema)
+            .id()
+            .field("initiative_id", .uuid, .required, .references(Initiative.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required).field("description", .string, .required)
+            .field("cents", .int64, .required).field("actual_cents", .int64)
+            .create()
+        try await db.schema(InitiativeEvent.schema)
+            .id()
+            .field("initiative_id", .uuid, .required, .references(Initiative.schema, "id", onDelete: .cascade))
+            .field("at", .datetime, .required).field("step", .string, .required)
+            .field("from_status", .string, .required).field("to_status", .string, .required)
+            .field("text", .string).field("actor_id", .uuid)
+            .create()
+        try await db.schema(LedgerEntry.schema)
+            .id()
+            .field("budget_id", .uuid, .required, .references(AreaBudget.schema, "id", onDelete: .cascade))
+            .field("kind", .string, .required).field("amount_cents", .int64, .required)
+            .field("initiative_id", .uuid, .references(Initiative.schema, "id", onDelete: .setNull))
+            .field("council_decision_id", .uuid, .references(CouncilDecision.schema, "id", onDelete: .setNull))
+            .field("reference", .string, .required).field("recorded_at", .datetime, .required).field("recorded_by", .uuid)
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        for statement in [
+            "CREATE INDEX IF NOT EXISTS initiatives_listing ON initiatives (municipality_id, status, area_id)",
+            "CREATE INDEX IF NOT EXISTS initiatives_area ON initiatives (area_id, year)",
+            "CREATE INDEX IF NOT EXISTS initiative_events_initiative ON initiative_events (initiative_id, at)",
+            "CREATE INDEX IF NOT EXISTS initiative_lines_initiative ON initiative_budget_lines (initiative_id, position)",
+            "CREATE INDEX IF NOT EXISTS ledger_entries_budget ON ledger_entries (budget_id, recorded_at)",
+            "CREATE INDEX IF NOT EXISTS ledger_entries_initiative ON ledger_entries (initiative_id)",
+            "CREATE INDEX IF NOT EXISTS area_budgets_municipality ON area_budgets (municipality_id, year)",
+        ] { try await sql.raw(SQLQueryString(statement)).run() }
+    }
+    func revert(on db: any Database) async throws {
+        for s in [LedgerEntry.schema, InitiativeEvent.schema, InitiativeBudgetLine.schema, Initiative.schema, AreaBudget.schema] { try await db.schema(s).delete() }
+    }
+}
