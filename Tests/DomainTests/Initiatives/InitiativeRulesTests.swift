@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Domain
 
@@ -116,5 +117,55 @@ struct InitiativeRulesTests {
     @Test func codes() throws {
         #expect(InitiativeCode.make(year: 2026, sequence: 42) == "INI-2026-0042")
         #expect(InitiativeCode.isWellFormed("INI-2026-0042") && !InitiativeCode.isWellFormed("INI-2026-42") && !InitiativeCode.isWellFormed("ini-2026-0042\n"))
+    }
+}
+
+@Suite("Dividing money over areas")
+struct MoneyDivisionTests {
+    let a = UUID(), b = UUID(), c = UUID()
+    var areas: [MoneyDivision.Area] {
+        [.init(id: a, figures: ["inhabitants": 1_000, "dwellings": 500]), .init(id: b, figures: ["inhabitants": 3_000, "dwellings": 1_000]),
+         .init(id: c, figures: ["inhabitants": 6_000])]
+    }
+
+    @Test func equalSharesAddUpToThePotToTheCent() throws {
+        let result = try MoneyDivision.divide(totalCents: 100_000, areas: areas, method: .equal).get()
+        #expect(result.shares.map(\.cents).reduce(0, +) == 100_000)
+        #expect(Set(result.shares.map(\.cents)) == [33_333, 33_334])
+    }
+
+    @Test func perInhabitant() throws {
+        let result = try MoneyDivision.divide(totalCents: 1_000_000, areas: areas, method: .perInhabitant).get()
+        #expect(result.shares.map(\.cents) == [100_000, 300_000, 600_000])
+    }
+
+    @Test func aFormulaShowsEachTermsContributionAndWhatIsMissing() throws {
+        let method = MoneyDivision.Method.formula([.init(key: MoneyDivision.equalKey, weight: 1), .init(key: "inhabitants", weight: 3)])
+        let result = try MoneyDivision.divide(totalCents: 1_200_000, areas: areas, method: method).get()
+        // A quarter equally (100.000 each), three quarters per inhabitant (90.000 / 270.000 / 540.000).
+        #expect(result.shares.map(\.cents) == [190_000, 370_000, 640_000])
+        #expect(result.shares[0].contributions == [MoneyDivision.equalKey: 100_000, "inhabitants": 90_000])
+        #expect(result.parts == [MoneyDivision.equalKey: 300_000, "inhabitants": 900_000])
+        let dwellings = try MoneyDivision.divide(totalCents: 150_000, areas: areas, method: .formula([.init(key: "dwellings", weight: 1)])).get()
+        #expect(dwellings.missing["dwellings"] == [c] && dwellings.shares.map(\.cents) == [50_000, 100_000, 0])
+    }
+
+    @Test func randomPotsAlwaysAddUp() throws {
+        var random = SeededRandom(seed: 3)
+        for _ in 0..<300 {
+            let n = Int.random(in: 1...30, using: &random)
+            let areas = (0..<n).map { _ in MoneyDivision.Area(id: UUID(), figures: ["inhabitants": Double(Int.random(in: 0...20_000, using: &random))]) }
+            let total = Int.random(in: 1...10_000_000, using: &random)
+            guard case .success(let result) = MoneyDivision.divide(totalCents: total, areas: areas, method: .formula([.init(key: "equal", weight: 0.4), .init(key: "inhabitants", weight: 0.6)])) else { continue }
+            #expect(result.shares.map(\.cents).reduce(0, +) == total)
+            #expect(result.shares.allSatisfy { $0.cents >= 0 })
+        }
+    }
+
+    @Test func problems() {
+        #expect(throws: MoneyDivision.Problem.noWeights) { try MoneyDivision.divide(totalCents: 100, areas: areas, method: .formula([])).get() }
+        #expect(throws: MoneyDivision.Problem.negativeWeight("inhabitants")) { try MoneyDivision.divide(totalCents: 100, areas: areas, method: .formula([.init(key: "inhabitants", weight: -1)])).get() }
+        #expect(throws: MoneyDivision.Problem.figureMissingEverywhere("young")) { try MoneyDivision.divide(totalCents: 100, areas: areas, method: .formula([.init(key: "young", weight: 1)])).get() }
+        #expect(throws: MoneyDivision.Problem.notPositive) { try MoneyDivision.divide(totalCents: 0, areas: areas, method: .equal).get() }
     }
 }

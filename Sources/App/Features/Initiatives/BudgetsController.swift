@@ -38,7 +38,7 @@ struct BudgetsController: RouteCollection {
         if Permissions.allows(actor, .manageBudgets(municipality: s.id)) {
             let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$name).all()
             let year = DutchTime.calendar.component(.year, from: req.application.clock())
-            form = FormView(action: Site.budgets.link(), submitLabel: req.t("budget.create"), fields: [
+            form = FormView(action: Site.budgets.link() + "?gemeente=" + s.slug, submitLabel: req.t("budget.create"), fields: [
                 FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: values["gebied"] ?? "",
                           options: [("", req.t("initiative.field.areaChoose"))] + s.areas.map { ($0.slug, $0.name) }, errors: errors),
                 FieldView(req, name: "jaar", label: req.t("budget.year"), value: values["jaar"] ?? String(year), errors: errors),
