@@ -41,6 +41,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicInitiativesController())
     try app.register(collection: InitiativeWorkController())
     try app.register(collection: BudgetsController())
+    try app.register(collection: BudgetDivisionController())
     try app.register(collection: MoneyController())
 
     // What features add to the public area page (the area feature does not depend on them).

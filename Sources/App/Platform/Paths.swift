@@ -111,6 +111,7 @@ enum Site {
     static let initiativeWorkItem = initiativeWork(":id")
     static let budgets = SitePath("werk", "budgetten")
     static let budget = budgets(":budget")
+    static let budgetDivision = budgets("verdeling")
     // Admin
     static let admin = SitePath("beheer")
     static let users = admin("gebruikers")

@@ -282,4 +282,38 @@ struct InitiativeTests {
             #expect(try await AreaBudget.find(budget.id, on: app.db)!.availableCents == 125_000)
         }
     }
+
+    @Test func dividingAPotOverTheAreasWithAFormulaShownBeforeItIsSet() async throws {
+        try await withApp(now: Self.now) { app in
+            let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
+            let query = "?jaar=2027&bedrag=110.000&naam=Wijkbudget&beslisser=council&methode=formula&gewicht-equal=1&gewicht-inhabitants=1"
+            let preview = try await admin.get("/werk/budgetten/verdeling" + query)
+            #expect(preview.status == .ok && preview.text.contains("Wat elk gebied krijgt") && preview.text.contains("Budgetten vastleggen"))
+            #expect(preview.text.contains("Gelijk deel 50%"), "each term's part is stated")
+            #expect(try await AreaBudget.query(on: app.db).filter(\.$year == 2027).count() == 0, "the what-if stores nothing")
+            let wrong = try await admin.get("/werk/budgetten/verdeling?jaar=2027&bedrag=1000&naam=W&beslisser=council&methode=formula&gewicht-equal=-1")
+            #expect(wrong.text.contains("Schrijf het gewicht als getal") && !wrong.text.contains("Wat elk gebied krijgt"))
+            let form = query.dropFirst().split(separator: "&").map { pair -> (String, String) in
+                let kv = pair.split(separator: "=", maxSplits: 1); return (String(kv[0]), String(kv[1]))
+            }
+            #expect(try await admin.submit("/werk/budgetten/verdeling" + query, to: "/werk/budgetten/verdeling", form).status == .seeOther)
+            let budgets = try await AreaBudget.query(on: app.db).filter(\.$year == 2027).all()
+            let areas = try await Area.query(on: app.db).filter(\.$municipality.$id == budgets[0].$municipality.id).count()
+            #expect(budgets.count == areas && budgets.reduce(0) { $0 + $1.allocatedCents } == 11_000_000, "the pot to the cent over every area")
+            let snapshot = try await app.areaDirectory.snapshot(for: Municipality.find(budgets[0].$municipality.id, on: app.db)!, on: app.db)
+            let biggest = snapshot.areas.max { ($0.figures.figures.inhabitants ?? 0) < ($1.figures.figures.inhabitants ?? 0) }!
+            let smallest = snapshot.areas.min { ($0.figures.figures.inhabitants ?? 0) < ($1.figures.figures.inhabitants ?? 0) }!
+            #expect(budgets.first { $0.$area.id == biggest.id }!.allocatedCents > budgets.first { $0.$area.id == smallest.id }!.allocatedCents)
+            for budget in budgets { #expect(try await BudgetLedger.sum(budget.requireID(), on: app.db) == budget.balance) }
+            // Setting it again adds to the same budgets instead of failing on their names.
+            #expect(try await admin.submit("/werk/budgetten/verdeling" + query, to: "/werk/budgetten/verdeling", form).status == .seeOther)
+            #expect(try await AreaBudget.query(on: app.db).filter(\.$year == 2027).count() == areas)
+            #expect(try await AreaBudget.query(on: app.db).filter(\.$year == 2027).all().reduce(0) { $0 + $1.allocatedCents } == 22_000_000)
+            // A coordinator may not divide money.
+            try await Fixture.user(app, email: "c@oss.test", role: .areaCoordinator, areas: ["lith"])
+            let coordinator = TestBrowser(app)
+            _ = try await coordinator.login("c@oss.test", Fixture.password)
+            #expect(try await coordinator.get("/werk/budgetten/verdeling").status == .forbidden)
+        }
+    }
 }

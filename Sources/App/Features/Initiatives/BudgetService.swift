@@ -53,6 +53,15 @@ enum BudgetService {
     /// Creates a budget and, when an amount is given, its first allocation, in one transaction.
     @discardableResult
     static func create(_ setup: BudgetSetup, municipality m: UUID, reference: String, demo: Bool = false, user: User?, req: Request) async throws -> AreaBudget {
+        do {
+            return try await req.db.transaction { db in try await create(setup, municipality: m, reference: reference, demo: demo, user: user, req: req, on: db) }
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw ValidationFailure([FieldError("naam", "budget.exists")], status: .conflict)
+        }
+    }
+
+    /// The same inside the caller's transaction.
+    static func create(_ setup: BudgetSetup, municipality m: UUID, reference: String, demo: Bool = false, user: User?, req: Request, on db: any Database) async throws -> AreaBudget {
         let now = req.application.clock()
         let budget = AreaBudget()
         budget.$municipality.id = m
@@ -70,32 +79,45 @@ enum BudgetService {
         budget.returnedCents = 0
         budget.demo = demo
         budget.createdAt = now
-        do {
-            try await req.db.transaction { db in
-                try await budget.create(on: db)
-                if setup.initialCents > 0 {
-                    try await BudgetLedger.record(.allocated, cents: setup.initialCents, budget: budget.requireID(), reference: reference, by: user, at: now, on: db)
-                }
-                try await req.audit(.budgetCreate, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year)", municipalityID: m),
-                                    after: ["name": budget.name, "year": String(budget.year), "kind": budget.kind.rawValue, "decider": budget.decider.rawValue,
-                                            "mandate": budget.mandateLimitCents.map(String.init) ?? "–", "allocated": String(setup.initialCents)], on: db)
-            }
-        } catch let error as any DatabaseError where error.isConstraintFailure {
-            throw ValidationFailure([FieldError("naam", "budget.exists")], status: .conflict)
+        try await budget.create(on: db)
+        if setup.initialCents > 0 {
+            try await BudgetLedger.record(.allocated, cents: setup.initialCents, budget: budget.requireID(), reference: reference, by: user, at: now, on: db)
         }
+        try await req.audit(.budgetCreate, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year)", municipalityID: m),
+                            after: ["name": budget.name, "year": String(budget.year), "kind": budget.kind.rawValue, "decider": budget.decider.rawValue,
+                                    "mandate": budget.mandateLimitCents.map(String.init) ?? "–", "allocated": String(setup.initialCents)], on: db)
         return budget
+    }
+
+    /// Sets the budgets of a division: per area a new budget with its share, or (when the area already has a budget
+    /// of that name in that year) its share added to it; all areas in one transaction.
+    static func applyDivision(_ shares: [MoneyDivision.Share], template: BudgetSetup, municipality m: UUID, reference: String, user: User?, req: Request) async throws {
+        try await req.db.transaction { db in
+            for share in shares where share.cents > 0 {
+                if let existing = try await AreaBudget.query(on: db).filter(\.$area.$id == share.areaID).filter(\.$year == template.year).filter(\.$name == template.name).first() {
+                    try await book(existing, kind: .allocated, cents: share.cents, reference: reference, user: user, req: req, on: db)
+                } else {
+                    var setup = template
+                    setup.areaID = share.areaID
+                    setup.initialCents = share.cents
+                    _ = try await create(setup, municipality: m, reference: reference, user: user, req: req, on: db)
+                }
+            }
+        }
     }
 
     /// Money into the budget or out of what is still available (a correction), with its reference.
     static func book(_ budget: AreaBudget, kind: LedgerKind, cents: Int, reference: String, user: User?, req: Request) async throws {
         guard kind == .allocated || kind == .reduced else { throw ValidationFailure([FieldError("soort", "budget.entryKindMissing")]) }
-        let before = budget.balance
-        try await req.db.transaction { db in
-            try await BudgetLedger.record(kind, cents: cents, budget: budget.requireID(), reference: reference, by: user, at: req.application.clock(), on: db)
-            let after = try await AreaBudget.find(budget.id, on: db)?.balance ?? before
-            try await req.audit(.budgetEntry, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year): \(reference)", municipalityID: budget.$municipality.id),
-                                before: ["allocated": String(before.allocated), "available": String(before.available)],
-                                after: ["allocated": String(after.allocated), "available": String(after.available)], on: db)
-        }
+        try await req.db.transaction { db in try await book(budget, kind: kind, cents: cents, reference: reference, user: user, req: req, on: db) }
+    }
+
+    static func book(_ budget: AreaBudget, kind: LedgerKind, cents: Int, reference: String, user: User?, req: Request, on db: any Database) async throws {
+        let before = try await AreaBudget.find(budget.id, on: db)?.balance ?? budget.balance
+        try await BudgetLedger.record(kind, cents: cents, budget: budget.requireID(), reference: reference, by: user, at: req.application.clock(), on: db)
+        let after = try await AreaBudget.find(budget.id, on: db)?.balance ?? before
+        try await req.audit(.budgetEntry, .init(id: budget.id?.uuidString, summary: "\(budget.name) \(budget.year): \(reference)", municipalityID: budget.$municipality.id),
+                            before: ["allocated": String(before.allocated), "available": String(before.available)],
+                            after: ["allocated": String(after.allocated), "available": String(after.available)], on: db)
     }
 }

@@ -18,7 +18,7 @@ struct BudgetsController: RouteCollection {
         var name: String; var href: String; var area: String; var year: Int; var decider: String
         var allocated: String; var committed: String; var paid: String; var returned: String; var available: String
     }
-    struct ListPage: Encodable { var page: PageMeta; var heading: String; var rows: [Row]; var form: FormView?; var moneyHref: String }
+    struct ListPage: Encodable { var page: PageMeta; var heading: String; var rows: [Row]; var form: FormView?; var moneyHref: String; var divisionHref: String? }
 
     static func row(_ req: Request, _ b: AreaBudget, snapshot s: MunicipalitySnapshot) -> Row {
         let dutch = req.language == .nl
@@ -55,7 +55,8 @@ struct BudgetsController: RouteCollection {
         }
         let heading = req.t("budget.title")
         return ListPage(page: req.page(heading, municipality: s.name, crumbs: [(req.t("initiative.work.title"), Site.initiativeWork.link())], errors: errors, status: req.takeFlash()),
-                        heading: heading, rows: budgets.map { Self.row(req, $0, snapshot: s) }, form: form, moneyHref: Site.money.link(s.slug))
+                        heading: heading, rows: budgets.map { Self.row(req, $0, snapshot: s) }, form: form, moneyHref: Site.money.link(s.slug),
+                        divisionHref: form == nil ? nil : Site.budgetDivision.link() + "?gemeente=" + s.slug)
     }
 
     func list(req: Request) async throws -> View {
