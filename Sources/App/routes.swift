@@ -43,6 +43,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: BudgetsController())
     try app.register(collection: BudgetDivisionController())
     try app.register(collection: MoneyController())
+    try app.register(collection: InitiativesAPIController())
 
     // What features add to the public area page (the area feature does not depend on them).
     app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])

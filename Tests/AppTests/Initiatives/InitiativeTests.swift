@@ -316,4 +316,28 @@ struct InitiativeTests {
             #expect(try await coordinator.get("/werk/budgetten/verdeling").status == .forbidden)
         }
     }
+
+    @Test func thePublicAPI() async throws {
+        try await withApp(now: Self.now) { app in
+            let browser = TestBrowser(app)
+            let page = try await browser.get("/api/v1/initiatives?municipality=GM0828&limit=3")
+            #expect(page.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(page.body.readableBytesView)) as! [String: Any]
+            #expect(json["total"] as? Int == 7 && (json["items"] as! [Any]).count == 3)
+            #expect(!page.text.contains("demo-initiatief@example.org") && !page.text.contains("Demo-bewoner"))
+            let granted = try await browser.get("/api/v1/initiatives?municipality=GM0828&status=granted").text
+            #expect(granted.contains("Jeu-de-boulesbaan") && granted.contains("\"grantedCents\":250000"))
+            for bad in ["?municipality=oss", "?municipality=GM0828&status=draft", "?municipality=GM0828&theme=x", "?municipality=GM0828&limit=0",
+                        "?municipality=GM0828&limit=abc", "?municipality=GM0828&area=nope"] {
+                #expect(try await browser.get("/api/v1/initiatives" + bad).status == .badRequest, "\(bad)")
+            }
+            #expect(try await browser.get("/api/v1/initiatives?municipality=GM9999").status == .notFound)
+            let budgets = try await browser.get("/api/v1/budgets?municipality=GM0828&year=2026")
+            let list = try JSONSerialization.jsonObject(with: Data(budgets.body.readableBytesView)) as! [[String: Any]]
+            #expect(list.count == 8 && list.allSatisfy { ($0["availableCents"] as! Int) >= 0 })
+            #expect(try await browser.get("/api/v1/budgets?municipality=GM0828&year=20260").status == .badRequest)
+            let money = try JSONSerialization.jsonObject(with: Data(try await browser.get("/api/v1/money?municipality=GM0828&year=2026").body.readableBytesView)) as! [[String: Any]]
+            #expect(money.count == 11 && money.reduce(0) { $0 + ($1["allocatedCents"] as! Int) } == 4 * 1_750_000)
+        }
+    }
 }
