@@ -25,4 +25,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateFormerAreaSlugs())
     app.migrations.add(AddStructuredEscalationEvents())
     app.migrations.add(CreateInitiatives())
+    app.migrations.add(CreateIdeas())
 }

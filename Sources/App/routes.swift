@@ -44,6 +44,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: BudgetDivisionController())
     try app.register(collection: MoneyController())
     try app.register(collection: InitiativesAPIController())
+    try app.register(collection: IdeasController())
+    try app.register(collection: IdeaWorkController())
 
     // What features add to the public area page (the area feature does not depend on them).
     app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])

@@ -26,6 +26,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
     case initiativePropose = "initiative.propose", initiativeStep = "initiative.step", initiativeGoodExample = "initiative.goodExample"
     case budgetCreate = "budget.create", budgetEntry = "budget.entry"
+    case ideaPost = "idea.post", ideaAnswer = "idea.answer", ideaClose = "idea.close"
 
     var entityType: AuditEntityType {
         switch self {
@@ -52,6 +53,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .open311KeyCreate, .open311KeyRevoke: return .open311Key
         case .initiativePropose, .initiativeStep, .initiativeGoodExample: return .initiative
         case .budgetCreate, .budgetEntry: return .budget
+        case .ideaPost, .ideaAnswer, .ideaClose: return .idea
         }
     }
 
@@ -65,7 +67,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -49,6 +49,7 @@ enum InitiativeDemoSeeder {
                 BudgetSetup(areaID: aid, year: year, kind: .discretionary, name: "Handgeld \(area.name)", decider: .coordinator, mandateLimitCents: 50_000, departmentID: nil, initialCents: 250_000),
                 municipality: mid, reference: "Begroting \(year) (demo)", demo: true, user: nil, req: req)
         }
+        try await seedIdeas(app: app, municipality: mid, areas: areas, req: req)
         for example in examples {
             let area = areas[example.area]
             let aid = try area.requireID()
@@ -87,6 +88,34 @@ enum InitiativeDemoSeeder {
                 try await InitiativeService.step(initiative, .close, text: nil, expectedVersion: initiative.version, user: nil, req: req)
                 try await InitiativeService.setGoodExample(initiative, true, expectedVersion: initiative.version, req: req)
             }
+        }
+    }
+
+    /// Ideas with confirmed supports (each support a row with its own key, as real ones are), one answered.
+    static func seedIdeas(app: Application, municipality mid: UUID, areas: [Area], req: Request) async throws {
+        let ideas: [(Int, String, String, InitiativeTheme, Int, String?)] = [
+            (1, "Een pannakooi op het grasveld", "Kinderen willen voetballen zonder dat de bal de straat op rolt.", .play, 23, nil),
+            (2, "Bankjes langs de wandelroute", "Oudere bewoners willen onderweg kunnen uitrusten.", .care, 41,
+             "Goed idee. De gemeente kijkt samen met de wijkraad waar de bankjes kunnen staan en neemt het mee in het plan voor volgend jaar."),
+            (2, "Geveltuintjes in de hele straat", "Meer groen voor de deur, de buren helpen elkaar.", .green, 12, nil),
+        ]
+        var random = SeededRandom(seed: 2026)
+        for (index, title, text, theme, supports, answer) in ideas {
+            let posting = IdeaService.Posting(areaID: try areas[index].requireID(), title: title, text: text + " (Verzonnen voorbeeld van de demo.)", theme: theme,
+                                              name: "Demo-bewoner", email: "demo-idee@example.org")
+            let idea = try await IdeaService.post(posting, municipalityID: mid, demo: true, req: req)
+            for _ in 0..<supports {
+                let support = IdeaSupport()
+                support.$idea.id = try idea.requireID()
+                support.supporterHash = sha256Hex("demo|\(random.next())")
+                support.tokenHash = sha256Hex("demo|\(random.next())")
+                support.createdAt = app.clock()
+                support.confirmedAt = app.clock()
+                try await support.create(on: app.db)
+            }
+            idea.supportCount = supports
+            try await idea.update(on: app.db)
+            if let answer { try await IdeaService.answer(idea, text: answer, close: false, req: req) }
         }
     }
 

@@ -89,7 +89,8 @@ enum InitiativeForm {
     /// The fields of the form, in the order a resident thinks about them.
     static func fields(_ req: Request, areas: [(slug: String, name: String)], values: [String: String], errors: [FieldError]) -> [FieldView] {
         let v = { (name: String) in values[name] ?? "" }
-        var fields = [
+        var fields = values["idee"].map { [FieldView(req, name: "idee", label: "", type: "hidden", value: $0)] } ?? []
+        fields += [
             FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: v("gebied"),
                       options: [("", req.t("initiative.field.areaChoose"))] + areas.map { ($0.slug, $0.name) }, errors: errors),
             FieldView(req, name: "titel", label: req.t("initiative.field.title"), value: v("titel"), description: req.t("initiative.field.titleHelp"), errors: errors),

@@ -12,7 +12,7 @@ enum InitiativeService {
 
     /// Stores a proposal as a draft (only the initiators see it, through their own link) or submits it at once.
     /// Returns the initiative and the key of the initiators' own link (kept only as a hash).
-    static func propose(_ p: InitiativeProposal, municipalityID: UUID, areaID: UUID, submit: Bool, demo: Bool = false,
+    static func propose(_ p: InitiativeProposal, municipalityID: UUID, areaID: UUID, submit: Bool, demo: Bool = false, from idea: Idea? = nil,
                         req: Request) async throws -> (Initiative, String) {
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
@@ -61,6 +61,7 @@ enum InitiativeService {
                     }
                     if submit { try await event(initiative, .submit, from: .draft, to: .submitted, text: nil, user: nil, at: now, on: db) }
                     try await req.audit(.initiativePropose, subject(initiative), after: publicState(initiative), on: db)
+                    if let idea, idea.$area.id == areaID { try await IdeaService.link(idea, to: initiative, req: req, on: db) }
                     if !demo {
                         try await InitiativeMailer.ownLink(initiative, key: key, req: req, on: db)
                         if submit { try await InitiativeMailer.toCoordinators(initiative, req: req, on: db) }

@@ -33,7 +33,7 @@ struct InitiativeWorkController: RouteCollection {
 
     struct ListPage: Encodable {
         struct Row: Encodable { var code: String; var href: String; var title: String; var area: String; var status: String; var statusClass: String; var asked: String; var since: String; var iso: String }
-        var page: PageMeta; var heading: String; var filters: [FieldView]; var rows: [Row]; var counts: [Count]; var budgetsHref: String?
+        var page: PageMeta; var heading: String; var filters: [FieldView]; var rows: [Row]; var counts: [Count]; var budgetsHref: String?; var ideasHref: String?
         struct Count: Encodable { var label: String; var count: Int; var href: String }
     }
 
@@ -65,7 +65,8 @@ struct InitiativeWorkController: RouteCollection {
             counts: [InitiativeStatus.submitted, .inReview, .waitingForInitiators, .toDecision, .granted, .inExecution, .accounted].map { st in
                 .init(label: req.t("initiative.status." + st.rawValue), count: all.filter { $0 == st }.count, href: base + "?status=" + st.rawValue)
             },
-            budgetsHref: Permissions.mayEver(actor, .manageBudgets) || Permissions.mayEver(actor, .coordinateArea) ? Site.budgets.link() : nil))
+            budgetsHref: Permissions.mayEver(actor, .manageBudgets) || Permissions.mayEver(actor, .coordinateArea) ? Site.budgets.link() : nil,
+            ideasHref: Permissions.mayEver(actor, .coordinateArea) ? Site.ideaWork.link() : nil))
     }
 
     // MARK: One initiative

@@ -6,8 +6,10 @@ import Domain
 struct InitiativesAreaSection: AreaPageSection {
     struct Context: Encodable {
         struct Item: Encodable { var title: String; var href: String; var status: String; var statusClass: String }
+        struct IdeaItem: Encodable { var title: String; var href: String; var supports: Int }
         var year: Int; var available: String?; var allocated: String?; var items: [Item]; var total: Int
         var newHref: String; var listHref: String; var moneyHref: String
+        var ideas: [IdeaItem]; var ideaCount: Int; var ideasHref: String; var shareIdeaHref: String
     }
 
     func html(_ context: AreaPageContext, req: Request) async throws -> String? {
@@ -18,12 +20,16 @@ struct InitiativesAreaSection: AreaPageSection {
         let total = try await query.count()
         let latest = try await Initiative.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$status != .draft).sort(\.$updatedAt, .descending).limit(5).all()
         let dutch = req.language == .nl
+        let ideaCount = try await Idea.query(on: req.db).filter(\.$area.$id == area.id).count()
+        let ideas = try await Idea.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$status == .open).sort(\.$supportCount, .descending).limit(3).all()
         return try await req.renderHTML("Initiatives/area-section", Context(
             year: year, available: budgets.isEmpty ? nil : Money.format(budgets.reduce(0) { $0 + $1.availableCents }, dutch: dutch),
             allocated: budgets.isEmpty ? nil : Money.format(budgets.reduce(0) { $0 + $1.allocatedCents }, dutch: dutch),
             items: latest.map { i in .init(title: i.title, href: Site.initiative.link(s.slug, i.code), status: req.t("initiative.status." + i.status.rawValue),
                                           statusClass: PublicInitiativesController.statusClass(i.status)) },
             total: total, newHref: Site.initiativeNew.link(s.slug) + "?gebied=" + area.slug, listHref: Site.initiatives.link(s.slug) + "?gebied=" + area.slug,
-            moneyHref: Site.money.link(s.slug)))
+            moneyHref: Site.money.link(s.slug),
+            ideas: ideas.map { .init(title: $0.title, href: Site.idea.link(s.slug, $0.code), supports: $0.supportCount) }, ideaCount: ideaCount,
+            ideasHref: Site.ideas.link(s.slug) + "?gebied=" + area.slug, shareIdeaHref: Site.ideaNew.link(s.slug) + "?gebied=" + area.slug))
     }
 }

@@ -106,8 +106,22 @@ struct PublicInitiativesController: RouteCollection {
 
     func newForm(req: Request) async throws -> View {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
-        let area = s.area(slug: req.query[String.self, at: "gebied"] ?? "")?.slug ?? ""
-        return try await req.view.render("Initiatives/form", formPage(req, s, values: ["gebied": area], errors: []))
+        var values = ["gebied": s.area(slug: req.query[String.self, at: "gebied"] ?? "")?.slug ?? ""]
+        // From an idea: its words to start with, and the link back once the initiative exists.
+        if let idea = try await Self.idea(req, s, code: req.query[String.self, at: "idee"]) {
+            values["idee"] = idea.code
+            values["titel"] = idea.title
+            values["wat"] = idea.text
+            values["thema"] = idea.theme
+            values["gebied"] = s.areas.first { $0.id == idea.$area.id }?.slug ?? ""
+        }
+        return try await req.view.render("Initiatives/form", formPage(req, s, values: values, errors: []))
+    }
+
+    /// An open idea of this municipality by its code (for an initiative that grows out of it).
+    static func idea(_ req: Request, _ s: MunicipalitySnapshot, code: String?) async throws -> Idea? {
+        guard let code = code?.uppercased(), IdeaRules.isWellFormed(code) else { return nil }
+        return try await Idea.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$code == code).filter(\.$status == .open).first()
     }
 
     struct ThanksPage: Encodable { var page: PageMeta; var heading: String; var text: String; var code: String; var href: String; var ownHref: String; var draft: Bool }
@@ -126,7 +140,8 @@ struct PublicInitiativesController: RouteCollection {
         }
         proposal.areaSlug = area.slug
         let submit = values["actie"] != "concept"
-        let (initiative, key) = try await InitiativeService.propose(proposal, municipalityID: s.id, areaID: area.id, submit: submit, req: req)
+        let idea = try await Self.idea(req, s, code: values["idee"])
+        let (initiative, key) = try await InitiativeService.propose(proposal, municipalityID: s.id, areaID: area.id, submit: submit, from: idea, req: req)
         let heading = req.t(submit ? "initiative.thanks.title" : "initiative.thanks.draftTitle")
         let response = try await req.render("Initiatives/thanks", ThanksPage(
             page: req.page(heading, municipality: s.name), heading: heading,

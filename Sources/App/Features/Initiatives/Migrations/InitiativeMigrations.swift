@@ -74,3 +74,36 @@ struct CreateInitiatives: AsyncMigration {
         for s in [LedgerEntry.schema, InitiativeEvent.schema, InitiativeBudgetLine.schema, Initiative.schema, AreaBudget.schema] { try await db.schema(s).delete() }
     }
 }
+
+struct CreateIdeas: AsyncMigration {
+    var name: String { "2026-11-30-02-create-ideas" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(Idea.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("code", .string, .required).field("year", .int, .required).field("sequence", .int, .required)
+            .field("title", .string, .required).field("text", .string, .required).field("theme", .string, .required).field("status", .string, .required)
+            .field("poster_name", .string, .required).field("poster_email", .string, .required)
+            .field("support_count", .int, .required).field("salt", .string, .required)
+            .field("answer", .string).field("answered_at", .datetime)
+            .field("initiative_id", .uuid, .references(Initiative.schema, "id", onDelete: .setNull))
+            .field("demo", .bool, .required).field("created_at", .datetime, .required).field("updated_at", .datetime, .required)
+            .unique(on: "municipality_id", "code")
+            .create()
+        try await db.schema(IdeaSupport.schema)
+            .id()
+            .field("idea_id", .uuid, .required, .references(Idea.schema, "id", onDelete: .cascade))
+            .field("supporter_hash", .string, .required).field("token_hash", .string, .required)
+            .field("created_at", .datetime, .required).field("confirmed_at", .datetime)
+            .unique(on: "idea_id", "supporter_hash")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX IF NOT EXISTS ideas_listing ON ideas (municipality_id, area_id, status)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS idea_supports_token ON idea_supports (token_hash)").run()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(IdeaSupport.schema).delete()
+        try await db.schema(Idea.schema).delete()
+    }
+}

@@ -118,3 +118,45 @@ final class InitiativeEvent: Model, @unchecked Sendable {
     @OptionalField(key: "actor_id") var actorID: UUID?
     init() {}
 }
+
+/// An idea for an area. The poster's name and address are for the coordinator's answer only; the public sees the
+/// idea, the number of supports and the coordinator's answer.
+final class Idea: Model, @unchecked Sendable {
+    static let schema = "ideas"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "code") var code: String
+    @Field(key: "year") var year: Int
+    @Field(key: "sequence") var sequence: Int
+    @Field(key: "title") var title: String
+    @Field(key: "text") var text: String
+    @Field(key: "theme") var theme: String
+    @Enum(key: "status") var status: IdeaStatus
+    @Field(key: "poster_name") var posterName: String
+    @Field(key: "poster_email") var posterEmail: String
+    /// Confirmed supports (kept equal to the confirmed rows of `idea_supports`, in the same transaction).
+    @Field(key: "support_count") var supportCount: Int
+    /// A random salt for the supporters' keys (one support per person without storing their address).
+    @Field(key: "salt") var salt: String
+    @OptionalField(key: "answer") var answer: String?
+    @OptionalField(key: "answered_at") var answeredAt: Date?
+    @OptionalField(key: "initiative_id") var initiativeID: UUID?
+    @Field(key: "demo") var demo: Bool
+    @Field(key: "created_at") var createdAt: Date
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+}
+
+/// One person's support of an idea: a hash of the idea's salt and their address (never the address), confirmed
+/// through a link mailed to that address.
+final class IdeaSupport: Model, @unchecked Sendable {
+    static let schema = "idea_supports"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "idea_id") var idea: Idea
+    @Field(key: "supporter_hash") var supporterHash: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "confirmed_at") var confirmedAt: Date?
+    init() {}
+}
