@@ -25,6 +25,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case signalsCategoryUpdate = "signals.category.update"
     case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
     case initiativePropose = "initiative.propose", initiativeStep = "initiative.step", initiativeGoodExample = "initiative.goodExample"
+    case initiativeSupportGiven = "initiative.supportGiven"
     case budgetCreate = "budget.create", budgetEntry = "budget.entry"
     case ideaPost = "idea.post", ideaAnswer = "idea.answer", ideaClose = "idea.close"
 
@@ -51,7 +52,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .signalsSettingsUpdate: return .signalSettings
         case .signalsCategoryUpdate: return .signalCategory
         case .open311KeyCreate, .open311KeyRevoke: return .open311Key
-        case .initiativePropose, .initiativeStep, .initiativeGoodExample: return .initiative
+        case .initiativePropose, .initiativeStep, .initiativeGoodExample, .initiativeSupportGiven: return .initiative
         case .budgetCreate, .budgetEntry: return .budget
         case .ideaPost, .ideaAnswer, .ideaClose: return .idea
         }

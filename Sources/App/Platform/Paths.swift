@@ -89,6 +89,7 @@ enum Site {
     static let initiativeOwnLink = initiative("sleutel", ":key")
     static let initiativeStep = initiative("stap")
     static let initiativeAccounting = initiative("verantwoording")
+    static let initiativePhoto = initiative("fotos", ":photo")
     static let ideas = municipality("ideeen")
     static let ideaNew = ideas("nieuw")
     static let idea = ideas(":code")

@@ -120,6 +120,21 @@ public enum GrantRules {
     }
 }
 
+/// An ordinary initiative, or a *right to challenge*: residents propose to take over a municipal task in their area
+/// with its budget; the department that owns the task decides, from its own budget.
+public enum InitiativeKind: String, CaseIterable, Codable, Sendable {
+    case initiative, rightToChallenge
+
+    /// Whether a budget may pay for an initiative of this kind: a right to challenge only from a budget of the
+    /// department that owns the task.
+    public func fits(budgetDecider: BudgetDecider, budgetDepartment: UUID?, taskDepartment: UUID?) -> Bool {
+        switch self {
+        case .initiative: return true
+        case .rightToChallenge: return budgetDecider == .department && budgetDepartment != nil && budgetDepartment == taskDepartment
+        }
+    }
+}
+
 /// What an initiative asks besides money (004: "met geld, mensen, kennis, netwerken en speelruimte").
 public enum SupportKind: String, CaseIterable, Codable, Sendable { case people, knowledge, network, place }
 

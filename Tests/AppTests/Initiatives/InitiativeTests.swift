@@ -340,4 +340,121 @@ struct InitiativeTests {
             #expect(money.count == 11 && money.reduce(0) { $0 + ($1["allocatedCents"] as! Int) } == 4 * 1_750_000)
         }
     }
+
+    /// A right to challenge: residents take over a task; only the department that owns it decides, from its own budget.
+    @Test func aRightToChallengeIsDecidedByTheDepartmentThatOwnsTheTask() async throws {
+        try await withApp(now: Self.now) { app in
+            let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
+            let department = try await Department.query(on: app.db).filter(\.$name == "Openbare ruimte").filter(\.$municipality.$id == Fixture.area(app, "ravenstein").$municipality.id).first()!
+            let other = try await Department.query(on: app.db).filter(\.$name != "Openbare ruimte").filter(\.$municipality.$id == department.$municipality.id).first()!
+            let response = try await admin.submit("/werk/budgetten", [("gebied", "ravenstein"), ("jaar", "2026"), ("soort", "other"), ("naam", "Groenonderhoud Ravenstein"),
+                                                                    ("beslisser", "department"), ("afdeling", department.id!.uuidString), ("bedrag", "3000")])
+            #expect(response.status == .seeOther)
+            _ = try await Self.budget(app, admin: admin, area: "ravenstein", name: "Handgeld Ravenstein", decider: "coordinator", amount: "1000", mandate: "5000")
+            let resident = TestBrowser(app)
+            let form = "/gemeenten/oss/initiatieven/nieuw"
+            var fields = Self.proposal(title: "Wij onderhouden het park", amount: "2000", lines: [], area: "ravenstein", email: "park@voorbeeld.nl") + [("soort", "overnemen")]
+            let missing = try await resident.submit(form, to: form, fields)
+            #expect(missing.status == .unprocessableEntity && missing.text.contains("Kies de afdeling die de taak nu doet"))
+            fields += [("taak", "Het maaien en snoeien in het Walpark"), ("afdeling", department.id!.uuidString)]
+            #expect(try await resident.submit(form, to: form, fields).status == .created)
+            let initiative = try await Initiative.query(on: app.db).filter(\.$title == "Wij onderhouden het park").first()!
+            #expect(initiative.kind == .rightToChallenge && initiative.taskDepartmentID == department.id)
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/initiatieven/\(initiative.code)").text.contains("Het maaien en snoeien in het Walpark"))
+            // The coordinator reviews; the coordinator's own budget cannot pay for a task of a department.
+            try await Fixture.user(app, email: "wijk@ravenstein.test", role: .areaCoordinator, areas: ["ravenstein"])
+            let coordinator = TestBrowser(app)
+            _ = try await coordinator.login("wijk@ravenstein.test", Fixture.password)
+            let work = "/werk/initiatieven/\(initiative.id!.uuidString)"
+            #expect(try await coordinator.submit(work, to: work + "/stap", [("stap", "review")]).status == .seeOther)
+            #expect(try await coordinator.submit(work, to: work + "/stap", [("stap", "sendToDecision")]).status == .seeOther)
+            #expect(try await coordinator.get(work).text.contains("geen budget van dit gebied waarover u mag beslissen"))
+            let mandate = try await AreaBudget.query(on: app.db).filter(\.$name == "Handgeld Ravenstein").first()!
+            let wrong = try await coordinator.post(work + "/besluit", form: [("csrf", TestBrowser.csrf(in: try await coordinator.get(work).text)), ("versie", String(initiative.version + 2)),
+                                                                           ("besluit", "toekennen"), ("budget", mandate.id!.uuidString), ("bedrag", "2000"), ("motivering", "x")])
+            #expect(wrong.status == .unprocessableEntity)
+            // An officer of another department does not see it; the owning department does, and decides.
+            try await Fixture.user(app, email: "ander@oss.test", role: .departmentOfficer, department: other.name)
+            let outsider = TestBrowser(app)
+            _ = try await outsider.login("ander@oss.test", Fixture.password)
+            #expect(try await outsider.get(work).status == .forbidden)
+            #expect(!(try await outsider.get("/werk/initiatieven").text.contains("Wij onderhouden het park")))
+            try await Fixture.user(app, email: "groen@oss.test", role: .departmentOfficer, department: "Openbare ruimte")
+            let officer = TestBrowser(app)
+            _ = try await officer.login("groen@oss.test", Fixture.password)
+            #expect(try await officer.get("/werk/initiatieven").text.contains("Wij onderhouden het park"))
+            let taskBudget = try await AreaBudget.query(on: app.db).filter(\.$name == "Groenonderhoud Ravenstein").first()!
+            #expect(try await officer.submit(work, to: work + "/besluit", [("besluit", "toekennen"), ("budget", taskBudget.id!.uuidString), ("bedrag", "2000"),
+                                                                          ("motivering", "De bewoners nemen het onderhoud over; het geld van de taak gaat mee.")]).status == .seeOther)
+            #expect(try await AreaBudget.find(taskBudget.id, on: app.db)!.committedCents == 200_000)
+            // The department records its own other support; it cannot record another department's.
+            #expect(try await officer.submit(work, to: work + "/steun", [("soortsteun", "knowledge"), ("door", department.id!.uuidString), ("wat", "Uitleg over snoeien")]).status == .seeOther)
+            let foreign = try await officer.post(work + "/steun", form: [("csrf", TestBrowser.csrf(in: try await officer.get(work).text)), ("soortsteun", "people"), ("door", other.id!.uuidString), ("wat", "x")])
+            #expect(foreign.status == .forbidden)
+            #expect(try await coordinator.submit(work, to: work + "/steun", [("soortsteun", "place"), ("partner", "Woningcorporatie Area"), ("wat", "Een schuur voor het gereedschap")]).status == .seeOther)
+            #expect(try await coordinator.submit(work, to: work + "/steun", [("soortsteun", "place"), ("wat", "Niemand")]).status == .unprocessableEntity)
+            let publicPage = try await TestBrowser(app).get("/gemeenten/oss/initiatieven/\(initiative.code)").text
+            #expect(publicPage.contains("Uitleg over snoeien") && publicPage.contains("Woningcorporatie Area"))
+            let money = try await TestBrowser(app).get("/gemeenten/oss/geld?jaar=2026").text
+            #expect(money.contains("Andere steun dan geld") && money.contains("Woningcorporatie Area"))
+        }
+    }
+
+    /// Photos with the accounting: only images, without their metadata, public with the initiative.
+    @Test func theAccountingTakesPhotos() async throws {
+        try await withApp(now: Self.now) { app in
+            let demo = try await Initiative.query(on: app.db).filter(\.$status == .inExecution).first()!
+            let resident = TestBrowser(app)
+            let m = try await Municipality.find(demo.$municipality.id, on: app.db)!
+            // The demo's key is not known: give this initiative a key the test knows.
+            demo.keyHash = sha256Hex("testsleutel")
+            try await demo.update(on: app.db)
+            let page = "/gemeenten/\(m.slug)/initiatieven/\(demo.code)"
+            _ = try await resident.get(page + "/sleutel/testsleutel")
+            let form = try await resident.get(page + "/verantwoording")
+            #expect(form.status == .ok && form.text.contains("multipart/form-data"))
+            let csrf = TestBrowser.csrf(in: form.text)
+            let version = TestBrowser.hidden("versie", in: form.text) ?? ""
+            // A text file posing as a photo is refused, and nothing is saved.
+            let lines = try await InitiativeBudgetLine.query(on: app.db).filter(\.$initiative.$id == demo.requireID()).sort(\.$position).all()
+            var fields = [("csrf", csrf), ("versie", version), ("resultaat", "Het feest was een succes.")]
+            for line in lines { fields.append(("kosten-\(line.position)", Money.plain(line.cents))) }
+            let (badHeaders, badBody) = Multipart.body(fields, file: .init(field: "foto1", filename: "x.png", contentType: "image/png", data: Data("geen foto".utf8)))
+            let bad = try await app.testing().sendRequest(.POST, page + "/verantwoording", headers: badHeaders.merging(resident), body: badBody)
+            #expect(bad.status == .unprocessableEntity && bad.body.string.contains("geen foto"))
+            let png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + Self.pngChunks
+            let (headers, body) = Multipart.body(fields, file: .init(field: "foto1", filename: "feest.png", contentType: "image/png", data: png))
+            let ok = try await app.testing().sendRequest(.POST, page + "/verantwoording", headers: headers.merging(resident), body: body)
+            #expect(ok.status == .seeOther)
+            let shown = try await TestBrowser(app).get(page).text
+            #expect(shown.contains(page + "/fotos/1"))
+            let photo = try await TestBrowser(app).get(page + "/fotos/1")
+            #expect(photo.status == .ok && photo.headers.contentType?.subType == "png" && !photo.body.string.contains("GPS"))
+            #expect(try await TestBrowser(app).get(page + "/fotos/2").status == .notFound)
+        }
+    }
+
+    /// A minimal PNG (1×1 pixel) with a text chunk that must not survive.
+    static let pngChunks: Data = {
+        func chunk(_ type: String, _ payload: [UInt8]) -> Data {
+            var d = Data()
+            var length = UInt32(payload.count).bigEndian
+            d.append(Data(bytes: &length, count: 4))
+            d.append(Data(type.utf8))
+            d.append(contentsOf: payload)
+            d.append(contentsOf: [0, 0, 0, 0]) // CRC is not checked by the stripper
+            return d
+        }
+        return chunk("IHDR", [0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]) + chunk("tEXt", Array("GPS\u{0}51.7,5.5".utf8))
+            + chunk("IDAT", [0x78, 0x9C, 0x63, 0x60, 0x60, 0x60, 0, 0, 0, 4, 0, 1]) + chunk("IEND", [])
+    }()
+}
+
+extension HTTPHeaders {
+    /// These headers with the browser's cookies.
+    func merging(_ browser: TestBrowser) -> HTTPHeaders {
+        var h = self
+        h.replaceOrAdd(name: .cookie, value: browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
+        return h
+    }
 }

@@ -114,6 +114,15 @@ struct InitiativeRulesTests {
         #expect(GrantRules.declineProblems(decider: .council, meeting: nil, motivation: "") == [.meetingRequired, .motivationMissing])
     }
 
+    @Test func aRightToChallengeIsPaidOnlyByTheDepartmentThatOwnsTheTask() throws {
+        let groen = UUID(), wegen = UUID()
+        #expect(InitiativeKind.rightToChallenge.fits(budgetDecider: .department, budgetDepartment: groen, taskDepartment: groen))
+        #expect(!InitiativeKind.rightToChallenge.fits(budgetDecider: .department, budgetDepartment: wegen, taskDepartment: groen))
+        #expect(!InitiativeKind.rightToChallenge.fits(budgetDecider: .council, budgetDepartment: nil, taskDepartment: groen))
+        #expect(!InitiativeKind.rightToChallenge.fits(budgetDecider: .department, budgetDepartment: nil, taskDepartment: nil))
+        #expect(InitiativeKind.initiative.fits(budgetDecider: .coordinator, budgetDepartment: nil, taskDepartment: nil))
+    }
+
     @Test func codes() throws {
         #expect(InitiativeCode.make(year: 2026, sequence: 42) == "INI-2026-0042")
         #expect(InitiativeCode.isWellFormed("INI-2026-0042") && !InitiativeCode.isWellFormed("INI-2026-42") && !InitiativeCode.isWellFormed("ini-2026-0042\n"))

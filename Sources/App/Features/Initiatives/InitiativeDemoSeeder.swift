@@ -75,6 +75,9 @@ enum InitiativeDemoSeeder {
             let budget = example.byCouncil ? councilBudgets[aid]! : mandateBudgets[aid]!
             try await decide(initiative, grant: example.byCouncil ? grant : min(grant, 50_000), budget: budget, area: area, req: req,
                              motivation: "Het initiatief past bij de agenda van de wijk en de bewoners doen zelf veel.")
+            if !example.people.isEmpty, let department = try await Department.query(on: app.db).filter(\.$municipality.$id == mid).filter(\.$name == "Openbare ruimte").first() {
+                try await InitiativeService.recordSupport(initiative, kind: .people, department: department.id, partner: "", text: "Twee medewerkers helpen bij het plaatsen.", user: nil, req: req)
+            }
             if reached(.inExecution) { try await InitiativeService.startExecution(initiative, expectedVersion: initiative.version, user: nil, req: req) }
             if reached(.accounted) {
                 let lines = try await InitiativeBudgetLine.query(on: app.db).filter(\.$initiative.$id == initiative.requireID()).all()

@@ -20,14 +20,24 @@ struct InitiativeProposal: Sendable {
     var contactName: String
     var contactEmail: String
     var contactPhone: String?
+    var kind: InitiativeKind = .initiative
+    var task: String = ""
+    var taskDepartmentID: UUID? = nil
 }
 
 enum InitiativeForm {
     /// Budget lines the form offers (without JavaScript: a fixed number of rows; empty rows are ignored).
     static let lineRows = 6
 
-    static func read(_ values: [String: String]) -> Result<InitiativeProposal, ValidationFailure> {
+    static func read(_ values: [String: String], departments: [UUID] = []) -> Result<InitiativeProposal, ValidationFailure> {
         var errors: [FieldError] = []
+        let kind: InitiativeKind = values["soort"] == "overnemen" ? .rightToChallenge : .initiative
+        var task = "", taskDepartment: UUID? = nil
+        if kind == .rightToChallenge {
+            task = Input.text(values["taak"], field: "taak", max: 1000).collect(into: &errors) ?? ""
+            taskDepartment = UUID(uuidString: values["afdeling"] ?? "").flatMap { departments.contains($0) ? $0 : nil }
+            if taskDepartment == nil { errors.append(FieldError("afdeling", "initiative.challenge.departmentMissing")) }
+        }
         let area = values["gebied"] ?? ""
         if area.isEmpty { errors.append(FieldError("gebied", "initiative.areaMissing")) }
         let title = Input.text(values["titel"], field: "titel", max: 120).collect(into: &errors)
@@ -83,11 +93,11 @@ enum InitiativeForm {
         return .success(InitiativeProposal(areaSlug: area, title: title, summary: summary, forWhom: forWhom, place: place, period: period, theme: theme,
                                            askedCents: asked, lines: lines, supportPeople: people ?? "", supportKnowledge: knowledge ?? "",
                                            supportNetwork: network ?? "", supportPlace: room ?? "", ownContribution: own, contactName: name,
-                                           contactEmail: email, contactPhone: (phone ?? "").isEmpty ? nil : phone))
+                                           contactEmail: email, contactPhone: (phone ?? "").isEmpty ? nil : phone, kind: kind, task: task, taskDepartmentID: taskDepartment))
     }
 
     /// The fields of the form, in the order a resident thinks about them.
-    static func fields(_ req: Request, areas: [(slug: String, name: String)], values: [String: String], errors: [FieldError]) -> [FieldView] {
+    static func fields(_ req: Request, areas: [(slug: String, name: String)], departments: [(id: String, name: String)], values: [String: String], errors: [FieldError]) -> [FieldView] {
         let v = { (name: String) in values[name] ?? "" }
         var fields = values["idee"].map { [FieldView(req, name: "idee", label: "", type: "hidden", value: $0)] } ?? []
         fields += [
@@ -100,6 +110,11 @@ enum InitiativeForm {
             FieldView(req, name: "wanneer", label: req.t("initiative.field.period"), value: v("wanneer"), description: req.t("initiative.field.periodHelp"), errors: errors),
             FieldView(req, name: "thema", label: req.t("initiative.field.theme"), type: "select", value: v("thema"),
                       options: [("", req.t("initiative.field.themeChoose"))] + InitiativeTheme.allCases.map { ($0.rawValue, req.t("initiative.theme." + $0.rawValue)) }, errors: errors),
+            FieldView(req, name: "soort", label: req.t("initiative.field.kind"), type: "radios", value: values["soort"] ?? "initiatief",
+                      options: [("initiatief", req.t("initiative.kind.initiative")), ("overnemen", req.t("initiative.kind.rightToChallenge"))], errors: errors),
+            FieldView(req, name: "taak", label: req.t("initiative.field.task"), type: "textarea", value: v("taak"), description: req.t("initiative.field.taskHelp"), optional: true, errors: errors),
+            FieldView(req, name: "afdeling", label: req.t("initiative.field.department"), type: "select", value: v("afdeling"), description: req.t("initiative.field.departmentHelp"), optional: true,
+                      options: [("", "–")] + departments.map { ($0.id, $0.name) }, errors: errors),
             FieldView(req, name: "bedrag", label: req.t("initiative.field.amount"), value: v("bedrag"), description: req.t("initiative.field.amountHelp"), optional: true, errors: errors),
         ]
         for i in 1...lineRows {

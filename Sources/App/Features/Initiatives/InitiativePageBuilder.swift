@@ -30,6 +30,13 @@ struct InitiativeDetails: Encodable {
     var result: String?
     var goodExample: Bool
     var question: String?
+    /// For a right to challenge: the task taken over and the department that owns it.
+    var challenge: Challenge?
+    struct Challenge: Encodable { var task: String; var department: String }
+    /// Support other than money that was given, and by whom.
+    var given: [Given]
+    struct Given: Encodable { var kind: String; var by: String; var text: String }
+    var photos: [String]
 }
 
 enum InitiativePageBuilder {
@@ -53,6 +60,10 @@ enum InitiativePageBuilder {
         }
         let supports: [(String, String)] = [("people", i.supportPeople), ("knowledge", i.supportKnowledge), ("network", i.supportNetwork), ("place", i.supportPlace)]
         let area = s.areas.first { $0.id == i.$area.id }
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).all()
+        let departmentName = { (id: UUID?) in departments.first { $0.id == id }?.name }
+        let given = try await InitiativeSupportGiven.query(on: req.db).filter(\.$initiative.$id == i.requireID()).sort(\.$recordedAt).all()
+        let photos = try await InitiativePhoto.query(on: req.db).filter(\.$initiative.$id == i.requireID()).sort(\.$position).all(\.$position)
         return InitiativeDetails(
             code: i.code, title: i.title, area: area?.name ?? "", areaHref: area.map { Site.area.link(s.slug, $0.slug) } ?? Paths.municipality(s.slug),
             theme: req.t("initiative.theme." + i.theme), status: req.t("initiative.status." + i.status.rawValue),
@@ -65,7 +76,10 @@ enum InitiativePageBuilder {
             history: events.map { e in .init(when: Format.dateTime(e.at, lang), iso: Format.isoDate(e.at), status: req.t("initiative.status." + e.toStatus.rawValue),
                                              step: req.t("initiative.step." + e.step.rawValue), text: e.text.map(show)) },
             decision: decision, result: i.resultText.map(show), goodExample: i.goodExample,
-            question: i.status == .waitingForInitiators ? events.last { $0.step == .ask }?.text.map(show) : nil)
+            question: i.status == .waitingForInitiators ? events.last { $0.step == .ask }?.text.map(show) : nil,
+            challenge: i.kind == .rightToChallenge ? .init(task: show(i.task), department: departmentName(i.taskDepartmentID) ?? "–") : nil,
+            given: given.map { g in .init(kind: req.t("initiative.support." + g.kind.rawValue), by: departmentName(g.departmentID) ?? g.partner, text: show(g.text)) },
+            photos: photos.map { Site.initiativePhoto.link(s.slug, i.code, String($0)) })
     }
 
     struct StepForm: Encodable { var step: String; var label: String; var withText: Bool; var textLabel: String?; var textHelp: String?; var warning: Bool; var value: String; var error: String? }

@@ -29,6 +29,9 @@ enum InitiativeService {
             initiative.period = p.period
             initiative.theme = p.theme.rawValue
             initiative.askedCents = p.askedCents
+            initiative.kind = p.kind
+            initiative.task = p.task
+            initiative.taskDepartmentID = p.taskDepartmentID
             initiative.supportPeople = p.supportPeople
             initiative.supportKnowledge = p.supportKnowledge
             initiative.supportNetwork = p.supportNetwork
@@ -114,6 +117,9 @@ enum InitiativeService {
             })
         }
         guard budget.$area.id == initiative.$area.id else { throw ValidationFailure([FieldError("budget", "initiative.budgetOtherArea")]) }
+        guard initiative.kind.fits(budgetDecider: budget.decider, budgetDepartment: budget.departmentID, taskDepartment: initiative.taskDepartmentID) else {
+            throw ValidationFailure([FieldError("budget", "initiative.challenge.wrongBudget")])
+        }
         let step: InitiativeStep = grantCents == nil ? .decline : .grant
         guard let to = InitiativeLifecycle.next(initiative.status, step) else { throw ValidationFailure([FieldError("stap", "initiative.stepNotPossible")], status: .conflict) }
         for attempt in 1...3 {
@@ -168,7 +174,8 @@ enum InitiativeService {
 
     /// The initiators' accounting: actual costs per budget line and what came of it. What was not spent goes back
     /// to the budget as a `returned` entry.
-    static func account(_ initiative: Initiative, actual: [UUID: Int], extraCosts: Int, result: String, expectedVersion: Int, req: Request) async throws {
+    static func account(_ initiative: Initiative, actual: [UUID: Int], extraCosts: Int, result: String, photos: [(contentType: String, data: Data)] = [],
+                        expectedVersion: Int, req: Request) async throws {
         guard let to = InitiativeLifecycle.next(initiative.status, .account) else { throw ValidationFailure([FieldError("stap", "initiative.accountNotPossible")], status: .conflict) }
         let now = req.application.clock()
         let lines = try await InitiativeBudgetLine.query(on: req.db).filter(\.$initiative.$id == initiative.requireID()).all()
@@ -184,8 +191,33 @@ enum InitiativeService {
                 try await BudgetLedger.record(.returned, cents: unspent, budget: budgetID, initiative: initiative.id, reference: "\(initiative.code): \(req.t("budget.reference.returned"))",
                                               by: nil, at: now, on: db)
             }
+            for (i, photo) in photos.enumerated() {
+                let record = InitiativePhoto()
+                record.$initiative.id = try initiative.requireID()
+                record.position = i + 1
+                record.contentType = photo.contentType
+                record.data = photo.data
+                try await record.create(on: db)
+            }
             initiative.resultText = result
             try await move(initiative, .account, to: to, text: result, user: nil, at: now, on: db, req: req)
+        }
+    }
+
+    /// Records support other than money: who gives what (a department or a partner organisation).
+    static func recordSupport(_ initiative: Initiative, kind: SupportKind, department: UUID?, partner: String, text: String, user: User?, req: Request) async throws {
+        let record = InitiativeSupportGiven()
+        record.$initiative.id = try initiative.requireID()
+        record.kind = kind
+        record.departmentID = department
+        record.partner = partner
+        record.text = text
+        record.recordedAt = req.application.clock()
+        record.recordedBy = user?.id
+        try await req.db.transaction { db in
+            try await record.create(on: db)
+            try await req.audit(.initiativeSupportGiven, subject(initiative),
+                                after: ["kind": kind.rawValue, "by": department?.uuidString ?? partner, "what": PersonalData.masked(text)], on: db)
         }
     }
 

@@ -13,6 +13,7 @@ struct InitiativeWorkController: RouteCollection {
         let act = routes.access(.anyOf([.coordinateArea, .handleDepartmentWork]))
         act.post(Site.initiativeWorkItem("stap").route, use: step)
         act.post(Site.initiativeWorkItem("besluit").route, use: decide)
+        act.post(Site.initiativeWorkItem("steun").route, use: recordSupport)
         routes.access(.action(.coordinateArea)).post(Site.initiativeWorkItem("voorbeeld").route, use: goodExample)
     }
 
@@ -24,7 +25,7 @@ struct InitiativeWorkController: RouteCollection {
         if !areas.isEmpty { return query.filter(\.$area.$id ~~ Array(areas)) }
         if let department = actor.departmentID, Permissions.allows(actor, .followInitiatives(municipality: m, area: UUID(), department: department)) {
             let budgets = try await AreaBudget.query(on: db).filter(\.$municipality.$id == m).filter(\.$departmentID == department).all().compactMap(\.id)
-            return query.filter(\.$budgetID ~~ budgets)
+            return query.group(.or) { $0.filter(\.$budgetID ~~ budgets).filter(\.$taskDepartmentID == department) }
         }
         return query.filter(\.$id == UUID())
     }
@@ -83,6 +84,8 @@ struct InitiativeWorkController: RouteCollection {
         var decisionAction: String
         var decisionFields: [FieldView]
         var budgetsNote: String?
+        var supportAction: String?
+        var supportFields: [FieldView]
         var exampleAction: String?
         var exampleLabel: String
         var csrf: String
@@ -95,8 +98,8 @@ struct InitiativeWorkController: RouteCollection {
         guard let id = req.parameters.get("id", as: UUID.self), let initiative = try await Initiative.find(id, on: req.db), initiative.status != .draft else {
             throw AppError.notFound("initiative.unknown")
         }
-        var department: UUID? = nil
-        if let budgetID = initiative.budgetID { department = try await AreaBudget.find(budgetID, on: req.db)?.departmentID }
+        var department: UUID? = initiative.taskDepartmentID
+        if department == nil, let budgetID = initiative.budgetID { department = try await AreaBudget.find(budgetID, on: req.db)?.departmentID }
         guard Permissions.allows(actor, .followInitiatives(municipality: initiative.$municipality.id, area: initiative.$area.id, department: department)) else { throw AppError.forbidden }
         let m = try await Municipality.find(initiative.$municipality.id, on: req.db)!
         return (initiative, actor, try await req.areas.snapshot(for: m, on: req.db))
@@ -107,6 +110,7 @@ struct InitiativeWorkController: RouteCollection {
     static func decidableBudgets(_ actor: Actor, _ i: Initiative, on db: any Database) async throws -> [AreaBudget] {
         let m = i.$municipality.id
         return try await AreaBudget.query(on: db).filter(\.$area.$id == i.$area.id).sort(\.$year, .descending).sort(\.$name).all().filter { b in
+            guard i.kind.fits(budgetDecider: b.decider, budgetDepartment: b.departmentID, taskDepartment: i.taskDepartmentID) else { return false }
             switch b.decider {
             case .council, .coordinator: return Permissions.allows(actor, .coordinateArea(municipality: m, area: i.$area.id))
             case .department: return b.departmentID.map { Permissions.allows(actor, .handleDepartmentWork(municipality: m, department: $0)) } ?? false
@@ -131,12 +135,26 @@ struct InitiativeWorkController: RouteCollection {
                 decisionFields = try await decisionForm(req, i, budgets: budgets, values: values, errors: errors)
             }
         }
+        // Support other than money: recorded by the coordinator, or by a department for itself.
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$name).all()
+            .filter { coordinates || Permissions.allows(actor, .handleDepartmentWork(municipality: s.id, department: $0.id!)) }
+        let canRecordSupport = (coordinates || !departments.isEmpty) && ![.draft, .declined, .withdrawn].contains(i.status)
+        let supportFields = !canRecordSupport ? [] : [
+            FieldView(req, name: "soortsteun", label: req.t("initiative.given.kind"), type: "radios", value: values["soortsteun"] ?? "",
+                      options: SupportKind.allCases.map { ($0.rawValue, req.t("initiative.support." + $0.rawValue)) }, errors: errors),
+            FieldView(req, name: "door", label: req.t("initiative.given.department"), type: "select", value: values["door"] ?? "", optional: coordinates,
+                      options: (coordinates ? [("", "–")] : []) + departments.map { ($0.id!.uuidString, $0.name) }, errors: errors),
+            FieldView(req, name: "partner", label: req.t("initiative.given.partner"), value: values["partner"] ?? "", description: req.t("initiative.given.partnerHelp"),
+                      optional: true, errors: errors),
+            FieldView(req, name: "wat", label: req.t("initiative.given.what"), value: values["wat"] ?? "", errors: errors),
+        ]
         let heading = i.title
         return ItemPage(
             page: req.page(heading, municipality: s.name, crumbs: [(req.t("initiative.work.title"), Site.initiativeWork.link())], errors: errors, status: req.takeFlash()),
             details: details, contact: .init(name: i.contactName, email: i.contactEmail, phone: i.contactPhone),
             publicHref: Site.initiative.link(s.slug, i.code), forms: forms, stepAction: Site.initiativeWorkItem("stap").link(i.id!.uuidString),
             decisionAction: Site.initiativeWorkItem("besluit").link(i.id!.uuidString), decisionFields: decisionFields, budgetsNote: budgetsNote,
+            supportAction: canRecordSupport ? Site.initiativeWorkItem("steun").link(i.id!.uuidString) : nil, supportFields: supportFields,
             exampleAction: coordinates && [.inExecution, .accounted, .closed, .granted].contains(i.status) ? Site.initiativeWorkItem("voorbeeld").link(i.id!.uuidString) : nil,
             exampleLabel: req.t(i.goodExample ? "initiative.example.unmark" : "initiative.example.mark"),
             csrf: req.csrfToken(), version: i.version, back: Site.initiativeWork.link())
@@ -233,6 +251,30 @@ struct InitiativeWorkController: RouteCollection {
             try await InitiativeService.decide(initiative, grantCents: grant ? cents : nil, budget: budget, meeting: budget.decider == .council ? meeting : nil,
                                                motivation: motivation, expectedVersion: Int(values["versie"] ?? "") ?? -1, user: req.authUser, req: req)
             return req.t(grant ? "initiative.stepDone.grant" : "initiative.stepDone.decline")
+        }
+    }
+
+    func recordSupport(req: Request) async throws -> Response {
+        try await change(req) { initiative, actor, values in
+            let m = initiative.$municipality.id
+            let coordinates = Permissions.allows(actor, .coordinateArea(municipality: m, area: initiative.$area.id))
+            var errors: [FieldError] = []
+            let kind = SupportKind(rawValue: values["soortsteun"] ?? "")
+            if kind == nil { errors.append(FieldError("soortsteun", "initiative.given.kindMissing")) }
+            var department: UUID? = nil
+            if let raw = values["door"], !raw.isEmpty {
+                department = try await Department.query(on: req.db).filter(\.$municipality.$id == m).all().first { $0.id?.uuidString == raw }?.id
+                if department == nil { errors.append(FieldError("door", "initiative.given.byMissing")) }
+            }
+            let partner = Input.text(values["partner"], field: "partner", max: 120, required: false).collect(into: &errors) ?? ""
+            if department == nil && partner.isEmpty && !errors.contains(where: { $0.field == "door" }) { errors.append(FieldError("door", "initiative.given.byMissing")) }
+            // A department records only its own support; the coordinator records anyone's.
+            if !coordinates && !(department.map { Permissions.allows(actor, .handleDepartmentWork(municipality: m, department: $0)) } ?? false) { throw AppError.forbidden }
+            let text = Input.text(values["wat"], field: "wat", max: 500).collect(into: &errors)
+            if [.draft, .declined, .withdrawn].contains(initiative.status) { errors.append(FieldError("soortsteun", "initiative.stepNotPossible")) }
+            guard errors.isEmpty, let kind, let text else { throw ValidationFailure(errors) }
+            try await InitiativeService.recordSupport(initiative, kind: kind, department: department, partner: department == nil ? partner : "", text: text, user: req.authUser, req: req)
+            return req.t("initiative.given.recorded")
         }
     }
 

@@ -19,6 +19,8 @@ struct MoneyController: RouteCollection {
         var perTheme: [(theme: InitiativeTheme, count: Int, granted: Int)]
         var decided: [(label: String, count: Int)]
         var years: [Int]
+        /// Support other than money, per kind: how often, and by whom.
+        var given: [(kind: SupportKind, count: Int, by: [String])]
     }
 
     static func figures(_ req: Request, snapshot s: MunicipalitySnapshot, year: Int?) async throws -> Figures {
@@ -46,15 +48,26 @@ struct MoneyController: RouteCollection {
             (req.t("money.grantedBy." + d.rawValue), decided.filter { $0.grantedCents != nil && $0.budgetID.flatMap { deciderOf[$0] } == d }.count)
         }
         ways.append((req.t("money.declined"), decided.filter { $0.grantedCents == nil }.count))
-        return Figures(lines: lines, perArea: perArea, perTheme: perTheme, decided: ways, years: years)
+        var initiativeQuery = Initiative.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft)
+        if let year { initiativeQuery = initiativeQuery.filter(\.$year == year) }
+        let ids = try await initiativeQuery.all(\.$id)
+        let given = ids.isEmpty ? [] : try await InitiativeSupportGiven.query(on: req.db).filter(\.$initiative.$id ~~ ids).all()
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).all()
+        let givenPerKind = SupportKind.allCases.map { kind -> (SupportKind, Int, [String]) in
+            let mine = given.filter { $0.kind == kind }
+            let by = Set(mine.map { g in departments.first { $0.id == g.departmentID }?.name ?? g.partner }).sorted()
+            return (kind, mine.count, by)
+        }.filter { $0.1 > 0 }
+        return Figures(lines: lines, perArea: perArea, perTheme: perTheme, decided: ways, years: years, given: givenPerKind)
     }
 
     struct Page: Encodable {
         struct AreaRow: Encodable { var name: String; var href: String; var allocated: String; var committed: String; var paid: String; var returned: String; var available: String }
         struct ThemeRow: Encodable { var theme: String; var count: Int; var granted: String }
         struct Count: Encodable { var label: String; var count: Int }
+        struct Given: Encodable { var kind: String; var count: Int; var by: String }
         var page: PageMeta; var heading: String; var intro: String; var filters: [FieldView]; var areas: [AreaRow]; var total: AreaRow
-        var themes: [ThemeRow]; var decided: [Count]; var chart: String; var csvHref: String; var initiativesHref: String; var empty: Bool; var yearLabel: String
+        var themes: [ThemeRow]; var decided: [Count]; var given: [Given]; var chart: String; var csvHref: String; var initiativesHref: String; var empty: Bool; var yearLabel: String
     }
 
     private func selectedYear(_ req: Request, _ years: [Int]) -> Int? {
@@ -88,6 +101,7 @@ struct MoneyController: RouteCollection {
             total: row(req.t("money.total"), Site.initiatives.link(s.slug), total),
             themes: f.perTheme.filter { $0.count > 0 }.map { .init(theme: req.t("initiative.theme." + $0.theme.rawValue), count: $0.count, granted: money($0.granted)) },
             decided: f.decided.map { .init(label: $0.label, count: $0.count) },
+            given: f.given.map { .init(kind: req.t("initiative.support." + $0.kind.rawValue), count: $0.count, by: $0.by.joined(separator: ", ")) },
             chart: BarChart.svg(id: "grafiek-geld", title: req.t("money.chartTitle", yearLabel), description: req.t("money.chartDescription"),
                                 labels: shown.map { String($0.name.prefix(10)) },
                                 series: [.init(name: req.t("money.allocated"), cssClass: "ww-chart__bar--a", values: shown.map { $0.balance.allocated / 100 }),

@@ -15,7 +15,8 @@ struct PublicInitiativesController: RouteCollection {
         open.get(Site.initiativeOwnLink.route, use: ownLink)
         open.post(Site.initiativeStep.route, use: initiatorsStep)
         open.get(Site.initiativeAccounting.route, use: accountingForm)
-        open.post(Site.initiativeAccounting.route, use: account)
+        open.on(.POST, Site.initiativeAccounting.route, body: .collect(maxSize: "20mb"), use: account).maxBody("20mb")
+        open.get(Site.initiativePhoto.route, use: photo)
     }
 
     // MARK: Overview
@@ -97,11 +98,12 @@ struct PublicInitiativesController: RouteCollection {
 
     struct FormPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var privacy: String; var action: String; var csrf: String; var fields: [FieldView] }
 
-    private func formPage(_ req: Request, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError]) -> FormPage {
+    private func formPage(_ req: Request, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError]) async throws -> FormPage {
         let heading = req.t("initiative.new.title")
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$name).all()
         return FormPage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("initiative.overview.short"), Site.initiatives.link(s.slug))], errors: errors),
                         heading: heading, intro: req.t("initiative.new.intro"), privacy: req.t("initiative.new.privacy"), action: Site.initiativeNew.link(s.slug), csrf: req.csrfToken(),
-                        fields: InitiativeForm.fields(req, areas: s.areas.map { ($0.slug, $0.name) }, values: values, errors: errors))
+                        fields: InitiativeForm.fields(req, areas: s.areas.map { ($0.slug, $0.name) }, departments: departments.map { ($0.id!.uuidString, $0.name) }, values: values, errors: errors))
     }
 
     func newForm(req: Request) async throws -> View {
@@ -115,7 +117,7 @@ struct PublicInitiativesController: RouteCollection {
             values["thema"] = idea.theme
             values["gebied"] = s.areas.first { $0.id == idea.$area.id }?.slug ?? ""
         }
-        return try await req.view.render("Initiatives/form", formPage(req, s, values: values, errors: []))
+        return try await req.view.render("Initiatives/form", try await formPage(req, s, values: values, errors: []))
     }
 
     /// An open idea of this municipality by its code (for an initiative that grows out of it).
@@ -130,13 +132,14 @@ struct PublicInitiativesController: RouteCollection {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         let values = FormParts.read(req).values
         var proposal: InitiativeProposal
-        switch InitiativeForm.read(values) {
+        let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).all().compactMap(\.id)
+        switch InitiativeForm.read(values, departments: departments) {
         case .success(let p): proposal = p
         case .failure(let failure):
-            return try await req.render("Initiatives/form", formPage(req, s, values: values, errors: failure.errors), status: failure.status)
+            return try await req.render("Initiatives/form", try await formPage(req, s, values: values, errors: failure.errors), status: failure.status)
         }
         guard let area = s.area(slug: proposal.areaSlug) else {
-            return try await req.render("Initiatives/form", formPage(req, s, values: values, errors: [FieldError("gebied", "initiative.areaMissing")]), status: .unprocessableEntity)
+            return try await req.render("Initiatives/form", try await formPage(req, s, values: values, errors: [FieldError("gebied", "initiative.areaMissing")]), status: .unprocessableEntity)
         }
         proposal.areaSlug = area.slug
         let submit = values["actie"] != "concept"
@@ -205,6 +208,22 @@ struct PublicInitiativesController: RouteCollection {
 
     // MARK: Accounting
 
+    static let maxPhotos = 3
+
+    /// A photo of the accounting, public with the initiative.
+    func photo(req: Request) async throws -> Response {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        let initiative = try await Self.find(req, s)
+        guard initiative.status.isPublic, let n = req.parameters.get("photo", as: Int.self),
+              let photo = try await InitiativePhoto.query(on: req.db).filter(\.$initiative.$id == initiative.requireID()).filter(\.$position == n).first() else {
+            throw AppError.notFound()
+        }
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: photo.contentType)
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return Response(status: .ok, headers: headers, body: .init(data: photo.data))
+    }
+
     struct AccountingPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var action: String; var csrf: String; var version: Int; var fields: [FieldView]; var back: String }
 
     private func accountingPage(_ req: Request, _ s: MunicipalitySnapshot, _ i: Initiative, lines: [InitiativeBudgetLine], values: [String: String], errors: [FieldError]) -> AccountingPage {
@@ -218,6 +237,12 @@ struct PublicInitiativesController: RouteCollection {
                                 value: values["kosten-overig"] ?? "", optional: !lines.isEmpty, errors: errors))
         fields.append(FieldView(req, name: "resultaat", label: req.t("initiative.accounting.result"), type: "textarea", value: values["resultaat"] ?? "",
                                 description: req.t("initiative.accounting.resultHelp"), errors: errors))
+        for n in 1...Self.maxPhotos {
+            var field = FieldView(req, name: "foto\(n)", label: req.t("initiative.accounting.photo", String(n)), type: "file",
+                                  description: n == 1 ? req.t("initiative.accounting.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)) : nil, optional: true, errors: errors)
+            field.accept = "image/jpeg,image/png"
+            fields.append(field)
+        }
         return AccountingPage(page: req.page(heading, municipality: s.name, crumbs: [(i.title, Site.initiative.link(s.slug, i.code))], errors: errors),
                               heading: heading, intro: req.t("initiative.accounting.intro", Money.format(i.grantedCents ?? 0, dutch: dutch)),
                               action: Site.initiativeAccounting.link(s.slug, i.code), csrf: req.csrfToken(), version: i.version, fields: fields, back: Site.initiative.link(s.slug, i.code))
@@ -242,9 +267,18 @@ struct PublicInitiativesController: RouteCollection {
 
     func account(req: Request) async throws -> Response {
         let (s, initiative, lines) = try await loadForAccounting(req)
-        let values = FormParts.read(req).values
+        let parts = FormParts.read(req)
+        let values = parts.values
         var errors: [FieldError] = []
         var actual: [UUID: Int] = [:]
+        var photos: [(contentType: String, data: Data)] = []
+        for n in 1...Self.maxPhotos {
+            guard let file = parts.files["foto\(n)"], !file.data.isEmpty else { continue }
+            switch ImageUpload.accept(file.data, keepMetadata: false) {
+            case .success(let image): photos.append((image.kind.contentType, image.data))
+            case .failure(let problem): errors.append(FieldError("foto\(n)", "signal.photo.\(problem.rawValue)", [String(ImageUpload.maxBytes / 1024 / 1024)]))
+            }
+        }
         func amount(_ field: String, required: Bool) -> Int {
             let raw = (values[field] ?? "").trimmingCharacters(in: .whitespaces)
             if raw.isEmpty { if required { errors.append(FieldError(field, "money.empty")) }; return 0 }
@@ -258,7 +292,7 @@ struct PublicInitiativesController: RouteCollection {
         let result = Input.text(values["resultaat"], field: "resultaat", max: 4000).collect(into: &errors)
         do {
             guard errors.isEmpty, let result else { throw ValidationFailure(errors) }
-            try await InitiativeService.account(initiative, actual: actual, extraCosts: extra, result: result, expectedVersion: Int(values["versie"] ?? "") ?? -1, req: req)
+            try await InitiativeService.account(initiative, actual: actual, extraCosts: extra, result: result, photos: photos, expectedVersion: Int(values["versie"] ?? "") ?? -1, req: req)
             req.flash(req.t("initiative.stepDone.account"))
             return req.redirect(to: Site.initiative.link(s.slug, initiative.code))
         } catch let failure as ValidationFailure {

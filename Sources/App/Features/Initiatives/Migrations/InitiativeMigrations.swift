@@ -25,6 +25,7 @@ struct CreateInitiatives: AsyncMigration {
             .field("title", .string, .required).field("summary", .string, .required).field("for_whom", .string, .required)
             .field("place", .string, .required).field("period", .string, .required).field("theme", .string, .required)
             .field("asked_cents", .int64, .required)
+            .field("kind", .string, .required).field("task", .string, .required).field("task_department_id", .uuid)
             .field("support_people", .string, .required).field("support_knowledge", .string, .required)
             .field("support_network", .string, .required).field("support_place", .string, .required).field("own_contribution", .string, .required)
             .field("status", .string, .required)
@@ -51,6 +52,18 @@ struct CreateInitiatives: AsyncMigration {
             .field("from_status", .string, .required).field("to_status", .string, .required)
             .field("text", .string).field("actor_id", .uuid)
             .create()
+        try await db.schema(InitiativeSupportGiven.schema)
+            .id()
+            .field("initiative_id", .uuid, .required, .references(Initiative.schema, "id", onDelete: .cascade))
+            .field("kind", .string, .required).field("department_id", .uuid).field("partner", .string, .required)
+            .field("description", .string, .required).field("recorded_at", .datetime, .required).field("recorded_by", .uuid)
+            .create()
+        try await db.schema(InitiativePhoto.schema)
+            .id()
+            .field("initiative_id", .uuid, .required, .references(Initiative.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required).field("content_type", .string, .required).field("data", .data, .required)
+            .unique(on: "initiative_id", "position")
+            .create()
         try await db.schema(LedgerEntry.schema)
             .id()
             .field("budget_id", .uuid, .required, .references(AreaBudget.schema, "id", onDelete: .cascade))
@@ -63,6 +76,7 @@ struct CreateInitiatives: AsyncMigration {
         for statement in [
             "CREATE INDEX IF NOT EXISTS initiatives_listing ON initiatives (municipality_id, status, area_id)",
             "CREATE INDEX IF NOT EXISTS initiatives_area ON initiatives (area_id, year)",
+            "CREATE INDEX IF NOT EXISTS initiative_support_given_initiative ON initiative_support_given (initiative_id)",
             "CREATE INDEX IF NOT EXISTS initiative_events_initiative ON initiative_events (initiative_id, at)",
             "CREATE INDEX IF NOT EXISTS initiative_lines_initiative ON initiative_budget_lines (initiative_id, position)",
             "CREATE INDEX IF NOT EXISTS ledger_entries_budget ON ledger_entries (budget_id, recorded_at)",
@@ -71,7 +85,7 @@ struct CreateInitiatives: AsyncMigration {
         ] { try await sql.raw(SQLQueryString(statement)).run() }
     }
     func revert(on db: any Database) async throws {
-        for s in [LedgerEntry.schema, InitiativeEvent.schema, InitiativeBudgetLine.schema, Initiative.schema, AreaBudget.schema] { try await db.schema(s).delete() }
+        for s in [LedgerEntry.schema, InitiativePhoto.schema, InitiativeSupportGiven.schema, InitiativeEvent.schema, InitiativeBudgetLine.schema, Initiative.schema, AreaBudget.schema] { try await db.schema(s).delete() }
     }
 }
 

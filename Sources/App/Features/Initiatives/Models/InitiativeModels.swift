@@ -66,6 +66,10 @@ final class Initiative: Model, @unchecked Sendable {
     @Field(key: "period") var period: String
     @Field(key: "theme") var theme: String
     @Field(key: "asked_cents") var askedCents: Int
+    @Enum(key: "kind") var kind: InitiativeKind
+    /// For a right to challenge: the municipal task the residents take over, and the department that owns it.
+    @Field(key: "task") var task: String
+    @OptionalField(key: "task_department_id") var taskDepartmentID: UUID?
     @Field(key: "support_people") var supportPeople: String
     @Field(key: "support_knowledge") var supportKnowledge: String
     @Field(key: "support_network") var supportNetwork: String
@@ -89,6 +93,33 @@ final class Initiative: Model, @unchecked Sendable {
     @OptionalField(key: "submitted_at") var submittedAt: Date?
     @Field(key: "updated_at") var updatedAt: Date
     @Field(key: "version") var version: Int
+    init() {}
+}
+
+/// Support other than money that the municipality or a partner gives an initiative (people, knowledge, network,
+/// a place), recorded like money so the municipality sees what it gave.
+final class InitiativeSupportGiven: Model, @unchecked Sendable {
+    static let schema = "initiative_support_given"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "initiative_id") var initiative: Initiative
+    @Enum(key: "kind") var kind: SupportKind
+    @OptionalField(key: "department_id") var departmentID: UUID?
+    /// A partner organisation (a housing corporation, a welfare organisation) when it is not a department.
+    @Field(key: "partner") var partner: String
+    @Field(key: "description") var text: String
+    @Field(key: "recorded_at") var recordedAt: Date
+    @OptionalField(key: "recorded_by") var recordedBy: UUID?
+    init() {}
+}
+
+/// A photo with the initiators' accounting (metadata stripped, as with signals).
+final class InitiativePhoto: Model, @unchecked Sendable {
+    static let schema = "initiative_photos"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "initiative_id") var initiative: Initiative
+    @Field(key: "position") var position: Int
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "data") var data: Data
     init() {}
 }
 
