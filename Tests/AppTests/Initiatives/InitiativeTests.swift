@@ -65,6 +65,7 @@ struct InitiativeTests {
             let coordinator = TestBrowser(app)
             _ = try await coordinator.login("wijk@berghem.test", Fixture.password)
             let work = "/werk/initiatieven/\(initiative.id!.uuidString)"
+            #expect(try await coordinator.get("/werk").text.contains("Initiatieven om te bekijken"))
             let staffPage = try await coordinator.get(work)
             #expect(staffPage.status == .ok && staffPage.text.contains("anna@voorbeeld.nl"), "the handling coordinator sees the contact details")
             #expect(try await coordinator.submit(work, to: work + "/stap", [("stap", "review")]).status == .seeOther)

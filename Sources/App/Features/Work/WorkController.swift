@@ -63,6 +63,24 @@ struct WorkController: RouteCollection {
             items.append(.init(label: req.t("work.lateAnswers"), count: late.count, href: register, urgent: !late.isEmpty))
         }
 
+        // Initiatives and ideas: what waits for this user's review, decision or answer.
+        if Permissions.mayEver(actor, .followInitiatives) {
+            let visible = { try await InitiativeWorkController.visible(actor, municipality: mid, on: req.db) }
+            let base = Site.initiativeWork.link()
+            if Permissions.mayEver(actor, .coordinateArea) {
+                let toReview = try await visible().filter(\.$status ~~ [InitiativeStatus.submitted, .inReview]).count()
+                items.append(.init(label: req.t("work.initiativesToReview"), count: toReview, href: base, urgent: false))
+                let areas = try await Area.query(on: req.db).filter(\.$municipality.$id == mid).all().compactMap(\.id)
+                    .filter { Permissions.allows(actor, .coordinateArea(municipality: mid, area: $0)) }
+                let unanswered = try await Idea.query(on: req.db).filter(\.$area.$id ~~ areas).filter(\.$status == .open).filter(\.$answer == nil).count()
+                items.append(.init(label: req.t("work.ideasToAnswer"), count: unanswered, href: Site.ideaWork.link(), urgent: false))
+            }
+            if Permissions.mayEver(actor, .coordinateArea) || Permissions.mayEver(actor, .handleDepartmentWork) {
+                let toDecide = try await visible().filter(\.$status == .toDecision).count()
+                items.append(.init(label: req.t("work.initiativesToDecide"), count: toDecide, href: base + "?status=toDecision", urgent: false))
+            }
+        }
+
         // Meetings in the next two weeks of councils this user coordinates, to prepare (agenda, documents).
         let coordinated = councils.filter { Permissions.allows(actor, .coordinateArea(municipality: mid, area: $0.$area.id)) }
         var meetings: [Page.Meeting] = []
