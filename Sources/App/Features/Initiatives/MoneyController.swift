@@ -1,5 +1,6 @@
 import Vapor
 import Fluent
+import SQLKit
 import Domain
 
 /// Transparency (domain.md §4, Arnhem's lesson in seed 001): per municipality, year and area the money of the
@@ -35,29 +36,50 @@ struct MoneyController: RouteCollection {
                 sum.allocated += b.allocated; sum.available += b.available; sum.committed += b.committed; sum.paid += b.paid; sum.returned += b.returned
             })
         }
-        // Initiatives decided on these budgets.
-        let budgetIDs = budgets.compactMap(\.id)
-        let decided = budgetIDs.isEmpty ? [] : try await Initiative.query(on: req.db).filter(\.$budgetID ~~ budgetIDs).filter(\.$decidedAt != nil).all()
-        let grantedStates: Set<InitiativeStatus> = [.granted, .inExecution, .accounted, .closed]
+        // Initiatives decided on these budgets, counted in the database (a municipality holds tens of thousands).
+        guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let yearFilter: SQLQueryString = year.map { "AND b.year = \(bind: $0)" } ?? ""
+        let decidedRows = try await sql.raw("""
+            SELECT i.theme AS theme, i.status AS status, b.decider AS decider, CASE WHEN i.granted_cents IS NULL THEN 0 ELSE 1 END AS granted,
+                   COUNT(*) AS n, CAST(COALESCE(SUM(i.granted_cents), 0) AS BIGINT) AS cents
+            FROM initiatives i JOIN area_budgets b ON b.id = i.budget_id
+            WHERE b.municipality_id = \(bind: s.id) \(yearFilter) AND i.decided_at IS NOT NULL
+            GROUP BY i.theme, i.status, b.decider, CASE WHEN i.granted_cents IS NULL THEN 0 ELSE 1 END
+            """).all()
+        struct Decided { var theme: String; var status: String; var decider: String; var granted: Bool; var count: Int; var cents: Int }
+        let decided = try decidedRows.map { r in
+            Decided(theme: try r.decode(column: "theme", as: String.self), status: try r.decode(column: "status", as: String.self),
+                    decider: try r.decode(column: "decider", as: String.self), granted: try r.decode(column: "granted", as: Int.self) == 1,
+                    count: try r.decode(column: "n", as: Int.self), cents: try r.decode(column: "cents", as: Int.self))
+        }
+        let grantedStates: Set<String> = Set([InitiativeStatus.granted, .inExecution, .accounted, .closed].map(\.rawValue))
         let perTheme = InitiativeTheme.allCases.map { theme -> (InitiativeTheme, Int, Int) in
             let mine = decided.filter { $0.theme == theme.rawValue && grantedStates.contains($0.status) }
-            return (theme, mine.count, mine.reduce(0) { $0 + ($1.grantedCents ?? 0) })
+            return (theme, mine.reduce(0) { $0 + $1.count }, mine.reduce(0) { $0 + $1.cents })
         }
-        let deciderOf = Dictionary(uniqueKeysWithValues: budgets.compactMap { b in b.id.map { ($0, b.decider) } })
         var ways: [(String, Int)] = BudgetDecider.allCases.map { d in
-            (req.t("money.grantedBy." + d.rawValue), decided.filter { $0.grantedCents != nil && $0.budgetID.flatMap { deciderOf[$0] } == d }.count)
+            (req.t("money.grantedBy." + d.rawValue), decided.filter { $0.granted && $0.decider == d.rawValue }.reduce(0) { $0 + $1.count })
         }
-        ways.append((req.t("money.declined"), decided.filter { $0.grantedCents == nil }.count))
-        var initiativeQuery = Initiative.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft)
-        if let year { initiativeQuery = initiativeQuery.filter(\.$year == year) }
-        let ids = try await initiativeQuery.all(\.$id)
-        let given = ids.isEmpty ? [] : try await InitiativeSupportGiven.query(on: req.db).filter(\.$initiative.$id ~~ ids).all()
+        ways.append((req.t("money.declined"), decided.filter { !$0.granted }.reduce(0) { $0 + $1.count }))
+        let initiativeYear: SQLQueryString = year.map { "AND i.year = \(bind: $0)" } ?? ""
+        let givenRows = try await sql.raw("""
+            SELECT g.kind AS kind, g.department_id AS department, g.partner AS partner, COUNT(*) AS n
+            FROM initiative_support_given g JOIN initiatives i ON i.id = g.initiative_id
+            WHERE i.municipality_id = \(bind: s.id) \(initiativeYear)
+            GROUP BY g.kind, g.department_id, g.partner
+            """).all()
         let departments = try await Department.query(on: req.db).filter(\.$municipality.$id == s.id).all()
-        let givenPerKind = SupportKind.allCases.map { kind -> (SupportKind, Int, [String]) in
-            let mine = given.filter { $0.kind == kind }
-            let by = Set(mine.map { g in departments.first { $0.id == g.departmentID }?.name ?? g.partner }).sorted()
-            return (kind, mine.count, by)
-        }.filter { $0.1 > 0 }
+        var givenPerKind: [(SupportKind, Int, [String])] = []
+        for kind in SupportKind.allCases {
+            var count = 0
+            var by: Set<String> = []
+            for r in givenRows where (try? r.decode(column: "kind", as: String.self)) == kind.rawValue {
+                count += (try? r.decode(column: "n", as: Int.self)) ?? 0
+                let department = try? r.decode(column: "department", as: UUID?.self)
+                by.insert(departments.first { $0.id != nil && $0.id == department }?.name ?? ((try? r.decode(column: "partner", as: String.self)) ?? ""))
+            }
+            if count > 0 { givenPerKind.append((kind, count, by.filter { !$0.isEmpty }.sorted())) }
+        }
         return Figures(lines: lines, perArea: perArea, perTheme: perTheme, decided: ways, years: years, given: givenPerKind)
     }
 
