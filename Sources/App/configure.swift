@@ -115,6 +115,8 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(Open311KeyCommand(), as: "open311-key")
     app.asyncCommands.use(CouncilSeedCommand(), as: "seed-councils")
     app.asyncCommands.use(DocsCommand(), as: "docs")
+    app.asyncCommands.use(InitiativeSeedCommand(), as: "seed-initiatives")
+    app.asyncCommands.use(GrantBenchCommand(), as: "bench-grants")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).
