@@ -92,6 +92,12 @@ extension Application {
                 try await CouncilDemoSeeder.seed(on: db, now: clock())
                 try await AdviceDemoSeeder.seed(on: db, now: clock())
                 try await MemberDemoSeeder.seed(on: db, now: clock())
+                // The real CBS figures of the demo municipalities over the years (2017, 2019, 2022, 2024), for the area profiles.
+                let seed = directory.resourcesDirectory + "Seed/"
+                for (file, year) in [("cbs_wijken_buurten_GM0828_GM0826_2024.csv", 2024 as Int?), ("kwb_history_GM0828_GM0826.csv", nil)] {
+                    guard let data = FileManager.default.contents(atPath: seed + file) else { continue }
+                    _ = try await CBSImport.run(String(decoding: data, as: UTF8.self), year: year, on: db)
+                }
                 logger.info("Loaded the demo municipalities from Resources/Seed")
             }
         }
@@ -116,6 +122,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(CouncilSeedCommand(), as: "seed-councils")
     app.asyncCommands.use(DocsCommand(), as: "docs")
     app.asyncCommands.use(InitiativeSeedCommand(), as: "seed-initiatives")
+    app.asyncCommands.use(ImportCommands(), as: "import")
     app.asyncCommands.use(GrantBenchCommand(), as: "bench-grants")
 }
 

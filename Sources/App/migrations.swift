@@ -26,4 +26,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddStructuredEscalationEvents())
     app.migrations.add(CreateInitiatives())
     app.migrations.add(CreateIdeas())
+    app.migrations.add(CreateProfileTables())
 }

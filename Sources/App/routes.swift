@@ -46,7 +46,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: InitiativesAPIController())
     try app.register(collection: IdeasController())
     try app.register(collection: IdeaWorkController())
+    try app.register(collection: AreaProfileController())
+    try app.register(collection: RankingController())
+    try app.register(collection: ChoroplethController())
+    try app.register(collection: ProfileAPIController())
 
     // What features add to the public area page (the area feature does not depend on them).
-    app.areaPage = AreaPageRegistry(sections: [CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
+    app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
 }

@@ -28,6 +28,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case initiativeSupportGiven = "initiative.supportGiven"
     case budgetCreate = "budget.create", budgetEntry = "budget.entry"
     case ideaPost = "idea.post", ideaAnswer = "idea.answer", ideaClose = "idea.close"
+    case profileNoteAdd = "profile.note.add", rankingSet = "ranking.set"
 
     var entityType: AuditEntityType {
         switch self {
@@ -55,6 +56,8 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .initiativePropose, .initiativeStep, .initiativeGoodExample, .initiativeSupportGiven: return .initiative
         case .budgetCreate, .budgetEntry: return .budget
         case .ideaPost, .ideaAnswer, .ideaClose: return .idea
+        case .profileNoteAdd: return .profileNote
+        case .rankingSet: return .ranking
         }
     }
 
@@ -68,7 +71,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -36,3 +36,41 @@ enum BarChart {
         return out + "</svg>"
     }
 }
+
+/// A small line chart as SVG for a trend over years (server-drawn, no script), with a title and description for
+/// screen readers; the page shows the same figures in a table. Years without a figure are gaps, never zero.
+enum LineChart {
+    struct Series { var name: String; var cssClass: String; var values: [Int: Double] }
+
+    static func svg(id: String, title: String, description: String, years: [Int], series: [Series], format: (Double) -> String) -> String {
+        let width = 320.0, height = 140.0, left = 44.0, right = 8.0, top = 10.0, bottom = 28.0
+        let all = series.flatMap { $0.values.values }
+        guard let lowValue = all.min(), let highValue = all.max(), years.count >= 1 else { return "" }
+        let low = lowValue == highValue ? lowValue - 1 : lowValue, high = lowValue == highValue ? highValue + 1 : highValue
+        let firstYear = Double(years.first!), lastYear = Double(max(years.last!, years.first! + 1))
+        let x = { (y: Int) in left + (Double(y) - firstYear) / (lastYear - firstYear) * (width - left - right) }
+        let yPos = { (v: Double) in top + (1 - (v - low) / (high - low)) * (height - top - bottom) }
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"ww-chart ww-chart--line\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)-titel \(id)-uitleg\">"
+        out += "<title id=\"\(id)-titel\">\(HTML.escape(title))</title><desc id=\"\(id)-uitleg\">\(HTML.escape(description))</desc>"
+        out += "<line class=\"ww-chart__axis\" x1=\"\(Int(left))\" y1=\"\(Int(height - bottom))\" x2=\"\(Int(width - right))\" y2=\"\(Int(height - bottom))\"/>"
+        out += "<text class=\"ww-chart__tick\" x=\"\(Int(left - 4))\" y=\"\(Int(top + 4))\" text-anchor=\"end\">\(HTML.escape(format(highValue)))</text>"
+        out += "<text class=\"ww-chart__tick\" x=\"\(Int(left - 4))\" y=\"\(Int(height - bottom))\" text-anchor=\"end\">\(HTML.escape(format(lowValue)))</text>"
+        for year in years { out += "<text class=\"ww-chart__label\" x=\"\(Int(x(year)))\" y=\"\(Int(height - bottom + 14))\" text-anchor=\"middle\">\(year)</text>" }
+        for s in series {
+            // Consecutive years with figures are joined; a missing year breaks the line.
+            var segment: [(Double, Double)] = []
+            func flush() {
+                if segment.count >= 2 { out += "<polyline class=\"ww-chart__line \(s.cssClass)\" fill=\"none\" points=\"" + segment.map { "\(Int($0.0)),\(Int($0.1))" }.joined(separator: " ") + "\"/>" }
+                segment = []
+            }
+            for year in years {
+                if let v = s.values[year] {
+                    segment.append((x(year), yPos(v)))
+                    out += "<circle class=\"ww-chart__point \(s.cssClass)\" cx=\"\(Int(x(year)))\" cy=\"\(Int(yPos(v)))\" r=\"3\"/>"
+                } else { flush() }
+            }
+            flush()
+        }
+        return out + "</svg>"
+    }
+}

@@ -85,6 +85,8 @@ public enum Action: Hashable, Sendable {
     case followInitiatives(municipality: UUID, area: UUID, department: UUID?)
     /// Setting up area budgets and putting money in them (admins and area managers).
     case manageBudgets(municipality: UUID)
+    /// Setting the municipality's priority ranking of areas (admins and area managers).
+    case setRanking(municipality: UUID)
 
     /// The action without its scope: what a route declares (`ActionKind`).
     public var kind: ActionKind {
@@ -108,6 +110,7 @@ public enum Action: Hashable, Sendable {
         case .administerInstallation: return .administerInstallation
         case .followInitiatives: return .followInitiatives
         case .manageBudgets: return .manageBudgets
+        case .setRanking: return .setRanking
         }
     }
 }
@@ -118,7 +121,7 @@ public enum Action: Hashable, Sendable {
 public enum ActionKind: String, CaseIterable, Sendable, Codable {
     case administer, readAuditLog, viewAreaWork, coordinateArea, handleDepartmentWork, viewAssessments, assessOrganisation
     case giveAdvice, answerAdvice, viewSignal, handleSignal, escalateSignal, decideForCollege, requestAdvice
-    case followCouncilWork, manageThemeGroup, administerInstallation, followInitiatives, manageBudgets
+    case followCouncilWork, manageThemeGroup, administerInstallation, followInitiatives, manageBudgets, setRanking
 
     /// An action of this kind in the actor's own municipality and scope (the probe for `mayEver`).
     func probe(municipality m: UUID, area: UUID, department: UUID) -> Action {
@@ -142,6 +145,7 @@ public enum ActionKind: String, CaseIterable, Sendable, Codable {
         case .administerInstallation: return .administerInstallation
         case .followInitiatives: return .followInitiatives(municipality: m, area: area, department: department)
         case .manageBudgets: return .manageBudgets(municipality: m)
+        case .setRanking: return .setRanking(municipality: m)
         }
     }
 }
@@ -247,7 +251,7 @@ public enum Permissions {
             case .departmentOfficer, .teamLead: return department != nil && actor.departmentID == department
             case .municipalCouncil, .partner: return false
             }
-        case .manageBudgets(let m):
+        case .manageBudgets(let m), .setRanking(let m):
             return actor.municipalityID == m && [.admin, .areaManager].contains(actor.role)
         }
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A small RFC 4180 reader: comma separated, double-quoted fields with "" as an escaped quote.
 public enum CSV {
-    public static func rows(_ text: String) -> [[String]] {
+    public static func rows(_ text: String, separator: Character = ",") -> [[String]] {
         var rows: [[String]] = []
         var row: [String] = []
         var field = ""
@@ -21,7 +21,7 @@ public enum CSV {
             }
             switch ch {
             case "\"": inQuotes = true
-            case ",": row.append(field); field = ""
+            case separator: row.append(field); field = ""
             case "\n", "\r\n":
                 row.append(field); field = ""
                 rows.append(row); row = []

@@ -11,6 +11,8 @@ enum AreaMap {
         var geometry: MultiPolygon
         var colour: Int
         var current: Bool = false
+        /// A class that replaces the categorical colour (a choropleth's class).
+        var fill: String? = nil
     }
 
     static func svg(id: String, title: String, description: String, shapes: [Shape], bounds: BoundingBox, showLabels: Bool = true) -> String {
@@ -23,7 +25,7 @@ enum AreaMap {
         out += "aria-labelledby=\"\(id)-t\" aria-describedby=\"\(id)-d\">"
         out += "<title id=\"\(id)-t\">\(HTML.escape(title))</title><desc id=\"\(id)-d\">\(HTML.escape(description))</desc>"
         for shape in drawn {
-            let classes = "ww-map__area ww-map__area--c\(shape.colour)" + (shape.current ? " ww-map__area--current" : "")
+            let classes = "ww-map__area " + (shape.fill ?? "ww-map__area--c\(shape.colour)") + (shape.current ? " ww-map__area--current" : "")
             let path = "<path class=\"\(classes)\" d=\"\(projection.pathData(shape.geometry))\"/>"
             if let href = shape.href {
                 // The link keeps its name as text too (screen readers handle SVG link names unevenly); it is drawn transparent.

@@ -1,0 +1,99 @@
+import Vapor
+import Fluent
+import SQLKit
+import Domain
+
+/// Imports a CBS Kerncijfers file: all or nothing, idempotent per year (the figures of the file's years and codes
+/// are replaced), only for municipalities Wijkwerk knows (the others are counted and reported).
+enum CBSImport {
+    struct Outcome: Sendable {
+        var imported: Int
+        var regions: Int
+        var years: [Int]
+        var skippedRegions: Int
+        var ignoredColumns: [String]
+    }
+
+    struct Failure: Error { var problems: [CBSFile.Problem] }
+
+    static func run(_ text: String, year: Int?, on db: any Database, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> Outcome {
+        let report = CBSFile.parse(text, year: year)
+        guard report.problems.isEmpty else { throw Failure(problems: report.problems) }
+        let known = Set(try await Municipality.query(on: db).all(\.$code))
+        let rows = report.rows.filter { known.contains($0.municipalityCode) }
+        let skipped = Set(report.rows.filter { !known.contains($0.municipalityCode) }.map(\.code)).count
+        var figures: [CBSFigure] = []
+        for row in rows {
+            for (indicator, value) in row.values {
+                let f = CBSFigure()
+                f.year = row.year
+                f.code = row.code
+                f.municipalityCode = row.municipalityCode
+                f.indicator = indicator
+                f.value = value
+                figures.append(f)
+            }
+        }
+        let years = Set(rows.map(\.year)).sorted()
+        let codesByYear = Dictionary(grouping: rows, by: \.year).mapValues { Set($0.map(\.code)) }
+        let total = figures.count
+        let batch = figures
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            // Idempotent: what this file holds for a year and region replaces what was there.
+            for (y, codes) in codesByYear {
+                for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(Array(codes)[$0..<min($0 + 500, codes.count)]) }) {
+                    try await sql.delete(from: CBSFigure.schema).where("year", .equal, y).where("code", .in, chunk).run()
+                }
+            }
+            var done = 0
+            for chunk in stride(from: 0, to: batch.count, by: 1000).map({ Array(batch[$0..<min($0 + 1000, batch.count)]) }) {
+                try await chunk.create(on: db)
+                done += chunk.count
+                progress?(done, total)
+            }
+        }
+        return Outcome(imported: total, regions: Set(rows.map(\.code)).count, years: years, skippedRegions: skipped, ignoredColumns: report.ignoredColumns)
+    }
+}
+
+/// `wijkwerk import cbs FILE [--year 2024]`: reads a CBS Kerncijfers wijken en buurten file (the whole country or a
+/// part), shows progress on a terminal, reports bad rows with their line and imports nothing when there is one.
+struct CBSImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "the CBS CSV file (comma or semicolon separated)") var file: String
+        @Option(name: "year", help: "the year of the figures, when the file has no year column") var year: Int?
+    }
+    var help: String { "Import CBS Kerncijfers wijken en buurten (any year; idempotent per year)" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        guard let data = FileManager.default.contents(atPath: signature.file) else {
+            context.console.error("Cannot read \(signature.file)"); throw ExitCode(1)
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        let console = context.console
+        do {
+            let started = Date()
+            let outcome = try await CBSImport.run(text, year: signature.year, on: context.application.db) { done, total in
+                if done == total || done % 20_000 < 1000 { console.output(ConsoleText(stringLiteral: "\r\(done)/\(total) figures"), newLine: false) }
+            }
+            console.print("")
+            console.print("Imported \(outcome.imported) figures of \(outcome.regions) regions for \(outcome.years.map(String.init).joined(separator: ", ")) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s.")
+            if outcome.skippedRegions > 0 { console.print("Skipped \(outcome.skippedRegions) regions of municipalities Wijkwerk does not know.") }
+            if !outcome.ignoredColumns.isEmpty { console.print("Not imported (no indicator of Wijkwerk): \(outcome.ignoredColumns.prefix(20).joined(separator: ", "))\(outcome.ignoredColumns.count > 20 ? ", …" : "")") }
+        } catch let failure as CBSImport.Failure {
+            for problem in failure.problems.prefix(50) {
+                console.error("line \(problem.line): \(context.application.localizer.text(problem.key, .en, [problem.detail]))")
+            }
+            if failure.problems.count > 50 { console.error("… and \(failure.problems.count - 50) more") }
+            console.error("Nothing was imported.")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// `wijkwerk import …`: data the municipality brings in.
+struct ImportCommands: AsyncCommandGroup {
+    var commands: [String: any AnyAsyncCommand] { ["cbs": CBSImportCommand()] }
+    var help: String { "Import data: cbs FILE" }
+}

@@ -1,0 +1,35 @@
+import Vapor
+import Fluent
+import SQLKit
+import Domain
+
+struct CreateProfileTables: AsyncMigration {
+    var name: String { "2026-11-30-03-create-profile" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CBSFigure.schema)
+            .id()
+            .field("year", .int, .required).field("code", .string, .required).field("municipality_code", .string, .required)
+            .field("indicator", .string, .required).field("value", .double)
+            .unique(on: "year", "code", "indicator")
+            .create()
+        try await db.schema(ProfileNote.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("author_id", .uuid).field("author_role", .string, .required).field("text", .string, .required)
+            .field("noted_on", .datetime, .required).field("public", .bool, .required).field("created_at", .datetime, .required)
+            .create()
+        try await db.schema(RankingTerm.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("indicator", .string, .required).field("weight", .double, .required)
+            .unique(on: "municipality_id", "indicator")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX IF NOT EXISTS cbs_figures_municipality ON cbs_figures (municipality_code, indicator, year)").run()
+        try await sql.raw("CREATE INDEX IF NOT EXISTS profile_notes_area ON profile_notes (area_id, noted_on)").run()
+    }
+    func revert(on db: any Database) async throws {
+        for s in [RankingTerm.schema, ProfileNote.schema, CBSFigure.schema] { try await db.schema(s).delete() }
+    }
+}
