@@ -25,6 +25,8 @@ public struct AppConfig: Sendable {
     /// note (WIJKWERK_CONTACT_PHONE, WIJKWERK_CONTACT_EMAIL); questions for an area without a coordinator go to the address.
     public var contactPhone: String? = nil
     public var contactEmail: String? = nil
+    /// Survey figures from fewer respondents than this are shown as "too few answers" (WIJKWERK_SURVEY_MINIMUM, default 30).
+    public var surveyMinimumRespondents: Int = 30
     /// The bearer token `/metrics` asks for (WIJKWERK_METRICS_TOKEN); without it `/metrics` is off (404).
     public var metricsToken: String? = nil
     /// Proxies whose `X-Forwarded-Proto` and `X-Forwarded-For` are believed (WIJKWERK_TRUSTED_PROXIES,
@@ -105,6 +107,9 @@ public struct AppConfig: Sendable {
         if env["WIJKWERK_SECURE_COOKIES"].map({ $0.isEmpty }) ?? true, result.publicURLIsHTTPS { result.secureCookies = true }
         if let raw = env["WIJKWERK_DEMO_SIGNALS"], !raw.isEmpty {
             if let n = Int(raw), (0...100_000).contains(n) { result.demoSignals = n } else { problems.append("WIJKWERK_DEMO_SIGNALS=\(raw) must be a number from 0 to 100000") }
+        }
+        if let raw = env["WIJKWERK_SURVEY_MINIMUM"], !raw.isEmpty {
+            if let n = Int(raw), (1...10_000).contains(n) { result.surveyMinimumRespondents = n } else { problems.append("WIJKWERK_SURVEY_MINIMUM=\(raw) must be a number from 1 to 10000") }
         }
         if !problems.isEmpty { throw Invalid(problems: problems) }
         return result

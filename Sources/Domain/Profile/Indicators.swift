@@ -63,7 +63,15 @@ public enum IndicatorCatalogue {
         .init(key: "ideaSupportsPer1000", unit: "per1000", source: .wijkwerk, direction: .higherIsBetter, aggregation: .none),
     ]
 
-    public static let all = cbs + own
+    /// Subjective indicators (beleving) from the municipality's surveys, imported per area and year with their sample size.
+    public static let survey: [Indicator] = [
+        .init(key: "feelsSafe", unit: "percent", source: .survey, direction: .higherIsBetter, aggregation: .none),
+        .init(key: "socialCohesion", unit: "grade", source: .survey, direction: .higherIsBetter, aggregation: .none),
+        .init(key: "neighbourhoodSatisfaction", unit: "grade", source: .survey, direction: .higherIsBetter, aggregation: .none),
+        .init(key: "loneliness", unit: "percent", source: .survey, direction: .lowerIsBetter, aggregation: .none),
+    ]
+
+    public static let all = cbs + own + survey
 
     public static func indicator(_ key: String) -> Indicator? { all.first { $0.key == key } }
 
@@ -123,6 +131,39 @@ public enum IndicatorAggregation {
     /// figure by up to 2.5 per wijk. Whether two figures agree within that tolerance.
     public static func agreesWithRounding(sumOfParts: Double, whole: Double, parts: Int) -> Bool {
         abs(sumOfParts - whole) <= 2.5 * Double(parts)
+    }
+}
+
+/// Reading a survey file: per line the area, the year, the indicator, the figure and the number of respondents
+/// (required: a figure without its sample size cannot be judged). Problems are reported with their line.
+public enum SurveyFile {
+    public struct Row: Sendable { public var line: Int; public var area: String; public var year: Int; public var indicator: String; public var value: Double; public var respondents: Int; public var source: String }
+    public struct Problem: Hashable, Sendable { public var line: Int; public var key: String; public var detail: String }
+
+    public static func parse(_ text: String, knownAreas: Set<String>) -> (rows: [Row], problems: [Problem]) {
+        let records = CSV.rows(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        guard let header = records.first?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) else { return ([], [Problem(line: 1, key: "survey.problem.empty", detail: "")]) }
+        let needed = ["gebied", "jaar", "indicator", "waarde", "respondenten"]
+        let missing = needed.filter { !header.contains($0) }
+        if !missing.isEmpty { return ([], [Problem(line: 1, key: "survey.problem.columns", detail: missing.joined(separator: ", "))]) }
+        let index = { (name: String) in header.firstIndex(of: name)! }
+        let sourceIndex = header.firstIndex(of: "bron")
+        var rows: [Row] = [], problems: [Problem] = []
+        for (offset, cells) in records.dropFirst().enumerated() {
+            let line = offset + 2
+            if cells.count == 1 && cells[0].trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard cells.count == header.count else { problems.append(Problem(line: line, key: "cbs.problem.columns", detail: "\(cells.count)/\(header.count)")); continue }
+            let cell = { (name: String) in cells[index(name)].trimmingCharacters(in: .whitespaces) }
+            let area = cell("gebied").lowercased()
+            guard knownAreas.contains(area) else { problems.append(Problem(line: line, key: "survey.problem.area", detail: cell("gebied"))); continue }
+            guard let year = Int(cell("jaar")), (1990...2100).contains(year) else { problems.append(Problem(line: line, key: "cbs.problem.year", detail: cell("jaar"))); continue }
+            guard IndicatorCatalogue.survey.contains(where: { $0.key == cell("indicator") }) else { problems.append(Problem(line: line, key: "survey.problem.indicator", detail: cell("indicator"))); continue }
+            guard case .some(.some(let value)) = CBSValue.parse(cell("waarde")) else { problems.append(Problem(line: line, key: "cbs.problem.value", detail: cell("waarde"))); continue }
+            guard let respondents = Int(cell("respondenten")), respondents >= 0 else { problems.append(Problem(line: line, key: "survey.problem.respondents", detail: cell("respondenten"))); continue }
+            rows.append(Row(line: line, area: area, year: year, indicator: cell("indicator"), value: value, respondents: respondents,
+                            source: sourceIndex.map { cells[$0].trimmingCharacters(in: .whitespaces) } ?? ""))
+        }
+        return (rows, problems)
     }
 }
 

@@ -149,4 +149,28 @@ struct AreaProfileTests {
             #expect(try await TestBrowser(app).get("/gemeenten/oss/kaart.geojson?cijfers=onzin").status == .badRequest)
         }
     }
+
+    @Test func surveysShowTooFewAnswersInsteadOfAFigureAndReachIsCountedPerChannel() async throws {
+        try await withApp(now: Self.now) { app in
+            let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let bad = "gebied,jaar,indicator,waarde,respondenten,bron\nruwaard,2025,feelsSafe,81,,Veiligheidsmonitor\n"
+            do {
+                _ = try await SurveyImport.run(bad, municipality: m, on: app.db, directory: app.areaDirectory)
+                Issue.record("a figure without sample size was imported")
+            } catch let failure as SurveyImport.Failure {
+                #expect(failure.problems.map(\.line) == [2] && failure.problems[0].key == "survey.problem.respondents")
+            }
+            let unknown = "gebied,jaar,indicator,waarde,respondenten\nnergenshuizen,2025,feelsSafe,81,300\nruwaard,2025,geluk,7,300\n"
+            await #expect(throws: SurveyImport.Failure.self) { _ = try await SurveyImport.run(unknown, municipality: m, on: app.db, directory: app.areaDirectory) }
+            #expect(try await SurveyFigure.query(on: app.db).count() == 0, "nothing half-imported")
+            let good = "gebied,jaar,indicator,waarde,respondenten,bron\nRuwaard,2025,feelsSafe,81,412,Veiligheidsmonitor 2025\nruwaard,2025,socialCohesion,6.4,12,Buurtenquête\n"
+            #expect(try await SurveyImport.run(good, municipality: m, on: app.db, directory: app.areaDirectory) == 2)
+            #expect(try await SurveyImport.run(good, municipality: m, on: app.db, directory: app.areaDirectory) == 2)
+            #expect(try await SurveyFigure.query(on: app.db).count() == 2, "idempotent")
+            let page = try await TestBrowser(app).get("/gemeenten/oss/gebieden/ruwaard/profiel").text
+            #expect(page.contains("81 %") && page.contains("Veiligheidsmonitor 2025"))
+            #expect(page.contains("te weinig antwoorden (minder dan 30)") && !page.contains("6,4"), "12 respondents: no figure")
+            #expect(page.contains("Wie doet mee") && page.contains("Meldingen via de website"))
+        }
+    }
 }

@@ -21,10 +21,12 @@ struct AreaProfileController: RouteCollection {
     struct OwnView: Encodable { var name: String; var definition: String; var area: String; var municipality: String }
     struct MonitorLine: Encodable { var subject: String; var count: String; var perThousand: String; var inTime: String; var satisfaction: String }
     struct RecurringLine: Encodable { var subject: String; var buurt: String; var count: Int; var period: String }
+    struct ReachView: Encodable { var channel: String; var count: Int; var perThousand: String }
+    struct SurveyView: Encodable { var name: String; var year: Int; var value: String; var respondents: Int; var source: String }
     struct NoteView: Encodable { var role: String; var date: String; var iso: String; var text: String; var isPublic: Bool }
     struct Page: Encodable {
         var page: PageMeta; var heading: String; var intro: String; var areaHref: String; var indicators: [IndicatorView]; var own: [OwnView]
-        var monitor: [MonitorLine]; var recurring: [RecurringLine]
+        var monitor: [MonitorLine]; var recurring: [RecurringLine]; var reach: [ReachView]; var surveys: [SurveyView]
         var notes: [NoteView]; var noteForm: FormView?; var csvHref: String; var jsonHref: String; var rankingHref: String; var mapHref: String; var missingYears: String?
     }
 
@@ -93,6 +95,9 @@ struct AreaProfileController: RouteCollection {
         let monitor = try await AreaProfileService.signalMonitor(s, area: area, now: req.application.clock(), language: lang, on: req.db)
         let tooFew = req.t("profile.tooFewSignals")
         let pct = { (v: Double?) in v.map { Format.decimal(($0).rounded(), lang) + " %" } ?? tooFew }
+        let reach = try await AreaProfileService.reach(s, area: area, now: req.application.clock(), on: req.db)
+        let minimum = req.application.config.surveyMinimumRespondents
+        let surveys = try await SurveyFigure.query(on: req.db).filter(\.$area.$id == area.id).sort(\.$indicator).sort(\.$year).all()
         let heading = req.t("profile.title", area.name)
         let missing = years.isEmpty ? nil : req.t("profile.years", years.map(String.init).joined(separator: ", "))
         return try await req.render("Profile/profile", Page(
@@ -103,6 +108,11 @@ struct AreaProfileController: RouteCollection {
                                                     inTime: pct(l.inTimeShare), satisfaction: pct(l.satisfaction)) },
             recurring: monitor.recurring.prefix(20).map { r in .init(subject: r.subject, buurt: r.neighbourhood, count: r.count,
                                                                      period: Format.day(r.first, lang) + " – " + Format.day(r.last, lang)) },
+            reach: reach.map { .init(channel: req.t("profile.reach." + $0.channel), count: $0.count, perThousand: $0.perThousand.map { Format.decimal(($0 * 10).rounded() / 10, lang) } ?? "–") },
+            surveys: surveys.map { f in .init(name: req.t("indicator.\(f.indicator)"), year: f.year,
+                                              value: Suppression.shown(f.value, cases: f.respondents, minimum: minimum).map { Self.format($0, unit: IndicatorCatalogue.indicator(f.indicator)?.unit ?? "", lang) }
+                                                ?? req.t("profile.tooFewAnswers", String(minimum)),
+                                              respondents: f.respondents, source: f.source) },
             notes: notes.map { .init(role: req.t("profile.role." + $0.authorRole.rawValue), date: Format.day($0.notedOn, lang), iso: Format.isoDate($0.notedOn),
                                      text: $0.isPublic ? PersonalData.masked($0.text) : $0.text, isPublic: $0.isPublic) },
             noteForm: form, csvHref: Site.areaProfileCSV.link(s.slug, area.slug), jsonHref: Site.areaProfileJSON.link(s.slug, area.slug),

@@ -128,4 +128,29 @@ enum AreaProfileService {
         let inhabitants = area.figures.figures.inhabitants
         return (SignalMonitor.perSubject(mainCases, inhabitants: inhabitants, minimum: minimumCases), SignalMonitor.recurring(subCases, threshold: 3))
     }
+
+    /// Who takes part (seed 003: beyond the usual suspects), per channel in the last twelve months: counts and, from
+    /// ten up, per 1,000 inhabitants. Only what each channel already holds is counted; nothing about a person is kept.
+    struct ReachLine: Sendable { var channel: String; var count: Int; var perThousand: Double? }
+
+    static func reach(_ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, now: Date, on db: any Database) async throws -> [ReachLine] {
+        let yearAgo = now.addingTimeInterval(-365 * 86_400)
+        let signals = try await Signal.query(on: db).filter(\.$area.$id == area.id).filter(\.$reportedAt >= yearAgo).all(\.$source)
+        let ideas = try await Idea.query(on: db).filter(\.$area.$id == area.id).all()
+        let supports = ideas.isEmpty ? 0 : try await IdeaSupport.query(on: db).filter(\.$idea.$id ~~ ideas.compactMap(\.id)).filter(\.$confirmedAt >= yearAgo).count()
+        let initiatives = try await Initiative.query(on: db).filter(\.$area.$id == area.id).filter(\.$submittedAt >= yearAgo).count()
+        var candidates = 0
+        if let council = try await Council.query(on: db).filter(\.$area.$id == area.id).first() {
+            candidates = try await CouncilCandidate.query(on: db).filter(\.$council.$id == council.requireID()).filter(\.$appliedAt >= yearAgo).count()
+        }
+        let groups = try await ThemeGroup.query(on: db).filter(\.$municipality.$id == s.id).all().filter { $0.areaIDs.contains(area.id) }
+        let members = groups.isEmpty ? 0 : try await ThemeGroupMember.query(on: db).filter(\.$group.$id ~~ groups.compactMap(\.id)).filter(\.$joinedOn >= yearAgo).count()
+        let inhabitants = Double(area.figures.figures.inhabitants ?? 0)
+        let lines: [(String, Int)] = [
+            ("signalsWeb", signals.filter { $0 == "web" }.count), ("signalsApp", signals.filter { $0 == "open311" }.count),
+            ("signalsStaff", signals.filter { $0 == "staff" }.count), ("ideas", ideas.filter { $0.createdAt >= yearAgo }.count),
+            ("ideaSupports", supports), ("initiatives", initiatives), ("candidates", candidates), ("themeGroups", members),
+        ]
+        return lines.map { ReachLine(channel: $0.0, count: $0.1, perThousand: inhabitants > 0 && $0.1 >= minimumCases ? Double($0.1) / inhabitants * 1000 : nil) }
+    }
 }

@@ -92,8 +92,65 @@ struct CBSImportCommand: AsyncCommand {
     }
 }
 
+/// Imports a survey file for one municipality: all or nothing, idempotent per area, year and indicator.
+enum SurveyImport {
+    struct Failure: Error { var problems: [SurveyFile.Problem] }
+
+    static func run(_ text: String, municipality m: Municipality, on db: any Database, directory: AreaDirectory) async throws -> Int {
+        let s = try await directory.snapshot(for: m, on: db)
+        var areaByKey: [String: UUID] = [:]
+        for a in s.areas { areaByKey[a.slug.lowercased()] = a.id; areaByKey[a.name.lowercased()] = a.id }
+        let (rows, problems) = SurveyFile.parse(text, knownAreas: Set(areaByKey.keys))
+        guard problems.isEmpty else { throw Failure(problems: problems) }
+        let areas = areaByKey
+        try await db.transaction { db in
+            for row in rows {
+                let areaID = areas[row.area]!
+                try await SurveyFigure.query(on: db).filter(\.$area.$id == areaID).filter(\.$year == row.year).filter(\.$indicator == row.indicator).delete()
+                let f = SurveyFigure()
+                f.$municipality.id = s.id
+                f.$area.id = areaID
+                f.year = row.year
+                f.indicator = row.indicator
+                f.value = row.value
+                f.respondents = row.respondents
+                f.source = row.source
+                try await f.create(on: db)
+            }
+        }
+        return rows.count
+    }
+}
+
+/// `wijkwerk import survey FILE --municipality GM0828`: aggregated survey results per area and year (columns gebied,
+/// jaar, indicator, waarde, respondenten and optionally bron).
+struct SurveyImportCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Argument(name: "file", help: "CSV with gebied, jaar, indicator, waarde, respondenten[, bron]") var file: String
+        @Option(name: "municipality", help: "CBS code or slug of the municipality") var municipality: String?
+    }
+    var help: String { "Import survey figures (beleving) per area and year, with their sample size" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let db = context.application.db
+        guard let key = signature.municipality,
+              let m = try await Municipality.query(on: db).group(.or, { $0.filter(\.$code == key.uppercased()).filter(\.$slug == key) }).first() else {
+            context.console.error("Give a known municipality with --municipality (for example GM0828)"); throw ExitCode(2)
+        }
+        guard let data = FileManager.default.contents(atPath: signature.file) else { context.console.error("Cannot read \(signature.file)"); throw ExitCode(1) }
+        do {
+            let n = try await SurveyImport.run(String(decoding: data, as: UTF8.self), municipality: m, on: db, directory: context.application.areaDirectory)
+            context.console.print("Imported \(n) survey figures for \(m.name).")
+        } catch let failure as SurveyImport.Failure {
+            for problem in failure.problems.prefix(50) { context.console.error("line \(problem.line): \(context.application.localizer.text(problem.key, .en, [problem.detail]))") }
+            context.console.error("Nothing was imported.")
+            throw ExitCode(1)
+        }
+    }
+}
+
 /// `wijkwerk import …`: data the municipality brings in.
 struct ImportCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["cbs": CBSImportCommand()] }
-    var help: String { "Import data: cbs FILE" }
+    var commands: [String: any AnyAsyncCommand] { ["cbs": CBSImportCommand(), "survey": SurveyImportCommand()] }
+    var help: String { "Import data: cbs FILE, survey FILE --municipality CODE" }
 }

@@ -25,11 +25,19 @@ struct CreateProfileTables: AsyncMigration {
             .field("indicator", .string, .required).field("weight", .double, .required)
             .unique(on: "municipality_id", "indicator")
             .create()
+        try await db.schema(SurveyFigure.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("year", .int, .required).field("indicator", .string, .required).field("value", .double, .required)
+            .field("respondents", .int, .required).field("source", .string, .required)
+            .unique(on: "area_id", "year", "indicator")
+            .create()
         guard let sql = db as? any SQLDatabase else { return }
         try await sql.raw("CREATE INDEX IF NOT EXISTS cbs_figures_municipality ON cbs_figures (municipality_code, indicator, year)").run()
         try await sql.raw("CREATE INDEX IF NOT EXISTS profile_notes_area ON profile_notes (area_id, noted_on)").run()
     }
     func revert(on db: any Database) async throws {
-        for s in [RankingTerm.schema, ProfileNote.schema, CBSFigure.schema] { try await db.schema(s).delete() }
+        for s in [SurveyFigure.schema, RankingTerm.schema, ProfileNote.schema, CBSFigure.schema] { try await db.schema(s).delete() }
     }
 }

@@ -40,3 +40,17 @@ final class RankingTerm: Model, @unchecked Sendable {
     @Field(key: "weight") var weight: Double
     init() {}
 }
+
+/// A survey figure (beleving) of an area in a year, with the number of respondents it rests on.
+final class SurveyFigure: Model, @unchecked Sendable {
+    static let schema = "survey_figures"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "year") var year: Int
+    @Field(key: "indicator") var indicator: String
+    @Field(key: "value") var value: Double
+    @Field(key: "respondents") var respondents: Int
+    @Field(key: "source") var source: String
+    init() {}
+}
