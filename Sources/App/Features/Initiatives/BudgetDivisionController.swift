@@ -12,15 +12,19 @@ struct BudgetDivisionController: RouteCollection {
         manage.post(Site.budgetDivision.route, use: apply)
     }
 
-    /// The figures a formula can use, with where they come from.
-    static let termKeys = [MoneyDivision.equalKey, "inhabitants", "dwellings", "landHa"]
+    /// The figures a formula can use: the area's key figures and, from the area profile's CBS import, the number of
+    /// children, of people aged 65 and over, and of people with a low income (inhabitants × the share with a low income).
+    static let termKeys = [MoneyDivision.equalKey, "inhabitants", "dwellings", "landHa", "age0to14Count", "age65Count", "lowIncomePeople"]
 
-    static func figures(_ area: MunicipalitySnapshot.AreaInfo) -> [String: Double] {
+    static func figures(_ area: MunicipalitySnapshot.AreaInfo, profile: [String: Double]) -> [String: Double] {
         let f = area.figures.figures
         var out: [String: Double] = [:]
         if let v = f.inhabitants { out["inhabitants"] = Double(v) }
         if let v = f.dwellings { out["dwellings"] = Double(v) }
         if let v = f.areaLandHa { out["landHa"] = Double(v) }
+        if let v = profile["age0to14Count"] { out["age0to14Count"] = v }
+        if let v = profile["age65Count"] { out["age65Count"] = v }
+        if let share = profile["lowIncome"], let inhabitants = profile["inhabitants"] ?? out["inhabitants"] { out["lowIncomePeople"] = (inhabitants * share / 100).rounded() }
         return out
     }
 
@@ -98,7 +102,8 @@ struct BudgetDivisionController: RouteCollection {
             let input = Self.read(values)
             allErrors += input.errors
             if input.errors.isEmpty, let total = input.totalCents, let method = input.method {
-                let areas = s.areas.map { MoneyDivision.Area(id: $0.id, figures: Self.figures($0)) }
+                let profile = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
+                let areas = s.areas.map { MoneyDivision.Area(id: $0.id, figures: Self.figures($0, profile: profile[$0.id] ?? [:])) }
                 switch MoneyDivision.divide(totalCents: total, areas: areas, method: method) {
                 case .failure(let problem):
                     allErrors.append(FieldError("methode", Self.problemKey(problem), [Self.termLabel(req, Self.problemTerm(problem))]))
@@ -109,7 +114,7 @@ struct BudgetDivisionController: RouteCollection {
                                         terms.map { req.t("division.termPart", Self.termLabel(req, $0.key), Format.decimal(100 * $0.weight / weightSum, lang), Money.format(result.parts[$0.key] ?? 0, dutch: dutch)) }.joined(separator: "; "))
                     columns = terms.flatMap { t in t.key == MoneyDivision.equalKey ? [Self.termLabel(req, t.key)] : [Self.termLabel(req, t.key), req.t("division.contribution", Self.termLabel(req, t.key))] }
                     for (info, share) in zip(s.areas, result.shares) {
-                        let figures = Self.figures(info)
+                        let figures = Self.figures(info, profile: profile[info.id] ?? [:])
                         let cells = terms.flatMap { t -> [String] in
                             let part = Money.format(share.contributions[t.key] ?? 0, dutch: dutch)
                             if t.key == MoneyDivision.equalKey { return [part] }
@@ -183,7 +188,9 @@ struct BudgetDivisionController: RouteCollection {
         guard input.errors.isEmpty, let year = input.year, let total = input.totalCents, let name = input.name, let decider = input.decider, let method = input.method else {
             return try await render(req, values: values, errors: [], status: .unprocessableEntity)
         }
-        guard case .success(let result) = MoneyDivision.divide(totalCents: total, areas: s.areas.map { MoneyDivision.Area(id: $0.id, figures: Self.figures($0)) }, method: method) else {
+        let profile = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
+        guard case .success(let result) = MoneyDivision.divide(totalCents: total, areas: s.areas.map { MoneyDivision.Area(id: $0.id, figures: Self.figures($0, profile: profile[$0.id] ?? [:])) },
+                                                               method: method) else {
             return try await render(req, values: values, errors: [], status: .unprocessableEntity)
         }
         let template = BudgetSetup(areaID: UUID(), year: year, kind: .initiatives, name: name, decider: decider, mandateLimitCents: input.mandate, departmentID: nil, initialCents: 0)

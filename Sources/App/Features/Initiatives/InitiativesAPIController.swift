@@ -79,7 +79,7 @@ struct InitiativesAPIController: RouteCollection {
     func money(req: Request) async throws -> [MoneyDTO] {
         let s = try await snapshot(req)
         let year = try year(req)
-        let figures = try await MoneyController.figures(req, snapshot: s, year: year)
+        let figures = try await MoneyController.budgetLines(req, snapshot: s, year: year)
         return zip(s.areas, figures.perArea).map { area, line in
             MoneyDTO(area: area.id, name: area.name, year: year, allocatedCents: line.balance.allocated, committedCents: line.balance.committed,
                      paidCents: line.balance.paid, returnedCents: line.balance.returned, availableCents: line.balance.available)

@@ -24,11 +24,11 @@ struct MoneyController: RouteCollection {
         var given: [(kind: SupportKind, count: Int, by: [String])]
     }
 
-    static func figures(_ req: Request, snapshot s: MunicipalitySnapshot, year: Int?) async throws -> Figures {
+    /// The budgets (of one year or all) as lines and summed per area: what the CSV and the API need.
+    static func budgetLines(_ req: Request, snapshot s: MunicipalitySnapshot, year: Int?) async throws -> (lines: [Figures.AreaLine], perArea: [(name: String, slug: String, balance: LedgerBalance)]) {
         var budgetQuery = AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id)
         if let year { budgetQuery = budgetQuery.filter(\.$year == year) }
         let budgets = try await budgetQuery.sort(\.$year, .descending).all()
-        let years = try await AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id).unique().all(\.$year).sorted(by: >)
         let lines = budgets.map { Figures.AreaLine(areaID: $0.$area.id, year: $0.year, budget: $0.name, kind: $0.kind, decider: $0.decider, balance: $0.balance) }
         let perArea = s.areas.map { area -> (String, String, LedgerBalance) in
             let mine = lines.filter { $0.areaID == area.id }.map(\.balance)
@@ -36,6 +36,11 @@ struct MoneyController: RouteCollection {
                 sum.allocated += b.allocated; sum.available += b.available; sum.committed += b.committed; sum.paid += b.paid; sum.returned += b.returned
             })
         }
+        return (lines, perArea)
+    }
+
+    static func figures(_ req: Request, snapshot s: MunicipalitySnapshot, year: Int?, years: [Int]) async throws -> Figures {
+        let (lines, perArea) = try await budgetLines(req, snapshot: s, year: year)
         // Initiatives decided on these budgets, counted in the database (a municipality holds tens of thousands).
         guard let sql = req.db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let yearFilter: SQLQueryString = year.map { "AND b.year = \(bind: $0)" } ?? ""
@@ -103,7 +108,7 @@ struct MoneyController: RouteCollection {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         let allYears = try await AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id).unique().all(\.$year).sorted(by: >)
         let year = selectedYear(req, allYears)
-        let f = try await Self.figures(req, snapshot: s, year: year)
+        let f = try await Self.figures(req, snapshot: s, year: year, years: allYears)
         let dutch = req.language == .nl
         let money = { (c: Int) in Money.format(c, dutch: dutch) }
         func row(_ name: String, _ href: String, _ b: LedgerBalance) -> Page.AreaRow {
@@ -138,7 +143,7 @@ struct MoneyController: RouteCollection {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         let allYears = try await AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id).unique().all(\.$year).sorted(by: >)
         let year = selectedYear(req, allYears)
-        let f = try await Self.figures(req, snapshot: s, year: year)
+        let f = try await Self.budgetLines(req, snapshot: s, year: year)
         let euros = { (c: Int) in String(format: "%d.%02d", c / 100, c % 100) }
         let header = ["money.csv.year", "money.csv.area", "money.csv.budget", "money.csv.kind", "money.csv.decider", "money.allocated", "money.committed",
                       "money.paid", "money.returned", "money.available"].map { req.t($0) }

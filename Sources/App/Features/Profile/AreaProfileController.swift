@@ -48,7 +48,7 @@ struct AreaProfileController: RouteCollection {
 
     private func render(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo, values: [String: String], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let lang = req.language
-        let (series, years) = try await AreaProfileService.cbsSeries(s, on: req.db)
+        let (series, years) = try await AreaProfileService.cbsSeries(s, on: req.db, cache: req.application.profileCache)
         let own = try await AreaProfileService.ownFigures(s, now: req.application.clock(), on: req.db)
         let dash = "–"
         let indicators = (series[area.id] ?? []).map { one -> IndicatorView in
@@ -164,7 +164,7 @@ struct AreaProfileController: RouteCollection {
     /// Every CBS figure of the area and the municipality, one line per indicator and year, with source and year.
     func csv(req: Request) async throws -> Response {
         let (s, area) = try await load(req)
-        let (series, _) = try await AreaProfileService.cbsSeries(s, on: req.db)
+        let (series, _) = try await AreaProfileService.cbsSeries(s, on: req.db, cache: req.application.profileCache)
         let header = ["profile.csv.indicator", "profile.csv.key", "profile.csv.year", "profile.csv.area", "profile.csv.municipality", "profile.csv.unit", "profile.csv.source"].map { req.t($0) }
         var rows: [[String]] = []
         for one in series[area.id] ?? [] {
@@ -185,7 +185,7 @@ struct AreaProfileController: RouteCollection {
     }
 
     static func profileDTO(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo) async throws -> ProfileDTO {
-        let (series, _) = try await AreaProfileService.cbsSeries(s, on: req.db)
+        let (series, _) = try await AreaProfileService.cbsSeries(s, on: req.db, cache: req.application.profileCache)
         let own = try await AreaProfileService.ownFigures(s, now: req.application.clock(), on: req.db)
         var figures: [ProfileDTO.FigureDTO] = []
         for one in series[area.id] ?? [] {

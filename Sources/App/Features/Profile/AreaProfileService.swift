@@ -1,5 +1,7 @@
 import Vapor
 import Fluent
+import SQLKit
+import NIOConcurrencyHelpers
 import Domain
 
 /// The figures of an area's profile: CBS indicators per year for the area (added up from its wijken by each
@@ -17,8 +19,23 @@ enum AreaProfileService {
     /// Small numbers are suppressed (no resident can be recognised from a figure of a few cases).
     static let minimumCases = 10
 
-    static func cbsSeries(_ s: MunicipalitySnapshot, on db: any Database) async throws -> (perArea: [UUID: [Series]], years: [Int]) {
-        let figures = try await CBSFigure.query(on: db).filter(\.$municipalityCode == s.code).all()
+    static func cbsSeries(_ s: MunicipalitySnapshot, on db: any Database, cache: ProfileCache) async throws -> (perArea: [UUID: [Series]], years: [Int]) {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        // Only the municipality's own row and its wijken: an area is made of wijken (buurten have no figures in most
+        // years, and there are five times as many). The result is kept until an import changes the figures.
+        let codes = [s.code] + s.districts.map(\.code)
+        let stamp = try await sql.raw("SELECT COUNT(*) AS n, MAX(year) AS y FROM cbs_figures WHERE municipality_code = \(bind: s.code)").first()
+        let token = "\(s.version)|\((try? stamp?.decode(column: "n", as: Int.self)) ?? 0)|\((try? stamp?.decode(column: "y", as: Int?.self)) ?? 0)"
+        if let cached = cache.series.withLockedValue({ $0[s.code] }), cached.token == token { return (cached.perArea, cached.years) }
+        struct Figure { var year: Int; var code: String; var indicator: String; var value: Double? }
+        var figures: [Figure] = []
+        for chunk in stride(from: 0, to: codes.count, by: 500).map({ Array(codes[$0..<min($0 + 500, codes.count)]) }) {
+            let rows = try await sql.select().columns("year", "code", "indicator", "value").from(CBSFigure.schema).where("code", .in, chunk).all()
+            for r in rows {
+                figures.append(Figure(year: try r.decode(column: "year", as: Int.self), code: try r.decode(column: "code", as: String.self),
+                                      indicator: try r.decode(column: "indicator", as: String.self), value: try r.decode(column: "value", as: Double?.self)))
+            }
+        }
         // code → year → indicator → value (nil values are "no figure": left out).
         var byCode: [String: [Int: [String: Double]]] = [:]
         var rowsPresent: [String: Set<Int>] = [:]
@@ -53,8 +70,11 @@ enum AreaProfileService {
             }
             out[area.id] = series
         }
+        cache.series.withLockedValue { $0[s.code] = CachedSeries(token: token, perArea: out, years: years) }
         return (out, years)
     }
+
+    struct CachedSeries: Sendable { var token: String; var perArea: [UUID: [Series]]; var years: [Int] }
 
     /// Wijkwerk's own figures over the last twelve months (this calendar year for money and meetings).
     static func ownFigures(_ s: MunicipalitySnapshot, now: Date, on db: any Database) async throws -> [UUID: [String: Double]] {
@@ -94,8 +114,8 @@ enum AreaProfileService {
     }
 
     /// The latest figure of every indicator per area: what a ranking (and a choropleth) works with.
-    static func latest(_ s: MunicipalitySnapshot, now: Date, on db: any Database) async throws -> [UUID: [String: Double]] {
-        let (series, _) = try await cbsSeries(s, on: db)
+    static func latest(_ s: MunicipalitySnapshot, now: Date, on db: any Database, cache: ProfileCache) async throws -> [UUID: [String: Double]] {
+        let (series, _) = try await cbsSeries(s, on: db, cache: cache)
         var out = try await ownFigures(s, now: now, on: db)
         for (id, list) in series {
             for one in list { if let y = one.latestYear, let v = one.area[y] { out[id, default: [:]][one.indicator.key] = v } }
@@ -152,5 +172,21 @@ enum AreaProfileService {
             ("ideaSupports", supports), ("initiatives", initiatives), ("candidates", candidates), ("themeGroups", members),
         ]
         return lines.map { ReachLine(channel: $0.0, count: $0.1, perThousand: inhabitants > 0 && $0.1 >= minimumCases ? Double($0.1) / inhabitants * 1000 : nil) }
+    }
+}
+
+
+/// Computed CBS series per municipality, kept by the application until the figures or the division change.
+final class ProfileCache: Sendable {
+    let series = NIOLockedValueBox<[String: AreaProfileService.CachedSeries]>([:])
+}
+
+extension Application {
+    private struct ProfileCacheKey: StorageKey { typealias Value = ProfileCache }
+    var profileCache: ProfileCache {
+        if let c = storage[ProfileCacheKey.self] { return c }
+        let c = ProfileCache()
+        storage[ProfileCacheKey.self] = c
+        return c
     }
 }

@@ -22,16 +22,11 @@ enum CBSImport {
         let known = Set(try await Municipality.query(on: db).all(\.$code))
         let rows = report.rows.filter { known.contains($0.municipalityCode) }
         let skipped = Set(report.rows.filter { !known.contains($0.municipalityCode) }.map(\.code)).count
-        var figures: [CBSFigure] = []
+        struct Figure: Sendable { var year: Int; var code: String; var municipality: String; var indicator: String; var value: Double? }
+        var figures: [Figure] = []
         for row in rows {
             for (indicator, value) in row.values {
-                let f = CBSFigure()
-                f.year = row.year
-                f.code = row.code
-                f.municipalityCode = row.municipalityCode
-                f.indicator = indicator
-                f.value = value
-                figures.append(f)
+                figures.append(Figure(year: row.year, code: row.code, municipality: row.municipalityCode, indicator: indicator, value: value))
             }
         }
         let years = Set(rows.map(\.year)).sorted()
@@ -46,9 +41,14 @@ enum CBSImport {
                     try await sql.delete(from: CBSFigure.schema).where("year", .equal, y).where("code", .in, chunk).run()
                 }
             }
+            // Plain multi-row INSERTs (no model objects): a national file holds about 320,000 figures.
             var done = 0
             for chunk in stride(from: 0, to: batch.count, by: 1000).map({ Array(batch[$0..<min($0 + 1000, batch.count)]) }) {
-                try await chunk.create(on: db)
+                var insert = sql.insert(into: CBSFigure.schema).columns("id", "year", "code", "municipality_code", "indicator", "value")
+                for f in chunk {
+                    insert = insert.values(SQLBind(UUID()), SQLBind(f.year), SQLBind(f.code), SQLBind(f.municipality), SQLBind(f.indicator), SQLBind(f.value))
+                }
+                try await insert.run()
                 done += chunk.count
                 progress?(done, total)
             }

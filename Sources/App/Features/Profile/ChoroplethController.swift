@@ -20,7 +20,7 @@ struct ChoroplethController: RouteCollection {
     func page(req: Request) async throws -> View {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         let lang = req.language
-        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db)
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
         let available = IndicatorCatalogue.all.filter { i in latest.values.contains { $0[i.key] != nil } }
         let chosen = available.first { $0.key == req.query[String.self, at: "cijfer"] } ?? available.first { $0.key == "inhabitants" } ?? available.first
         var map: String? = nil, legend: [Page.Legend] = [], rows: [Page.Row] = []
@@ -59,7 +59,7 @@ struct ChoroplethController: RouteCollection {
     /// The areas' outlines with the latest figure of each chosen indicator (`?cijfers=a,b`; all when absent).
     func geoJSON(req: Request) async throws -> Response {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
-        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db)
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
         let asked = (req.query[String.self, at: "cijfers"] ?? "").split(separator: ",").map(String.init)
         let keys = asked.isEmpty ? IndicatorCatalogue.all.map(\.key) : asked
         guard keys.allSatisfy({ IndicatorCatalogue.indicator($0) != nil }) else { throw AppError.badRequest("choropleth.unknownIndicator", [asked.joined(separator: ",")]) }

@@ -29,7 +29,7 @@ struct ProfileAPIController: RouteCollection {
         guard CBSCode.level(of: raw) == .municipality else { throw AppError.badRequest("api.municipalityCode", [raw]) }
         let s = try await req.snapshot(raw)
         let terms = RankingController.terms(try await RankingController.officialWeights(s.id, on: req.db))
-        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db)
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
         var rows: [RankingDTO.Row] = []
         if !terms.isEmpty, case .success(let ranked) = Ranking.rank(s.areas.map { Ranking.Area(id: $0.id, figures: latest[$0.id] ?? [:]) }, terms: terms) {
             rows = ranked.map { r in .init(rank: r.rank, area: r.areaID, name: s.areas.first { $0.id == r.areaID }?.name ?? "", score: r.score,

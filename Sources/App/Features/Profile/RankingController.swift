@@ -48,7 +48,7 @@ struct RankingController: RouteCollection {
     private func render(_ req: Request, values: [String: String]?, errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         let lang = req.language
-        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db)
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
         let candidates = Self.candidates(latest)
         let official = try await Self.officialWeights(s.id, on: req.db)
         var weights = official
@@ -98,7 +98,7 @@ struct RankingController: RouteCollection {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
         _ = try await req.authorize(.setRanking(municipality: s.id))
         let values = FormParts.read(req).values
-        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db)
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
         let (weights, errors) = Self.readWeights(values, candidates: Self.candidates(latest))
         guard errors.isEmpty, !weights.isEmpty else {
             return try await render(req, values: values, errors: errors.isEmpty ? [FieldError("formulier", "division.problem.noWeights")] : errors, status: .unprocessableEntity)
