@@ -104,3 +104,31 @@ public enum ChoroplethClasses {
         })
     }
 }
+
+/// Areas that resemble an area (for comparing like with like: a village with villages): the smallest distance over
+/// the figures both have, each figure first made comparable (its distance from the mean in standard deviations
+/// over all areas). Areas sharing fewer than two figures with the target are not compared.
+public enum SimilarAreas {
+    public static func nearest(to target: UUID, among areas: [(id: UUID, figures: [String: Double])], keys: [String], count: Int) -> [UUID] {
+        var mean: [String: Double] = [:], spread: [String: Double] = [:]
+        for key in keys {
+            let values = areas.compactMap { $0.figures[key] }
+            guard values.count >= 2 else { continue }
+            let m = values.reduce(0, +) / Double(values.count)
+            let sd = (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
+            if sd > 0 { mean[key] = m; spread[key] = sd }
+        }
+        guard let me = areas.first(where: { $0.id == target }) else { return [] }
+        let scored: [(UUID, Double)] = areas.compactMap { other in
+            guard other.id != target else { return nil }
+            let shared = keys.filter { me.figures[$0] != nil && other.figures[$0] != nil && spread[$0] != nil }
+            guard shared.count >= 2 else { return nil }
+            let d = shared.map { key -> Double in
+                let a = (me.figures[key]! - mean[key]!) / spread[key]!, b = (other.figures[key]! - mean[key]!) / spread[key]!
+                return (a - b) * (a - b)
+            }.reduce(0, +) / Double(shared.count)
+            return (other.id, d)
+        }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0.uuidString < $1.0.uuidString }.prefix(count).map(\.0)
+    }
+}

@@ -24,6 +24,7 @@ struct AreaProfileTests {
             #expect(page.text.contains(Format.number(Int(expected2024), .nl)) && page.text.contains(Format.number(Int(expected2022), .nl)))
             #expect(page.text.contains("90.376"), "the municipality's 2017 figure is shown")
             #expect(page.text.contains("<svg") && page.text.contains("ww-chart--line"), "a trend where two years have figures")
+            #expect(page.text.contains("Vergelijkbare gebieden"), "compared with the areas most like it")
             // 2017 and 2019 have no wijk figures: the area shows "–" for those years, never a number.
             let inhabitantsTable = page.text.components(separatedBy: "id=\"inhabitants\"")[1].components(separatedBy: "</section>")[0]
             #expect(inhabitantsTable.contains("<th scope=\"row\">2017</th><td>–</td>"))

@@ -102,3 +102,21 @@ struct ChoroplethTests {
         #expect(ChoroplethClasses.classes([nil]).bounds.isEmpty)
     }
 }
+
+@Suite("Similar areas")
+struct SimilarAreasTests {
+    @Test func villagesResembleVillages() {
+        let village = UUID(), otherVillage = UUID(), city = UUID(), bigCity = UUID(), unknown = UUID()
+        let areas: [(id: UUID, figures: [String: Double])] = [
+            (village, ["inhabitants": 3_000, "density": 400, "age65plus": 24]),
+            (otherVillage, ["inhabitants": 3_500, "density": 450, "age65plus": 22]),
+            (city, ["inhabitants": 12_000, "density": 4_000, "age65plus": 15]),
+            (bigCity, ["inhabitants": 20_000, "density": 6_000, "age65plus": 12]),
+            (unknown, ["inhabitants": 3_000]),
+        ]
+        let keys = ["inhabitants", "density", "age65plus"]
+        #expect(SimilarAreas.nearest(to: village, among: areas, keys: keys, count: 2) == [otherVillage, city])
+        #expect(!SimilarAreas.nearest(to: village, among: areas, keys: keys, count: 10).contains(unknown), "one shared figure is too little to compare")
+        #expect(SimilarAreas.nearest(to: UUID(), among: areas, keys: keys, count: 2).isEmpty)
+    }
+}

@@ -21,12 +21,15 @@ struct AreaProfileController: RouteCollection {
     struct OwnView: Encodable { var name: String; var definition: String; var area: String; var municipality: String }
     struct MonitorLine: Encodable { var subject: String; var count: String; var perThousand: String; var inTime: String; var satisfaction: String }
     struct RecurringLine: Encodable { var subject: String; var buurt: String; var count: Int; var period: String }
+    struct SimilarRow: Encodable { var indicator: String; var values: [String] }
     struct ReachView: Encodable { var channel: String; var count: Int; var perThousand: String }
     struct SurveyView: Encodable { var name: String; var year: Int; var value: String; var respondents: Int; var source: String }
     struct NoteView: Encodable { var role: String; var date: String; var iso: String; var text: String; var isPublic: Bool }
     struct Page: Encodable {
         var page: PageMeta; var heading: String; var intro: String; var areaHref: String; var indicators: [IndicatorView]; var own: [OwnView]
-        var monitor: [MonitorLine]; var recurring: [RecurringLine]; var reach: [ReachView]; var surveys: [SurveyView]
+        var monitor: [MonitorLine]; var recurring: [RecurringLine]
+        var similarNames: [String]; var similarRows: [SimilarRow]
+        var reach: [ReachView]; var surveys: [SurveyView]
         var notes: [NoteView]; var noteForm: FormView?; var csvHref: String; var jsonHref: String; var rankingHref: String; var mapHref: String; var missingYears: String?
     }
 
@@ -96,6 +99,15 @@ struct AreaProfileController: RouteCollection {
         let tooFew = req.t("profile.tooFewSignals")
         let pct = { (v: Double?) in v.map { Format.decimal(($0).rounded(), lang) + " %" } ?? tooFew }
         let reach = try await AreaProfileService.reach(s, area: area, now: req.application.clock(), on: req.db)
+        // Like with like: the three areas of the municipality that resemble this one most on size, density and make-up.
+        let latest = try await AreaProfileService.latest(s, now: req.application.clock(), on: req.db, cache: req.application.profileCache)
+        let compareKeys = ["inhabitants", "density", "age0to14", "age65plus", "householdSize", "ownerOccupied", "wozValue", "lowIncome"]
+        let similar = SimilarAreas.nearest(to: area.id, among: s.areas.map { ($0.id, latest[$0.id] ?? [:]) }, keys: compareKeys, count: 3)
+        let similarAreas = [area.id] + similar
+        let similarRows = similar.isEmpty ? [] : compareKeys.compactMap { key -> SimilarRow? in
+            guard let unit = IndicatorCatalogue.indicator(key)?.unit, similarAreas.contains(where: { latest[$0]?[key] != nil }) else { return nil }
+            return SimilarRow(indicator: req.t("indicator.\(key)"), values: similarAreas.map { id in latest[id]?[key].map { Self.format($0, unit: unit, lang) } ?? dash })
+        }
         let minimum = req.application.config.surveyMinimumRespondents
         let surveys = try await SurveyFigure.query(on: req.db).filter(\.$area.$id == area.id).sort(\.$indicator).sort(\.$year).all()
         let heading = req.t("profile.title", area.name)
@@ -108,6 +120,7 @@ struct AreaProfileController: RouteCollection {
                                                     inTime: pct(l.inTimeShare), satisfaction: pct(l.satisfaction)) },
             recurring: monitor.recurring.prefix(20).map { r in .init(subject: r.subject, buurt: r.neighbourhood, count: r.count,
                                                                      period: Format.day(r.first, lang) + " – " + Format.day(r.last, lang)) },
+            similarNames: similarAreas.map { id in s.areas.first { $0.id == id }?.name ?? "" }, similarRows: similarRows,
             reach: reach.map { .init(channel: req.t("profile.reach." + $0.channel), count: $0.count, perThousand: $0.perThousand.map { Format.decimal(($0 * 10).rounded() / 10, lang) } ?? "–") },
             surveys: surveys.map { f in .init(name: req.t("indicator.\(f.indicator)"), year: f.year,
                                               value: Suppression.shown(f.value, cases: f.respondents, minimum: minimum).map { Self.format($0, unit: IndicatorCatalogue.indicator(f.indicator)?.unit ?? "", lang) }

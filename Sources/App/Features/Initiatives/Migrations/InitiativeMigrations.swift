@@ -78,6 +78,7 @@ struct CreateInitiatives: AsyncMigration {
             "CREATE INDEX IF NOT EXISTS initiatives_area ON initiatives (area_id, year)",
             "CREATE INDEX IF NOT EXISTS initiatives_budget ON initiatives (budget_id, decided_at)",
             "CREATE INDEX IF NOT EXISTS initiatives_recent ON initiatives (municipality_id, created_at, code)",
+            "CREATE INDEX IF NOT EXISTS initiatives_area_status ON initiatives (area_id, status, created_at)",
             "CREATE INDEX IF NOT EXISTS initiative_support_given_initiative ON initiative_support_given (initiative_id)",
             "CREATE INDEX IF NOT EXISTS initiative_events_initiative ON initiative_events (initiative_id, at)",
             "CREATE INDEX IF NOT EXISTS initiative_lines_initiative ON initiative_budget_lines (initiative_id, position)",
