@@ -56,6 +56,26 @@ enum Input {
         text.utf8.count <= 32 && text.wholeMatch(of: /[+-]?[0-9]{1,3}(\.[0-9]+)?/) != nil
     }
 
+    /// An amount of money typed in a form field, in cents (`Money.parseCents`), or nil after adding the field's
+    /// problem. An empty field is `emptyKey`'s problem when required and simply nil otherwise; `positive` refuses 0.
+    static func cents(_ raw: String?, field: String, required: Bool = true, positive: Bool = false, emptyKey: String = "money.empty",
+                      errors: inout [FieldError]) -> Int? {
+        switch Money.parseCents(raw ?? "") {
+        case .success(let c) where positive && c <= 0: errors.append(FieldError(field, "money.notPositive")); return nil
+        case .success(let c): return c
+        case .failure(.empty): if required { errors.append(FieldError(field, emptyKey)) }; return nil
+        case .failure(let p): errors.append(FieldError(field, "money.\(p.rawValue)")); return nil
+        }
+    }
+
+    /// A formula's weight (0 to 1000, a decimal comma or point), or nil: no error for an empty field.
+    static func weight(_ raw: String?, field: String, errors: inout [FieldError]) -> Double? {
+        let text = (raw ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+        if text.isEmpty { return nil }
+        guard isDecimal(text), let w = Double(text), (0...1000).contains(w) else { errors.append(FieldError(field, "division.weightInvalid")); return nil }
+        return w
+    }
+
     /// A clock time "hh:mm" as minutes after midnight (24:00 allowed); `.some(nil)` for an empty field, nil when unreadable.
     static func minutes(_ text: String?) -> Int?? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return .some(nil) }

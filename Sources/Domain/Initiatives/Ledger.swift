@@ -33,6 +33,12 @@ public struct LedgerBalance: Hashable, Sendable, Codable {
         self.returned = returned
     }
 
+    /// Two balances together (several budgets of an area, all areas of a municipality).
+    public static func + (a: LedgerBalance, b: LedgerBalance) -> LedgerBalance {
+        LedgerBalance(allocated: a.allocated + b.allocated, available: a.available + b.available, committed: a.committed + b.committed,
+                      paid: a.paid + b.paid, returned: a.returned + b.returned)
+    }
+
     /// What was spent for good: paid out and not returned.
     public var spent: Int { paid }
 }

@@ -42,23 +42,11 @@ struct BudgetDivisionController: RouteCollection {
         var errors: [FieldError] = []
         let year = Int(v["jaar"] ?? "").flatMap { (2000...2100).contains($0) ? $0 : nil }
         if year == nil { errors.append(FieldError("jaar", "budget.yearInvalid")) }
-        var total: Int? = nil
-        switch Money.parseCents(v["bedrag"] ?? "") {
-        case .success(let c) where c > 0: total = c
-        case .success: errors.append(FieldError("bedrag", "money.notPositive"))
-        case .failure(let p): errors.append(FieldError("bedrag", "money.\(p.rawValue)"))
-        }
+        let total = App.Input.cents(v["bedrag"], field: "bedrag", positive: true, errors: &errors)
         let name = App.Input.text(v["naam"], field: "naam", max: 60).collect(into: &errors)
         let decider = BudgetDecider(rawValue: v["beslisser"] ?? "")
         if decider == nil { errors.append(FieldError("beslisser", "budget.deciderMissing")) }
-        var mandate: Int? = nil
-        if decider == .coordinator {
-            switch Money.parseCents(v["mandaat"] ?? "") {
-            case .success(let c) where c > 0: mandate = c
-            case .success: errors.append(FieldError("mandaat", "money.notPositive"))
-            case .failure(let p): errors.append(FieldError("mandaat", p == .empty ? "budget.mandateMissing" : "money.\(p.rawValue)"))
-            }
-        }
+        let mandate = decider == .coordinator ? BudgetService.mandate(v, errors: &errors) : nil
         var method: MoneyDivision.Method? = nil
         switch v["methode"] {
         case "equal": method = .equal
@@ -66,10 +54,7 @@ struct BudgetDivisionController: RouteCollection {
         case "formula":
             var terms: [MoneyDivision.Term] = []
             for key in termKeys {
-                let raw = (v["gewicht-" + key] ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-                if raw.isEmpty { continue }
-                guard App.Input.isDecimal(raw), let weight = Double(raw), weight >= 0, weight <= 1000 else { errors.append(FieldError("gewicht-" + key, "division.weightInvalid")); continue }
-                terms.append(.init(key: key, weight: weight))
+                if let weight = App.Input.weight(v["gewicht-" + key], field: "gewicht-" + key, errors: &errors) { terms.append(.init(key: key, weight: weight)) }
             }
             method = .formula(terms)
         default: errors.append(FieldError("methode", "division.methodMissing"))

@@ -26,28 +26,20 @@ enum BudgetService {
         let name = Input.text(values["naam"], field: "naam", max: 80).collect(into: &errors)
         let decider = BudgetDecider(rawValue: values["beslisser"] ?? "")
         if decider == nil { errors.append(FieldError("beslisser", "budget.deciderMissing")) }
-        var limit: Int? = nil
-        if decider == .coordinator {
-            switch Money.parseCents(values["mandaat"] ?? "") {
-            case .success(let c) where c > 0: limit = c
-            case .success: errors.append(FieldError("mandaat", "money.notPositive"))
-            case .failure(let p): errors.append(FieldError("mandaat", p == .empty ? "budget.mandateMissing" : "money.\(p.rawValue)"))
-            }
-        }
+        let limit = decider == .coordinator ? mandate(values, errors: &errors) : nil
         var department: UUID? = nil
         if decider == .department {
             department = departments.first { $0.id?.uuidString == values["afdeling"] }?.id
             if department == nil { errors.append(FieldError("afdeling", "budget.departmentMissing")) }
         }
-        var initial = 0
-        if let raw = values["bedrag"], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
-            switch Money.parseCents(raw) {
-            case .success(let c): initial = c
-            case .failure(let p): errors.append(FieldError("bedrag", "money.\(p.rawValue)"))
-            }
-        }
+        let initial = Input.cents(values["bedrag"], field: "bedrag", required: false, errors: &errors) ?? 0
         guard errors.isEmpty, let area, let year, let kind, let name, let decider else { return .failure(ValidationFailure(errors)) }
         return .success(BudgetSetup(areaID: area.id, year: year, kind: kind, name: name, decider: decider, mandateLimitCents: limit, departmentID: department, initialCents: initial))
+    }
+
+    /// A coordinator's mandate per decision (the `mandaat` field): required and above zero.
+    static func mandate(_ values: [String: String], errors: inout [FieldError]) -> Int? {
+        Input.cents(values["mandaat"], field: "mandaat", positive: true, emptyKey: "budget.mandateMissing", errors: &errors)
     }
 
     /// Creates a budget and, when an amount is given, its first allocation, in one transaction.

@@ -131,12 +131,7 @@ struct BudgetsController: RouteCollection {
             var errors: [FieldError] = []
             let kind = LedgerKind(rawValue: values["soort"] ?? "").flatMap { [.allocated, .reduced].contains($0) ? $0 : nil }
             if kind == nil { errors.append(FieldError("soort", "budget.entryKindMissing")) }
-            var cents: Int? = nil
-            switch Money.parseCents(values["bedrag"] ?? "") {
-            case .success(let c) where c > 0: cents = c
-            case .success: errors.append(FieldError("bedrag", "money.notPositive"))
-            case .failure(let p): errors.append(FieldError("bedrag", "money.\(p.rawValue)"))
-            }
+            let cents = Input.cents(values["bedrag"], field: "bedrag", positive: true, errors: &errors)
             let reference = Input.text(values["omschrijving"], field: "omschrijving", max: 200).collect(into: &errors)
             guard errors.isEmpty, let kind, let cents, let reference else { throw ValidationFailure(errors) }
             try await BudgetService.book(budget, kind: kind, cents: cents, reference: reference, user: req.authUser, req: req)

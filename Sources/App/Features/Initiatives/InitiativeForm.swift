@@ -47,14 +47,7 @@ enum InitiativeForm {
         let period = Input.text(values["wanneer"], field: "wanneer", max: 500).collect(into: &errors)
         let theme = InitiativeTheme(rawValue: values["thema"] ?? "")
         if theme == nil { errors.append(FieldError("thema", "initiative.themeMissing")) }
-        var asked = 0
-        let rawAmount = (values["bedrag"] ?? "").trimmingCharacters(in: .whitespaces)
-        if !rawAmount.isEmpty {
-            switch Money.parseCents(rawAmount) {
-            case .success(let cents): asked = cents
-            case .failure(let problem): errors.append(FieldError("bedrag", "money.\(problem.rawValue)"))
-            }
-        }
+        let asked = Input.cents(values["bedrag"], field: "bedrag", required: false, errors: &errors) ?? 0
         var lines: [BudgetLine] = []
         for i in 1...lineRows {
             let descriptionField = "regel\(i)", amountField = "regel\(i)-bedrag"
@@ -62,14 +55,7 @@ enum InitiativeForm {
             let amount = (values[amountField] ?? "").trimmingCharacters(in: .whitespaces)
             if text.isEmpty && amount.isEmpty { continue }
             let description = Input.text(text, field: descriptionField, max: 200).collect(into: &errors)
-            var cents: Int? = nil
-            if amount.isEmpty { errors.append(FieldError(amountField, "initiative.lineAmountMissing")) } else {
-                switch Money.parseCents(amount) {
-                case .success(let c) where c > 0: cents = c
-                case .success: errors.append(FieldError(amountField, "money.notPositive"))
-                case .failure(let problem): errors.append(FieldError(amountField, "money.\(problem.rawValue)"))
-                }
-            }
+            let cents = Input.cents(amount, field: amountField, positive: true, emptyKey: "initiative.lineAmountMissing", errors: &errors)
             if let description, let cents { lines.append(BudgetLine(description: description, cents: cents)) }
         }
         if !errors.contains(where: { $0.field == "bedrag" || $0.field.hasPrefix("regel") }), let problem = BudgetLines.check(lines, asked: asked) {

@@ -234,13 +234,7 @@ struct InitiativeWorkController: RouteCollection {
             let budgets = try await Self.decidableBudgets(actor, initiative, on: req.db)
             let budget = budgets.first { $0.id?.uuidString == values["budget"] }
             if budget == nil { errors.append(FieldError("budget", budgets.isEmpty ? "initiative.decide.noBudget" : "initiative.decide.budgetMissing")) }
-            var cents: Int? = nil
-            if grant == true {
-                switch Money.parseCents(values["bedrag"] ?? "") {
-                case .success(let c): cents = c
-                case .failure(let p): errors.append(FieldError("bedrag", "money.\(p.rawValue)"))
-                }
-            }
+            let cents = grant == true ? Input.cents(values["bedrag"], field: "bedrag", errors: &errors) : nil
             let motivation = Input.text(values["motivering"], field: "motivering", max: 4000, required: false).collect(into: &errors) ?? ""
             var meeting: CouncilMeeting? = nil
             if let raw = values["vergadering"], !raw.isEmpty {

@@ -32,9 +32,7 @@ struct MoneyController: RouteCollection {
         let lines = budgets.map { Figures.AreaLine(areaID: $0.$area.id, year: $0.year, budget: $0.name, kind: $0.kind, decider: $0.decider, balance: $0.balance) }
         let perArea = s.areas.map { area -> (String, String, LedgerBalance) in
             let mine = lines.filter { $0.areaID == area.id }.map(\.balance)
-            return (area.name, area.slug, mine.reduce(into: LedgerBalance()) { sum, b in
-                sum.allocated += b.allocated; sum.available += b.available; sum.committed += b.committed; sum.paid += b.paid; sum.returned += b.returned
-            })
+            return (area.name, area.slug, mine.reduce(LedgerBalance(), +))
         }
         return (lines, perArea)
     }
@@ -114,9 +112,7 @@ struct MoneyController: RouteCollection {
         func row(_ name: String, _ href: String, _ b: LedgerBalance) -> Page.AreaRow {
             .init(name: name, href: href, allocated: money(b.allocated), committed: money(b.committed), paid: money(b.paid), returned: money(b.returned), available: money(b.available))
         }
-        let total = f.perArea.map(\.balance).reduce(into: LedgerBalance()) { sum, b in
-            sum.allocated += b.allocated; sum.available += b.available; sum.committed += b.committed; sum.paid += b.paid; sum.returned += b.returned
-        }
+        let total = f.perArea.map(\.balance).reduce(LedgerBalance(), +)
         let shown = f.perArea.filter { $0.balance != LedgerBalance() }
         let yearLabel = year.map(String.init) ?? req.t("money.allYears")
         let heading = req.t("money.title", s.name)

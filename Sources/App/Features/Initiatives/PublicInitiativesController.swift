@@ -279,16 +279,8 @@ struct PublicInitiativesController: RouteCollection {
             case .failure(let problem): errors.append(FieldError("foto\(n)", "signal.photo.\(problem.rawValue)", [String(ImageUpload.maxBytes / 1024 / 1024)]))
             }
         }
-        func amount(_ field: String, required: Bool) -> Int {
-            let raw = (values[field] ?? "").trimmingCharacters(in: .whitespaces)
-            if raw.isEmpty { if required { errors.append(FieldError(field, "money.empty")) }; return 0 }
-            switch Money.parseCents(raw) {
-            case .success(let c): return c
-            case .failure(let p): errors.append(FieldError(field, "money.\(p.rawValue)")); return 0
-            }
-        }
-        for line in lines { actual[line.id!] = amount("kosten-\(line.position)", required: true) }
-        let extra = amount("kosten-overig", required: lines.isEmpty)
+        for line in lines { actual[line.id!] = Input.cents(values["kosten-\(line.position)"], field: "kosten-\(line.position)", errors: &errors) ?? 0 }
+        let extra = Input.cents(values["kosten-overig"], field: "kosten-overig", required: lines.isEmpty, errors: &errors) ?? 0
         let result = Input.text(values["resultaat"], field: "resultaat", max: 4000).collect(into: &errors)
         do {
             guard errors.isEmpty, let result else { throw ValidationFailure(errors) }

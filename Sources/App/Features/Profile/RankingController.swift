@@ -28,10 +28,7 @@ struct RankingController: RouteCollection {
     static func readWeights(_ values: [String: String], candidates: [Indicator]) -> ([String: Double], [FieldError]) {
         var weights: [String: Double] = [:], errors: [FieldError] = []
         for i in candidates {
-            let raw = (values["gewicht-" + i.key] ?? "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-            if raw.isEmpty { continue }
-            guard Input.isDecimal(raw), let w = Double(raw), (0...1000).contains(w) else { errors.append(FieldError("gewicht-" + i.key, "division.weightInvalid")); continue }
-            if w > 0 { weights[i.key] = w }
+            if let w = Input.weight(values["gewicht-" + i.key], field: "gewicht-" + i.key, errors: &errors), w > 0 { weights[i.key] = w }
         }
         return (weights, errors)
     }
