@@ -27,4 +27,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateInitiatives())
     app.migrations.add(CreateIdeas())
     app.migrations.add(CreateProfileTables())
+    app.migrations.add(CreateAreaStories())
 }

@@ -29,6 +29,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case budgetCreate = "budget.create", budgetEntry = "budget.entry"
     case ideaPost = "idea.post", ideaAnswer = "idea.answer", ideaClose = "idea.close"
     case profileNoteAdd = "profile.note.add", rankingSet = "ranking.set"
+    case storyPost = "story.post", storyReview = "story.review"
 
     var entityType: AuditEntityType {
         switch self {
@@ -58,6 +59,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .ideaPost, .ideaAnswer, .ideaClose: return .idea
         case .profileNoteAdd: return .profileNote
         case .rankingSet: return .ranking
+        case .storyPost, .storyReview: return .areaStory
         }
     }
 
@@ -71,7 +73,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -38,6 +38,8 @@ public enum IndicatorCatalogue {
         .init(key: "age65Count", unit: "count", source: .cbs, direction: .neutral, aggregation: .sum, cbsColumns: ["k_65jaarofouder", "a_65_oo"]),
         .init(key: "age0to14", unit: "percent", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "inhabitants"), cbsColumns: ["p_00_14_jr", "p_00_14"]),
         .init(key: "age15to24", unit: "percent", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "inhabitants"), cbsColumns: ["p_15_24_jr", "p_15_24"]),
+        .init(key: "age25to44", unit: "percent", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "inhabitants"), cbsColumns: ["p_25_44_jr", "p_25_44"]),
+        .init(key: "age45to64", unit: "percent", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "inhabitants"), cbsColumns: ["p_45_64_jr", "p_45_64"]),
         .init(key: "age65plus", unit: "percent", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "inhabitants"), cbsColumns: ["p_65_eo_jr", "p_65_oo"]),
         .init(key: "households", unit: "count", source: .cbs, direction: .neutral, aggregation: .sum, cbsColumns: ["huishoudenstotaal", "a_hh", "aantal_hh"]),
         .init(key: "householdSize", unit: "persons", source: .cbs, direction: .neutral, aggregation: .weightedMean(by: "households"), cbsColumns: ["gemiddeldehuishoudensgrootte", "g_hhgro", "gem_hh_gr"]),

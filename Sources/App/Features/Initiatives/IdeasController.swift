@@ -65,6 +65,7 @@ struct IdeasController: RouteCollection {
                             FieldView(req, name: "naam", label: req.t("initiative.field.name"), value: values["naam"] ?? "", autocomplete: "name", errors: errors),
                             FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: values["email"] ?? "", description: req.t("idea.field.emailHelp"),
                                       autocomplete: "email", errors: errors),
+                            ReachCounter.field(req, value: values[ReachCounter.fieldName]),
                         ], csrf: req.csrfToken(), showRequiredNote: true))
     }
 
@@ -81,6 +82,7 @@ struct IdeasController: RouteCollection {
             return try await req.render("Initiatives/idea-form", formPage(req, s, values: values, errors: failure.errors), status: failure.status)
         case .success(let posting):
             let idea = try await IdeaService.post(posting, municipalityID: s.id, req: req)
+            await ReachCounter.count(values[ReachCounter.fieldName], area: idea.$area.id, channel: "ideas", at: idea.createdAt, on: req.db)
             req.flash(req.t("idea.posted.flash"))
             return req.redirect(to: Site.idea.link(s.slug, idea.code))
         }

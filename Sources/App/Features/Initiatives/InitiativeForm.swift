@@ -116,6 +116,7 @@ enum InitiativeForm {
             FieldView(req, name: "naam", label: req.t("initiative.field.name"), value: v("naam"), autocomplete: "name", errors: errors),
             FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: v("email"), description: req.t("initiative.field.contactHelp"), autocomplete: "email", errors: errors),
             FieldView(req, name: "telefoon", label: req.t("initiative.field.phone"), type: "tel", value: v("telefoon"), optional: true, autocomplete: "tel", errors: errors),
+            ReachCounter.field(req, value: v(ReachCounter.fieldName)),
         ]
         return fields
     }

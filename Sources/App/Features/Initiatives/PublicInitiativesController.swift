@@ -145,6 +145,7 @@ struct PublicInitiativesController: RouteCollection {
         let submit = values["actie"] != "concept"
         let idea = try await Self.idea(req, s, code: values["idee"])
         let (initiative, key) = try await InitiativeService.propose(proposal, municipalityID: s.id, areaID: area.id, submit: submit, from: idea, req: req)
+        if submit { await ReachCounter.count(values[ReachCounter.fieldName], area: area.id, channel: "initiatives", at: req.application.clock(), on: req.db) }
         let heading = req.t(submit ? "initiative.thanks.title" : "initiative.thanks.draftTitle")
         let response = try await req.render("Initiatives/thanks", ThanksPage(
             page: req.page(heading, municipality: s.name), heading: heading,
@@ -237,12 +238,7 @@ struct PublicInitiativesController: RouteCollection {
                                 value: values["kosten-overig"] ?? "", optional: !lines.isEmpty, errors: errors))
         fields.append(FieldView(req, name: "resultaat", label: req.t("initiative.accounting.result"), type: "textarea", value: values["resultaat"] ?? "",
                                 description: req.t("initiative.accounting.resultHelp"), errors: errors))
-        for n in 1...Self.maxPhotos {
-            var field = FieldView(req, name: "foto\(n)", label: req.t("initiative.accounting.photo", String(n)), type: "file",
-                                  description: n == 1 ? req.t("initiative.accounting.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)) : nil, optional: true, errors: errors)
-            field.accept = "image/jpeg,image/png"
-            fields.append(field)
-        }
+        fields += PhotoFields.fields(req, count: Self.maxPhotos, labelKey: "initiative.accounting.photo", helpKey: "initiative.accounting.photoHelp", errors: errors)
         return AccountingPage(page: req.page(heading, municipality: s.name, crumbs: [(i.title, Site.initiative.link(s.slug, i.code))], errors: errors),
                               heading: heading, intro: req.t("initiative.accounting.intro", Money.format(i.grantedCents ?? 0, dutch: dutch)),
                               action: Site.initiativeAccounting.link(s.slug, i.code), csrf: req.csrfToken(), version: i.version, fields: fields, back: Site.initiative.link(s.slug, i.code))
@@ -271,14 +267,7 @@ struct PublicInitiativesController: RouteCollection {
         let values = parts.values
         var errors: [FieldError] = []
         var actual: [UUID: Int] = [:]
-        var photos: [(contentType: String, data: Data)] = []
-        for n in 1...Self.maxPhotos {
-            guard let file = parts.files["foto\(n)"], !file.data.isEmpty else { continue }
-            switch ImageUpload.accept(file.data, keepMetadata: false) {
-            case .success(let image): photos.append((image.kind.contentType, image.data))
-            case .failure(let problem): errors.append(FieldError("foto\(n)", "signal.photo.\(problem.rawValue)", [String(ImageUpload.maxBytes / 1024 / 1024)]))
-            }
-        }
+        let photos = PhotoFields.read(parts, count: Self.maxPhotos, errors: &errors)
         for line in lines { actual[line.id!] = Input.cents(values["kosten-\(line.position)"], field: "kosten-\(line.position)", errors: &errors) ?? 0 }
         let extra = Input.cents(values["kosten-overig"], field: "kosten-overig", required: lines.isEmpty, errors: &errors) ?? 0
         let result = Input.text(values["resultaat"], field: "resultaat", max: 4000).collect(into: &errors)

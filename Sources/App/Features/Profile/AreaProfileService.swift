@@ -76,50 +76,121 @@ enum AreaProfileService {
 
     struct CachedSeries: Sendable { var token: String; var perArea: [UUID: [Series]]; var years: [Int] }
 
-    /// Wijkwerk's own figures over the last twelve months (this calendar year for money and meetings).
-    static func ownFigures(_ s: MunicipalitySnapshot, now: Date, on db: any Database) async throws -> [UUID: [String: Double]] {
-        let yearAgo = now.addingTimeInterval(-365 * 86_400)
-        let year = DutchTime.calendar.component(.year, from: now)
-        let signals = try await Signal.query(on: db).filter(\.$municipality.$id == s.id).filter(\.$reportedAt >= yearAgo).all()
-        let initiatives = try await Initiative.query(on: db).filter(\.$municipality.$id == s.id).filter(\.$year == year).filter(\.$status != .draft).all()
-        let ideas = try await Idea.query(on: db).filter(\.$municipality.$id == s.id).filter(\.$createdAt >= yearAgo).all()
+    /// The twelve months before a moment: the period of the profile's own figures, monitor and reach.
+    static func year(before at: Date) -> DateInterval { DateInterval(start: at.addingTimeInterval(-365 * 86_400), end: at) }
+
+    /// What Wijkwerk's own figures are computed from, for everything between two moments, read as plain rows
+    /// (at a million signals, building full models would dominate).
+    static func ownInputs(_ s: MunicipalitySnapshot, from: Date, to: Date, on db: any Database) async throws -> OwnFigures.Inputs {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        struct Raw: Decodable { var area_id: UUID; var reported_at: Date; var closed_at: Date?; var state_changed_at: Date; var state: String; var deadline: Date? }
+        let signals = try await sql.select().columns("area_id", "reported_at", "closed_at", "state_changed_at", "state", "deadline").from(Signal.schema)
+            .where("municipality_id", .equal, SQLBind(s.id)).where("area_id", .isNot, SQLLiteral.null)
+            .where("reported_at", .greaterThanOrEqual, SQLBind(from)).where("reported_at", .lessThan, SQLBind(to))
+            .all(decoding: Raw.self)
+        var inputs = OwnFigures.Inputs()
+        inputs.signals = signals.map { r in
+            .init(area: r.area_id, reportedAt: r.reported_at, handledAt: r.state == SignalState.afgehandeld.rawValue ? (r.closed_at ?? r.state_changed_at) : nil, deadline: r.deadline)
+        }
+        inputs.initiatives = try await Initiative.query(on: db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft)
+            .filter(\.$submittedAt >= from).filter(\.$submittedAt < to).all()
+            .compactMap { i in i.submittedAt.map { .init(area: i.$area.id, at: $0, amount: i.grantedCents ?? 0) } }
+        inputs.ideaSupports = try await IdeaSupport.query(on: db).join(Idea.self, on: \IdeaSupport.$idea.$id == \Idea.$id)
+            .filter(Idea.self, \.$municipality.$id == s.id).filter(\.$confirmedAt >= from).filter(\.$confirmedAt < to).all()
+            .compactMap { support in
+                guard let at = support.confirmedAt, let idea = try? support.joined(Idea.self) else { return nil }
+                return .init(area: idea.$area.id, at: at)
+            }
         let councils = try await Council.query(on: db).filter(\.$municipality.$id == s.id).all()
-        let meetings = councils.isEmpty ? [] : try await CouncilMeeting.query(on: db).filter(\.$council.$id ~~ councils.compactMap(\.id))
-            .filter(\.$status == .held).filter(\.$isPublic == true).filter(\.$startsAt >= yearAgo).all()
+        let areaOfCouncil = Dictionary(councils.compactMap { c in c.id.map { ($0, c.$area.id) } }, uniquingKeysWith: { a, _ in a })
+        inputs.areasWithCouncil = Set(areaOfCouncil.values)
+        if !councils.isEmpty {
+            inputs.meetings = try await CouncilMeeting.query(on: db).filter(\.$council.$id ~~ Array(areaOfCouncil.keys))
+                .filter(\.$status == .held).filter(\.$isPublic == true).filter(\.$startsAt >= from).filter(\.$startsAt < to).all()
+                .compactMap { m in areaOfCouncil[m.$council.id].map { .init(area: $0, at: m.startsAt) } }
+        }
+        return inputs
+    }
+
+    static func inhabitants(_ s: MunicipalitySnapshot) -> [UUID: Int] {
+        Dictionary(uniqueKeysWithValues: s.areas.map { ($0.id, $0.figures.figures.inhabitants ?? 0) })
+    }
+
+    /// Wijkwerk's own figures over the twelve months before `at`.
+    static func ownFigures(_ s: MunicipalitySnapshot, at: Date, on db: any Database) async throws -> [UUID: [String: Double]] {
+        let period = year(before: at)
+        let inputs = try await ownInputs(s, from: period.start, to: period.end, on: db)
+        return OwnFigures.compute(inputs, period: period, inhabitants: inhabitants(s), minimum: minimumCases)
+    }
+
+    /// Own figures per calendar year (complete years before `at`, at most ten): the trend of what Wijkwerk
+    /// itself measures. Per year the area's CBS inhabitants of that year where known. Kept ten minutes.
+    static func ownTrend(_ s: MunicipalitySnapshot, at: Date, on db: any Database, cache: ProfileCache) async throws -> (years: [Int], perArea: [UUID: [Int: [String: Double]]]) {
+        let calendar = DutchTime.calendar
+        let key = "\(s.code)|\(s.version)|\(Format.isoDate(at))|\(Int(Date().timeIntervalSince1970 / 600))"
+        if let hit = cache.ownTrend.withLockedValue({ $0[key] }) { return hit }
+        let thisYear = calendar.component(.year, from: at)
+        let from = calendar.date(from: DateComponents(year: thisYear - 10, month: 1, day: 1))!
+        let to = calendar.date(from: DateComponents(year: thisYear, month: 1, day: 1))!
+        let inputs = try await ownInputs(s, from: from, to: to, on: db)
+        let years = OwnFigures.trendYears(inputs, before: at, calendar: calendar)
+        let (series, _) = try await cbsSeries(s, on: db, cache: cache)
+        var perArea: [UUID: [Int: [String: Double]]] = [:]
+        for y in years {
+            let period = DateInterval(start: calendar.date(from: DateComponents(year: y, month: 1, day: 1))!, end: calendar.date(from: DateComponents(year: y + 1, month: 1, day: 1))!)
+            var people = inhabitants(s)
+            for area in s.areas {
+                if let cbs = series[area.id]?.first(where: { $0.indicator.key == "inhabitants" }), let known = cbs.area.filter({ $0.key <= y }).max(by: { $0.key < $1.key }) {
+                    people[area.id] = Int(known.value)
+                }
+            }
+            for (area, figures) in OwnFigures.compute(inputs, period: period, inhabitants: people, minimum: minimumCases) { perArea[area, default: [:]][y] = figures }
+        }
+        let result = (years, perArea)
+        cache.ownTrend.withLockedValue { c in
+            if c.count > 500 { c.removeAll() }
+            c[key] = result
+        }
+        return result
+    }
+
+    /// The latest figure of every indicator per area: what a ranking (and a choropleth) works with.
+    /// The latest CBS figure of that year or before, per area and indicator.
+    static func latestCBS(_ series: [UUID: [Series]], upTo year: Int) -> [UUID: [String: Double]] {
         var out: [UUID: [String: Double]] = [:]
-        for area in s.areas {
-            var f: [String: Double] = [:]
-            let inhabitants = Double(area.figures.figures.inhabitants ?? 0)
-            let mine = signals.filter { $0.areaID == area.id }
-            if inhabitants > 0, mine.count >= minimumCases { f["signalsPer1000"] = Double(mine.count) / inhabitants * 1000 }
-            let closed = mine.filter { $0.state == .afgehandeld }
-            if closed.count >= minimumCases {
-                let inTime = closed.filter { s in s.deadline.map { (s.closedAt ?? s.stateChangedAt) <= $0 } ?? true }.count
-                f["signalsInTime"] = Double(inTime) / Double(closed.count) * 100
-                let days = closed.map { ((($0.closedAt ?? $0.stateChangedAt).timeIntervalSince($0.reportedAt)) / 86_400) }.sorted()
-                f["signalMedianDays"] = days.count % 2 == 1 ? days[days.count / 2] : (days[days.count / 2 - 1] + days[days.count / 2]) / 2
-            }
-            let areaInitiatives = initiatives.filter { $0.$area.id == area.id }
-            if inhabitants > 0 {
-                f["initiativesPer1000"] = Double(areaInitiatives.count) / inhabitants * 1000
-                f["grantedPerInhabitant"] = Double(areaInitiatives.reduce(0) { $0 + ($1.grantedCents ?? 0) }) / 100 / inhabitants
-                f["ideaSupportsPer1000"] = Double(ideas.filter { $0.$area.id == area.id }.reduce(0) { $0 + $1.supportCount }) / inhabitants * 1000
-            }
-            if let council = councils.first(where: { $0.$area.id == area.id }) {
-                f["councilMeetings"] = Double(meetings.filter { $0.$council.id == council.id }.count)
-            }
-            out[area.id] = f
+        for (id, list) in series {
+            for one in list { if let y = one.area.keys.filter({ $0 <= year }).max(), let v = one.area[y] { out[id, default: [:]][one.indicator.key] = v } }
         }
         return out
     }
 
-    /// The latest figure of every indicator per area: what a ranking (and a choropleth) works with.
+    /// The three areas in other municipalities most like this one on CBS figures (own figures depend on each
+    /// municipality's way of working, so they are left out of this comparison).
+    static func similarElsewhere(_ req: Request, _ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, figures: [String: Double], keys: [String], year: Int)
+        async throws -> [AreaProfilePage.SimilarElsewhere] {
+        let others = try await Municipality.query(on: req.db).filter(\.$id != s.id).all()
+        guard !others.isEmpty else { return [] }
+        var candidates: [(id: UUID, figures: [String: Double])] = [(area.id, figures.filter { keys.contains($0.key) })]
+        var where_: [UUID: (area: String, municipality: String, href: String)] = [:]
+        for m in others {
+            let other = try await req.areas.snapshot(for: m, on: req.db)
+            let latest = latestCBS(try await cbsSeries(other, on: req.db, cache: req.application.profileCache).perArea, upTo: year)
+            for a in other.areas {
+                guard let f = latest[a.id] else { continue }
+                candidates.append((a.id, f))
+                where_[a.id] = (a.name, other.name, Site.areaProfile.link(other.slug, a.slug))
+            }
+        }
+        return SimilarAreas.nearest(to: area.id, among: candidates, keys: keys, count: 3).compactMap { id in
+            where_[id].map { .init(name: $0.area, municipality: $0.municipality, href: $0.href) }
+        }
+    }
+
+    /// At a date: CBS figures of that year or before, own figures of the twelve months before it.
     static func latest(_ s: MunicipalitySnapshot, now: Date, on db: any Database, cache: ProfileCache) async throws -> [UUID: [String: Double]] {
         let (series, _) = try await cbsSeries(s, on: db, cache: cache)
-        var out = try await ownFigures(s, now: now, on: db)
-        for (id, list) in series {
-            for one in list { if let y = one.latestYear, let v = one.area[y] { out[id, default: [:]][one.indicator.key] = v } }
-        }
+        var out = try await ownFigures(s, at: now, on: db)
+        for (id, figures) in latestCBS(series, upTo: DutchTime.calendar.component(.year, from: now)) { out[id, default: [:]].merge(figures) { _, cbs in cbs } }
         return out
     }
 
@@ -128,7 +199,7 @@ enum AreaProfileService {
     static func signalMonitor(_ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, now: Date, language: Language,
                               on db: any Database) async throws -> (lines: [SignalMonitor.Line], recurring: [SignalMonitor.Recurring]) {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
-        let signals = try await Signal.query(on: db).filter(\.$area.$id == area.id).filter(\.$reportedAt >= yearAgo).all()
+        let signals = try await Signal.query(on: db).filter(\.$area.$id == area.id).filter(\.$reportedAt >= yearAgo).filter(\.$reportedAt < now).all()
         let categories = try await SignalCategory.query(on: db).filter(\.$municipality.$id == s.id).all()
         let byID = Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c) } })
         let buurt = Dictionary(uniqueKeysWithValues: s.neighbourhoods.map { ($0.id, $0.name) })
@@ -155,16 +226,16 @@ enum AreaProfileService {
 
     static func reach(_ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, now: Date, on db: any Database) async throws -> [ReachLine] {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
-        let signals = try await Signal.query(on: db).filter(\.$area.$id == area.id).filter(\.$reportedAt >= yearAgo).all(\.$source)
-        let ideas = try await Idea.query(on: db).filter(\.$area.$id == area.id).all()
-        let supports = ideas.isEmpty ? 0 : try await IdeaSupport.query(on: db).filter(\.$idea.$id ~~ ideas.compactMap(\.id)).filter(\.$confirmedAt >= yearAgo).count()
-        let initiatives = try await Initiative.query(on: db).filter(\.$area.$id == area.id).filter(\.$submittedAt >= yearAgo).count()
+        let signals = try await Signal.query(on: db).filter(\.$area.$id == area.id).filter(\.$reportedAt >= yearAgo).filter(\.$reportedAt < now).all(\.$source)
+        let ideas = try await Idea.query(on: db).filter(\.$area.$id == area.id).filter(\.$createdAt < now).all()
+        let supports = ideas.isEmpty ? 0 : try await IdeaSupport.query(on: db).filter(\.$idea.$id ~~ ideas.compactMap(\.id)).filter(\.$confirmedAt >= yearAgo).filter(\.$confirmedAt < now).count()
+        let initiatives = try await Initiative.query(on: db).filter(\.$area.$id == area.id).filter(\.$submittedAt >= yearAgo).filter(\.$submittedAt < now).count()
         var candidates = 0
         if let council = try await Council.query(on: db).filter(\.$area.$id == area.id).first() {
-            candidates = try await CouncilCandidate.query(on: db).filter(\.$council.$id == council.requireID()).filter(\.$appliedAt >= yearAgo).count()
+            candidates = try await CouncilCandidate.query(on: db).filter(\.$council.$id == council.requireID()).filter(\.$appliedAt >= yearAgo).filter(\.$appliedAt < now).count()
         }
         let groups = try await ThemeGroup.query(on: db).filter(\.$municipality.$id == s.id).all().filter { $0.areaIDs.contains(area.id) }
-        let members = groups.isEmpty ? 0 : try await ThemeGroupMember.query(on: db).filter(\.$group.$id ~~ groups.compactMap(\.id)).filter(\.$joinedOn >= yearAgo).count()
+        let members = groups.isEmpty ? 0 : try await ThemeGroupMember.query(on: db).filter(\.$group.$id ~~ groups.compactMap(\.id)).filter(\.$joinedOn >= yearAgo).filter(\.$joinedOn < now).count()
         let inhabitants = Double(area.figures.figures.inhabitants ?? 0)
         let lines: [(String, Int)] = [
             ("signalsWeb", signals.filter { $0 == "web" }.count), ("signalsApp", signals.filter { $0 == "open311" }.count),
@@ -179,6 +250,7 @@ enum AreaProfileService {
 /// Computed CBS series per municipality, kept by the application until the figures or the division change.
 final class ProfileCache: Sendable {
     let series = NIOLockedValueBox<[String: AreaProfileService.CachedSeries]>([:])
+    let ownTrend = NIOLockedValueBox<[String: (years: [Int], perArea: [UUID: [Int: [String: Double]]])]>([:])
 }
 
 extension Application {

@@ -27,7 +27,7 @@ struct ChoroplethController: RouteCollection {
         if let chosen {
             let values = s.areas.map { latest[$0.id]?[chosen.key] }
             let classes = ChoroplethClasses.classes(values)
-            let format = { (v: Double) in AreaProfileController.format(v, unit: chosen.unit, lang) }
+            let format = { (v: Double) in AreaProfilePage.format(v, unit: chosen.unit, lang) }
             let shapes = zip(s.areas, classes.classOf).map { area, k in
                 AreaMap.Shape(href: Site.areaProfile.link(s.slug, area.slug), label: area.name,
                               accessibleName: req.t("choropleth.areaName", area.name, latest[area.id]?[chosen.key].map(format) ?? req.t("profile.noFigure")),

@@ -156,13 +156,14 @@ struct PublicSignalsController: RouteCollection {
             photoField,
             FieldView(req, name: "foto_locatie", label: req.t("signal.field.photoLocation"), type: "checkbox", value: values["foto_locatie"] ?? "", errors: errors),
         ]
-        let contact = [
+        var contact = [
             FieldView(req, name: "email", label: req.t("signal.field.email"), type: "email", value: values["email"] ?? "", description: req.t("signal.field.emailHelp"),
                       optional: true, autocomplete: "email", errors: errors),
             FieldView(req, name: "telefoon", label: req.t("signal.field.phone"), type: "tel", value: values["telefoon"] ?? "", optional: true, autocomplete: "tel", errors: errors),
             FieldView(req, name: "toestemming", label: req.t("signal.field.consent"), type: "checkbox", value: values["toestemming"] ?? "",
                       description: req.t("signal.field.consentHelp", String(SignalRules.defaultRetentionDays)), errors: errors),
         ]
+        if req.authUser == nil { contact.append(ReachCounter.field(req, value: values[ReachCounter.fieldName])) }
         return ReportPage(
             page: req.page(heading, crumbs: crumbs(req, c), errors: errors, status: status), heading: heading, category: label,
             changeHref: basePath(c) + "?" + [areaQuery(c), "categorie=" + code].filter { !$0.isEmpty }.joined(separator: "&"),
@@ -203,6 +204,7 @@ struct PublicSignalsController: RouteCollection {
             return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: failure.errors), status: .unprocessableEntity)
         case .success(let intake):
             let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+            if source == "web" { await ReachCounter.count(values[ReachCounter.fieldName], area: signal.areaID, channel: "signalsWeb", at: signal.reportedAt, on: req.db) }
             req.flash(req.t("signal.report.thanks", signal.trackingCode))
             return req.redirect(to: TrackingController.ownLinkPath(signal))
         }

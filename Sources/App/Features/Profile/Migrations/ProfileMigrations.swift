@@ -41,3 +41,35 @@ struct CreateProfileTables: AsyncMigration {
         for s in [SurveyFigure.schema, RankingTerm.schema, ProfileNote.schema, CBSFigure.schema] { try await db.schema(s).delete() }
     }
 }
+
+/// The village's own view (stories with photos) and the counts behind reach by age.
+struct CreateAreaStories: AsyncMigration {
+    var name: String { "2026-12-01-01-create-area-stories" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(AreaStory.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("goes_well", .string, .required).field("could_be_better", .string, .required).field("signed_as", .string, .required)
+            .field("author_kind", .string, .required).field("status", .string, .required).field("created_at", .datetime, .required)
+            .field("reviewed_at", .datetime).field("reviewed_by", .uuid)
+            .create()
+        try await db.schema(AreaStoryPhoto.schema)
+            .id()
+            .field("story_id", .uuid, .required, .references(AreaStory.schema, "id", onDelete: .cascade))
+            .field("position", .int, .required).field("content_type", .string, .required).field("data", .data, .required)
+            .unique(on: "story_id", "position")
+            .create()
+        try await db.schema(ReachAgeCount.schema)
+            .id()
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("channel", .string, .required).field("year", .int, .required).field("age_group", .string, .required).field("count", .int, .required)
+            .unique(on: "area_id", "channel", "year", "age_group")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX IF NOT EXISTS area_stories_area ON area_stories (area_id, status, created_at)").run()
+    }
+    func revert(on db: any Database) async throws {
+        for s in [ReachAgeCount.schema, AreaStoryPhoto.schema, AreaStory.schema] { try await db.schema(s).delete() }
+    }
+}

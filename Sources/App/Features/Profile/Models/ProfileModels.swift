@@ -54,3 +54,48 @@ final class SurveyFigure: Model, @unchecked Sendable {
     @Field(key: "source") var source: String
     init() {}
 }
+
+/// The village's own view (dorpsspiegel, Opsterland): residents or the area council tell what goes well and what
+/// not, with photos. A resident's story waits for the coordinator before it is public; the council's is public at
+/// once. The name shown is what the writer chose to show, nothing else about them is kept.
+final class AreaStory: Model, @unchecked Sendable {
+    static let schema = "area_stories"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "goes_well") var goesWell: String
+    @Field(key: "could_be_better") var couldBeBetter: String
+    @Field(key: "signed_as") var signedAs: String
+    @Enum(key: "author_kind") var authorKind: StoryAuthor
+    @Enum(key: "status") var status: StoryStatus
+    @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "reviewed_at") var reviewedAt: Date?
+    @OptionalField(key: "reviewed_by") var reviewedBy: UUID?
+    init() {}
+}
+
+enum StoryAuthor: String, Codable, CaseIterable, Sendable { case resident, council }
+enum StoryStatus: String, Codable, CaseIterable, Sendable { case waiting, published, rejected }
+
+final class AreaStoryPhoto: Model, @unchecked Sendable {
+    static let schema = "area_story_photos"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "story_id") var story: AreaStory
+    @Field(key: "position") var position: Int
+    @Field(key: "content_type") var contentType: String
+    @Field(key: "data") var data: Data
+    init() {}
+}
+
+/// How many people of each age group took part through a channel, per area and year: the answers to the
+/// voluntary age question, counted and never stored with the report, idea or story they came with.
+final class ReachAgeCount: Model, @unchecked Sendable {
+    static let schema = "reach_age_counts"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "channel") var channel: String
+    @Field(key: "year") var year: Int
+    @Field(key: "age_group") var ageGroup: String
+    @Field(key: "count") var count: Int
+    init() {}
+}
