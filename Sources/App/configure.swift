@@ -107,6 +107,7 @@ extension Application {
         if config.loadDemo, try await Council.query(on: db).filter(\.$demo == true).count() > 0 {
             try await signals.seed(app: self, now: clock())
             try await InitiativeDemoSeeder.seed(app: self)
+            try await ProfileDemoSeeder.seed(app: self)
         }
     }
 }
