@@ -28,4 +28,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateIdeas())
     app.migrations.add(CreateProfileTables())
     app.migrations.add(CreateAreaStories())
+    app.migrations.add(CreateAreaCycle())
+    app.migrations.add(AddAdviceCycleProduct())
 }

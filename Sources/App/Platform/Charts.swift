@@ -43,7 +43,7 @@ enum LineChart {
     struct Series { var name: String; var cssClass: String; var values: [Int: Double] }
 
     static func svg(id: String, title: String, description: String, years: [Int], series: [Series], format: (Double) -> String) -> String {
-        let width = 320.0, height = 140.0, left = 44.0, right = 8.0, top = 10.0, bottom = 28.0
+        let width = 320.0, height = 140.0, left = 44.0, right = 22.0, top = 10.0, bottom = 28.0
         let all = series.flatMap { $0.values.values }
         guard let lowValue = all.min(), let highValue = all.max(), years.count >= 1 else { return "" }
         let low = lowValue == highValue ? lowValue - 1 : lowValue, high = lowValue == highValue ? highValue + 1 : highValue

@@ -116,6 +116,29 @@ struct ProfileStoriesTests {
         }
     }
 
+    @Test func aStorySentTwiceIsKeptOnceAndOneClientCannotFloodTheQueue() async throws {
+        try await withApp(now: Self.now) { app in
+            let resident = TestBrowser(app)
+            let csrf = TestBrowser.csrf(in: try await resident.get(Self.page + "/verhaal").text)
+            func post(_ text: String) async throws -> TestingHTTPResponse {
+                let (h, b) = Multipart.body([("csrf", csrf), ("goed", text)], file: nil)
+                return try await app.testing().sendRequest(.POST, Self.page + "/verhaal", headers: h.merging(resident), body: b)
+            }
+            #expect(try await post("Mooi plein").status == .seeOther)
+            #expect(try await post("Mooi plein").status == .seeOther, "a resend is answered as sent")
+            #expect(try await AreaStory.query(on: app.db).filter(\.$goesWell == "Mooi plein").count() == 1, "and kept once")
+            // An admin is not the council: their story waits like anyone else's.
+            let admin = try await Fixture.adminBrowser(app)
+            let token = TestBrowser.csrf(in: try await admin.get(Self.page + "/verhaal").text)
+            let (h, b) = Multipart.body([("csrf", token), ("goed", "Van de beheerder")], file: nil)
+            #expect(try await app.testing().sendRequest(.POST, Self.page + "/verhaal", headers: h.merging(admin), body: b).status == .seeOther)
+            #expect(try await AreaStory.query(on: app.db).filter(\.$goesWell == "Van de beheerder").first()?.status == .waiting)
+            for i in 1...3 { #expect(try await post("Verhaal \(i)").status == .seeOther) }
+            let flood = try await post("Nog een verhaal")
+            #expect(flood.status == .tooManyRequests && flood.body.string.contains("over tien minuten") && flood.body.string.contains("Nog een verhaal"))
+        }
+    }
+
     @Test func ageAnswersAreCountedUnderParallelPostsAndSetAgainstTheMakeUp() async throws {
         try await withApp(now: Self.now) { app in
             let area = try await Area.query(on: app.db).filter(\.$slug == "ruwaard").first()!.requireID()

@@ -16,7 +16,7 @@ enum AreaProfilePage {
     struct RecurringLine: Encodable { var subject: String; var buurt: String; var count: Int; var period: String }
     struct SimilarRow: Encodable { var indicator: String; var values: [String] }
     struct SimilarElsewhere: Encodable { var name: String; var municipality: String; var href: String }
-    struct ReachView: Encodable { var channel: String; var count: Int; var perThousand: String }
+    struct ReachView: Encodable { var channel: String; var count: String; var perThousand: String }
     struct AgeTable: Encodable {
         struct Row: Encodable { var group: String; var share: String; var population: String; var verdict: String }
         var id: String; var channel: String; var answers: Int; var rows: [Row]
@@ -29,7 +29,7 @@ enum AreaProfilePage {
         var monitor: [MonitorLine]; var recurring: [RecurringLine]
         var similarNames: [String]; var similarRows: [SimilarRow]; var elsewhere: [SimilarElsewhere]
         var reach: [ReachView]; var ageTables: [AgeTable]; var ageNote: String; var surveys: [SurveyView]
-        var stories: [AreaStoriesController.StoryView]; var storyHref: String; var csrf: String
+        var stories: [AreaStoriesController.StoryView]; var storyHref: String; var csrf: String; var recurringAction: String?
         var notes: [NoteView]; var noteForm: FormView?; var csvHref: String; var jsonHref: String; var rankingHref: String; var mapHref: String; var missingYears: String?
     }
 
@@ -168,13 +168,14 @@ enum AreaProfilePage {
             recurring: monitor.recurring.prefix(20).map { r in .init(subject: r.subject, buurt: r.neighbourhood, count: r.count,
                                                                      period: Format.day(r.first, lang) + " – " + Format.day(r.last, lang)) },
             similarNames: similarAreas.map { id in s.areas.first { $0.id == id }?.name ?? "" }, similarRows: similarRows, elsewhere: elsewhere,
-            reach: reach.map { .init(channel: req.t("profile.reach." + $0.channel), count: $0.count, perThousand: $0.perThousand.map { Format.decimal(($0 * 10).rounded() / 10, lang) } ?? "–") },
+            reach: reach.map { .init(channel: req.t("profile.reach." + $0.channel), count: $0.count.map(String.init) ?? req.t("profile.reach.fewer", String(AreaProfileService.minimumCases)), perThousand: $0.perThousand.map { Format.decimal(($0 * 10).rounded() / 10, lang) } ?? "–") },
             ageTables: ageTables, ageNote: req.t("reach.age.note", String(minimumAnswers)),
             surveys: surveys.map { f in .init(name: req.t("indicator.\(f.indicator)"), year: f.year,
                                               value: Suppression.shown(f.value, cases: f.respondents, minimum: minimum).map { format($0, unit: IndicatorCatalogue.indicator(f.indicator)?.unit ?? "", lang) }
                                                 ?? req.t("profile.tooFewAnswers", String(minimum)),
                                               respondents: f.respondents, source: f.source) },
             stories: stories, storyHref: Site.areaStoryNew.link(s.slug, area.slug), csrf: req.csrfToken(),
+            recurringAction: coordinator && !chosen ? Site.areaRecurringToAgenda.link(s.slug, area.slug) : nil,
             notes: notes.map { .init(role: req.t("profile.role." + $0.authorRole.rawValue), date: Format.day($0.notedOn, lang), iso: Format.isoDate($0.notedOn),
                                      text: $0.isPublic ? PersonalData.masked($0.text) : $0.text, isPublic: $0.isPublic) },
             noteForm: form, csvHref: Site.areaProfileCSV.link(s.slug, area.slug), jsonHref: Site.areaProfileJSON.link(s.slug, area.slug),

@@ -222,7 +222,8 @@ enum AreaProfileService {
 
     /// Who takes part (seed 003: beyond the usual suspects), per channel in the last twelve months: counts and, from
     /// ten up, per 1,000 inhabitants. Only what each channel already holds is counted; nothing about a person is kept.
-    struct ReachLine: Sendable { var channel: String; var count: Int; var perThousand: Double? }
+    /// Counts below the minimum are not shown (nil): a handful of people could be recognised.
+    struct ReachLine: Sendable { var channel: String; var count: Int?; var perThousand: Double? }
 
     static func reach(_ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, now: Date, on db: any Database) async throws -> [ReachLine] {
         let yearAgo = now.addingTimeInterval(-365 * 86_400)
@@ -242,7 +243,8 @@ enum AreaProfileService {
             ("signalsStaff", signals.filter { $0 == "staff" }.count), ("ideas", ideas.filter { $0.createdAt >= yearAgo }.count),
             ("ideaSupports", supports), ("initiatives", initiatives), ("candidates", candidates), ("themeGroups", members),
         ]
-        return lines.map { ReachLine(channel: $0.0, count: $0.1, perThousand: inhabitants > 0 && $0.1 >= minimumCases ? Double($0.1) / inhabitants * 1000 : nil) }
+        return lines.map { ReachLine(channel: $0.0, count: $0.1 >= minimumCases ? $0.1 : nil,
+                                     perThousand: inhabitants > 0 && $0.1 >= minimumCases ? Double($0.1) / inhabitants * 1000 : nil) }
     }
 }
 

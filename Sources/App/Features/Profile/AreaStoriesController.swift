@@ -9,7 +9,7 @@ struct AreaStoriesController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.public)
         open.get(Site.areaStoryNew.route, use: form)
-        open.on(.POST, Site.areaStoryNew.route, body: .collect(maxSize: "12mb"), use: post).maxBody("12mb")
+        open.on(.POST, Site.areaStoryNew.route, body: .collect(maxSize: "20mb"), use: post).maxBody("20mb")
         open.get(Site.areaStoryPhoto.route, use: photo)
         routes.access(.action(.coordinateArea)).post(Site.areaStoryReview.route, use: review)
     }
@@ -28,16 +28,19 @@ struct AreaStoriesController: RouteCollection {
 
     /// Whether the signed-in user speaks for the area's council (they may publish as the council at once).
     private static func speaksForCouncil(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo) async -> Bool {
-        guard req.authUser != nil, let actor = try? await req.actor() else { return false }
+        guard req.authUser != nil, let actor = try? await req.actor(), actor.role == .councilMember else { return false }
         return Permissions.allows(actor, .giveAdvice(municipality: s.id, area: area.id))
     }
 
     /// The stories the profile shows at a date: published ones for everyone; for the area's coordinator also those
     /// waiting to be read, with the buttons to publish or reject.
     static func stories(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo, at: Date, coordinator: Bool) async throws -> [StoryView] {
-        var query = AreaStory.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$createdAt <= at)
-        query = coordinator ? query.filter(\.$status != .rejected) : query.filter(\.$status == .published)
-        let stories = try await query.sort(\.$createdAt, .descending).limit(30).all()
+        // Every story that waits (oldest first, so none drops out of sight), then the 30 newest published ones.
+        let waiting = coordinator ? try await AreaStory.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$status == .waiting)
+            .sort(\.$createdAt).limit(500).all() : []
+        let published = try await AreaStory.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$createdAt <= at).filter(\.$status == .published)
+            .sort(\.$createdAt, .descending).limit(30).all()
+        let stories = waiting + published
         let ids = stories.compactMap(\.id)
         let photos = ids.isEmpty ? [] : try await AreaStoryPhoto.query(on: req.db).filter(\.$story.$id ~~ ids).sort(\.$position).all()
         let lang = req.language
@@ -97,10 +100,22 @@ struct AreaStoriesController: RouteCollection {
         if errors.isEmpty && !AreaStoryRules.saysSomething(goesWell: goesWell, couldBeBetter: couldBeBetter) { errors.append(FieldError("goed", "story.empty")) }
         let photos = PhotoFields.read(parts, count: AreaStoryRules.maxPhotos, errors: &errors)
         if !errors.isEmpty {
-            if !photos.isEmpty || parts.files.values.contains(where: { !$0.data.isEmpty }) { errors.append(FieldError("foto1", "story.photosAgain")) }
+            let photoError = errors.contains { $0.field.hasPrefix("foto") }
+            if !photoError && parts.files.values.contains(where: { !$0.data.isEmpty }) { errors.append(FieldError("foto1", "story.photosAgain")) }
             return try await req.render("Profile/story-form", formPage(req, s, area, values: values, errors: errors, council: council), status: .unprocessableEntity)
         }
         let now = req.application.clock()
+        // The same story sent twice (a double click, a resend after a dropped connection) is kept once.
+        if try await AreaStory.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$goesWell == goesWell).filter(\.$couldBeBetter == couldBeBetter)
+            .filter(\.$createdAt >= now.addingTimeInterval(-3600)).first() != nil {
+            req.flash(req.t(council ? "story.published" : "story.thanks"))
+            return req.redirect(to: Site.areaProfile.link(s.slug, area.slug) + "#verhalen")
+        }
+        // One client cannot flood the coordinator's queue.
+        if !council && !req.mayPost("story") {
+            return try await req.render("Profile/story-form", formPage(req, s, area, values: values, errors: [FieldError("formulier", "story.tooMany")], council: council),
+                                        status: .tooManyRequests)
+        }
         let story = AreaStory()
         story.$municipality.id = s.id
         story.$area.id = area.id

@@ -19,6 +19,8 @@ final class CouncilAdvice: Model, @unchecked Sendable {
     @OptionalField(key: "answered_on") var answeredOn: Date?
     /// The council's decision that adopted this advice.
     @OptionalField(key: "decision_id") var decisionID: UUID?
+    /// The version of an area agenda or plan (or other cycle product) this advice is about.
+    @OptionalField(key: "cycle_product_id") var cycleProductID: UUID?
     init() {}
 
     struct Snapshot: Codable { var council: UUID; var kind: String; var subject: String; var question: String?; var askedOn: String?; var wantedBy: String?

@@ -1,0 +1,52 @@
+import Vapor
+import Fluent
+import Domain
+
+/// What the cycle's pages show: per product the version that counts and how old it is against its cadence,
+/// the open version, and per version its content, history, consultation and the actions the reader may take.
+enum CyclePages {
+    struct Freshness: Encodable { var label: String; var cssClass: String; var outdated: Bool }
+
+    static func freshness(_ req: Request, kind: CycleKind, adopted: CycleProduct?, notYet: String?, now: Date) -> Freshness {
+        let lang = req.language
+        switch CycleFreshness.of(adoptedOn: adopted?.adoptedOn, cadenceMonths: kind.defaultCadenceMonths, notYet: kind == .agenda && notYet != nil, now: now, calendar: DutchTime.calendar) {
+        case .missing: return .init(label: req.t("cycle.fresh.missing"), cssClass: "neutral", outdated: false)
+        case .notYet: return .init(label: req.t("cycle.fresh.notYet"), cssClass: "neutral", outdated: false)
+        case .current(let until): return .init(label: req.t("cycle.fresh.current", Format.day(until, lang)), cssClass: "success", outdated: false)
+        case .outdated(let since): return .init(label: req.t("cycle.fresh.outdated", Format.day(since, lang)), cssClass: "danger", outdated: true)
+        }
+    }
+
+    struct ProductSummary: Encodable {
+        var kind: String; var name: String; var cadence: String; var freshness: Freshness
+        var adoptedHref: String?; var adoptedTitle: String?; var adoptedLine: String?
+        var openHref: String?; var openLine: String?
+        var startValue: String
+    }
+
+    static func statusLine(_ req: Request, _ p: CycleProduct) -> String {
+        let lang = req.language
+        switch p.status {
+        case .consultation: return req.t("cycle.statusLine.consultation", p.consultationEnds.map { Format.day($0.addingTimeInterval(-1), lang) } ?? "")
+        case .adopted, .evaluated, .superseded: return req.t("cycle.statusLine.\(p.status.rawValue)", p.adoptedOn.map { Format.day($0, lang) } ?? "")
+        default: return req.t("cycle.status." + p.status.rawValue)
+        }
+    }
+
+    /// The four products of an area at a glance (also for the area page and the municipality page).
+    static func summaries(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo, products: [CycleProduct], notYet: String?, staff: Bool) -> [ProductSummary] {
+        let now = req.application.clock()
+        return CycleKind.allCases.map { kind in
+            let mine = products.filter { $0.kind == kind }.sorted { $0.version > $1.version }
+            let adopted = mine.first { $0.status.isAdopted }
+            let open = mine.first { $0.status.isOpen && ($0.status.isPublic || staff) }
+            let link = { (p: CycleProduct) in Site.cycleProduct.link(s.slug, area.slug, CycleService.slug(kind), String(p.version)) }
+            return ProductSummary(kind: kind.rawValue, name: req.t("cycle.kind." + kind.rawValue), cadence: req.t("cycle.cadence." + kind.rawValue),
+                                  freshness: freshness(req, kind: kind, adopted: adopted, notYet: notYet, now: now),
+                                  adoptedHref: adopted.map(link), adoptedTitle: adopted.map { $0.title.isEmpty ? req.t("cycle.kind." + kind.rawValue) : $0.title },
+                                  adoptedLine: adopted.map { statusLine(req, $0) + " · " + req.t("cycle.versionN", String($0.version)) },
+                                  openHref: open.map(link), openLine: open.map { statusLine(req, $0) + " · " + req.t("cycle.versionN", String($0.version)) },
+                                  startValue: kind.rawValue)
+        }
+    }
+}
