@@ -49,6 +49,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AreaProfileController())
     try app.register(collection: AreaStoriesController())
     try app.register(collection: AreaCycleController())
+    try app.register(collection: ProjectsController())
     try app.register(collection: RankingController())
     try app.register(collection: ChoroplethController())
     try app.register(collection: ProfileAPIController())

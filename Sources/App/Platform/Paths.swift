@@ -142,6 +142,7 @@ enum Site {
     static let budget = budgets(":budget")
     static let budgetDivision = budgets("verdeling")
     static let projects = SitePath("werk", "projecten")
+    static let projectsImport = projects("import")
     static let linkingOpportunities = SitePath("werk", "koppelkansen")
     // Admin
     static let admin = SitePath("beheer")

@@ -82,7 +82,8 @@ struct AreaCycleController: RouteCollection {
     }
 
     func start(req: Request) async throws -> Response {
-        let (s, area, _) = try await load(req)
+        let (s, area, roles) = try await load(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         guard let kind = CycleKind(rawValue: FormParts.read(req).values["soort"] ?? "") else { throw AppError.badRequest("cycle.kindMissing") }
         let p = try await CycleService.startDraft(kind, area: area, municipality: s.id, req: req)
         return req.redirect(to: productLink(s, area, p))
@@ -90,6 +91,7 @@ struct AreaCycleController: RouteCollection {
 
     func notYet(req: Request) async throws -> Response {
         let (s, area, roles) = try await load(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         var errors: [FieldError] = []
         let reason = Input.text(values["reden"], field: "reden", max: 1000, required: false).collect(into: &errors)
@@ -125,6 +127,7 @@ struct AreaCycleController: RouteCollection {
 
     func editText(req: Request) async throws -> Response {
         let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.saved") {
             var errors: [FieldError] = []
@@ -139,6 +142,7 @@ struct AreaCycleController: RouteCollection {
 
     func addSpearhead(req: Request) async throws -> Response {
         let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.spearheadAdded", anchor: "#speerpunten") {
             var errors: [FieldError] = []
@@ -153,6 +157,7 @@ struct AreaCycleController: RouteCollection {
 
     func addPlanItem(req: Request) async throws -> Response {
         let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.itemAdded", anchor: "#acties") {
             var errors: [FieldError] = []
@@ -228,6 +233,7 @@ struct AreaCycleController: RouteCollection {
 
     func answer(req: Request) async throws -> Response {
         let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         guard let id = req.parameters.get("response", as: UUID.self),
               let response = try await CycleResponse.query(on: req.db).filter(\.$id == id).filter(\.$product.$id == p.requireID()).first() else { throw AppError.notFound("cycle.notFound") }
@@ -242,7 +248,8 @@ struct AreaCycleController: RouteCollection {
     /// A recurring problem from the area profile becomes a spearhead of the agenda's draft in one action, tracked
     /// so the monitor shows whether those signals went down afterwards.
     func recurringToAgenda(req: Request) async throws -> Response {
-        let (s, area, _) = try await load(req)
+        let (s, area, roles) = try await load(req)
+        guard roles.coordinator else { throw AppError.forbidden }
         let values = FormParts.read(req).values
         var errors: [FieldError] = []
         let subject = Input.text(values["onderwerp"], field: "onderwerp", max: 200).collect(into: &errors)

@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+import VaporTesting
+import Fluent
+@testable import App
+@testable import Domain
+
+@Suite("Area cycle: products, consultation, adoption, versions, projects and linking opportunities")
+struct AreaCycleTests {
+    static let now = Date(timeIntervalSince1970: 1_795_435_200) // 23 November 2026
+    static let base = "/gemeenten/oss/gebieden/ruwaard/gebiedscyclus"
+
+    static func logIn(_ app: Application, _ email: String, role: Role, areas: [String] = [], department: String? = nil) async throws -> TestBrowser {
+        try await Fixture.user(app, email: email, role: role, areas: areas, department: department)
+        let b = TestBrowser(app)
+        _ = try await b.login(email, Fixture.password)
+        return b
+    }
+
+    @Test func anAgendaGoesFromDraftThroughConsultationToAdoptionAndANewVersionKeepsTheHistory() async throws {
+        try await withApp(now: Self.now) { app in
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            let overview = try await coordinator.get(Self.base)
+            #expect(overview.status == .ok && overview.text.contains("Gebiedsagenda") && overview.text.contains("Nog niet vastgesteld"))
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "agenda")]).status == .seeOther)
+            let agenda = Self.base + "/agenda/1"
+            #expect(try await TestBrowser(app).get(agenda).status == .notFound, "a draft is not public")
+            #expect(try await coordinator.submit(agenda, to: agenda + "/tekst", [("titel", "Agenda van Ruwaard 2027"), ("tekst", "Samen met de wijkraad.")]).status == .seeOther)
+            let bad = try await coordinator.submit(agenda, to: agenda + "/speerpunten", [("sp_titel", "Jongeren een plek"), ("sp_succes", "Een plek in 2027"), ("sp_wie", "Welzijn")])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("Jongeren een plek"), "what was typed is kept")
+            #expect(try await coordinator.submit(agenda, to: agenda + "/speerpunten", [("sp_titel", "Jongeren een plek"), ("sp_waarom", "Overlast en verveling"),
+                                                                                       ("sp_succes", "Een plek in 2027"), ("sp_wie", "Welzijn, wijkraad")]).status == .seeOther)
+            // Adoption needs a consultation first.
+            let early = try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "submit")])
+            #expect(early.status == .conflict && early.text.contains("moet eerst in consultatie"))
+            let past = try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "openConsultation"), ("einde", "2026-11-01")])
+            #expect(past.status == .unprocessableEntity)
+            #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "openConsultation"), ("einde", "2026-12-31")]).status == .seeOther)
+            // Anyone responds while it is open.
+            let resident = TestBrowser(app)
+            let page = try await resident.get(agenda)
+            #expect(page.status == .ok && page.text.contains("Jongeren een plek") && page.text.contains("Reactie versturen"))
+            #expect(try await resident.submit(agenda, to: agenda + "/reacties", [("reactie", "Denk ook aan de ouderen")]).status == .unprocessableEntity)
+            #expect(try await resident.submit(agenda, to: agenda + "/reacties", [("rol", "resident"), ("reactie", "Denk ook aan de ouderen"), ("naam", "Mevrouw Jansen")]).status == .seeOther)
+            #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "submit")]).status == .conflict, "not while the consultation runs")
+            // After the end date: no more responses; the coordinator answers and submits.
+            app.clock = .fixed(Self.now.addingTimeInterval(40 * 86_400))
+            _ = try await coordinator.login("c@ruwaard.test", Fixture.password) // the session of 40 days ago has expired
+            let lateForm = try await resident.get(agenda).text
+            #expect(!lateForm.contains("Reactie versturen"), "no form after the end date")
+            let late = try await resident.post(agenda + "/reacties", form: [("csrf", TestBrowser.csrf(in: lateForm)), ("rol", "resident"), ("reactie", "Te laat")])
+            #expect(late.status == .conflict || late.status == .forbidden)
+            #expect(try await CycleResponse.query(on: app.db).count() == 1)
+            let answered = try await CycleResponse.query(on: app.db).first()!
+            #expect(try await coordinator.submit(agenda, to: agenda + "/reacties/\(answered.id!.uuidString)", [("antwoord-\(answered.id!.uuidString)", "Toegevoegd aan speerpunt S1")]).status == .seeOther)
+            #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "submit")]).status == .seeOther)
+            #expect(try await CycleProduct.query(on: app.db).first()?.status == .submitted)
+            // Only the college adopts; the coordinator may not.
+            #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "x")]).status == .forbidden)
+            let alderman = try await Self.logIn(app, "w@ruwaard.test", role: .areaAlderman, areas: ["ruwaard"])
+            #expect(try await alderman.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "")]).status == .unprocessableEntity)
+            #expect(try await alderman.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "Collegebesluit 2027/12")]).status == .seeOther)
+            let adopted = try await TestBrowser(app).get(agenda).text
+            #expect(adopted.contains("Vastgesteld door het college op 2 januari 2027") && adopted.contains("Collegebesluit 2027/12"))
+            #expect(adopted.contains("Denk ook aan de ouderen") && adopted.contains("Toegevoegd aan speerpunt S1"), "responses and what was done stay visible")
+            #expect(try await TestBrowser(app).get(Self.base).text.contains("Actueel tot 2 januari 2028"))
+            // The yearly adjustment: version 2 starts as a copy, shows what changed, and on adoption replaces version 1.
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "agenda")]).status == .seeOther)
+            let v2 = Self.base + "/agenda/2"
+            #expect(try await coordinator.submit(v2, to: v2 + "/speerpunten", [("sp_titel", "Schone straten"), ("sp_waarom", "Veel meldingen"), ("sp_succes", "Minder meldingen"), ("sp_wie", "Openbare ruimte")]).status == .seeOther)
+            let draft = try await coordinator.get(v2).text
+            #expect(draft.contains("Wat is veranderd sinds versie 1") && draft.contains("Nieuw: Schone straten") && draft.contains("S1. Jongeren een plek") && draft.contains("S2. Schone straten"))
+            let rows = try await CycleProduct.query(on: app.db).filter(\.$kind == .agenda).sort(\.$version).all()
+            #expect(rows.map(\.status) == [.adopted, .draft])
+            // Staleness: thirteen months after adoption the agenda is outdated.
+            app.clock = .fixed(Self.now.addingTimeInterval(420 * 86_400))
+            #expect(try await TestBrowser(app).get(Self.base).text.contains("Verouderd sinds 2 januari 2028"))
+            _ = try await coordinator.login("c@ruwaard.test", Fixture.password)
+            // Another area's coordinator cannot touch it.
+            let other = try await Self.logIn(app, "c@lith.test", role: .areaCoordinator, areas: ["lith"])
+            let token = TestBrowser.csrf(in: try await other.get("/gemeenten/oss/gebieden/lith/gebiedscyclus").text)
+            #expect(try await other.post(v2 + "/speerpunten", form: [("csrf", token), ("sp_titel", "x"), ("sp_waarom", "x"), ("sp_succes", "x"), ("sp_wie", "x")]).status == .notFound)
+            #expect(try await other.get(v2).status == .notFound, "nor see its draft")
+            let response = try await CycleResponse.query(on: app.db).first()!
+            #expect(try await other.post(agenda + "/reacties/\(response.id!.uuidString)", form: [("csrf", token), ("antwoord-\(response.id!.uuidString)", "x")]).status == .forbidden,
+                    "nor answer its consultation")
+            #expect(try await other.post(Self.base + "/nieuw", form: [("csrf", token), ("soort", "plan")]).status == .forbidden)
+            #expect(try await other.post(agenda + "/stap", form: [("csrf", token), ("stap", "evaluate")]).status == .forbidden)
+        }
+    }
+
+    @Test func aPlanItemNeedsAnOwnerAPeriodThatFitsAndKnownSpearheadsAndTakesMoneyFromABudget() async throws {
+        try await withApp(now: Self.now) { app in
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "plan")]).status == .seeOther)
+            let plan = Self.base + "/plan/1"
+            let noOwner = try await coordinator.submit(plan, to: plan + "/acties", [("ac_titel", "Speelplek"), ("ac_van", "2027-03-01"), ("ac_tot", "2027-02-01"), ("ac_speerpunten", "S9")])
+            #expect(noOwner.status == .unprocessableEntity && noOwner.text.contains("De einddatum ligt voor de begindatum") && noOwner.text.contains("Speerpunt S9 bestaat niet"))
+            #expect(noOwner.text.contains("value=\"Speelplek\""))
+            let area = try await Area.query(on: app.db).filter(\.$slug == "ruwaard").first()!
+            let budget = try await AreaBudget.query(on: app.db).filter(\.$area.$id == area.requireID()).first()
+            var form = [("ac_titel", "Speelplek"), ("ac_eigenaar", "Openbare ruimte"), ("ac_van", "2027-03-01"), ("ac_tot", "2027-09-30"), ("ac_bedrag", "12.500")]
+            if let budget { form.append(("ac_budget", budget.id!.uuidString)) }
+            #expect(try await coordinator.submit(plan, to: plan + "/acties", form).status == .seeOther)
+            let page = try await coordinator.get(plan).text
+            #expect(page.contains("Speelplek") && page.contains("€ 12.500") && page.contains("1 maart 2027"))
+            if let budget { #expect(page.contains(budget.name)) }
+            // A plan is consulted before the college adopts it.
+            #expect(try await coordinator.submit(plan, to: plan + "/stap", [("stap", "submit")]).status == .conflict)
+            // An analysis needs no consultation: straight to the college, with the profile's figures at its date.
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "analysis")]).status == .seeOther)
+            let analysis = Self.base + "/analyse/1"
+            let text = try await coordinator.get(analysis).text
+            #expect(text.contains("Cijfers uit het gebiedsprofiel") && text.contains("Inwoners") && text.contains("profiel?datum=2026-11-23"))
+            #expect(try await coordinator.submit(analysis, to: analysis + "/stap", [("stap", "submit")]).status == .seeOther)
+        }
+    }
+
+    @Test func departmentsRegisterProjectsAndTheCoordinatorJudgesLinkingOpportunities() async throws {
+        try await withApp(now: Self.now) { app in
+            let officer = try await Self.logIn(app, "or@oss.test", role: .departmentOfficer, department: "Openbare ruimte")
+            let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let s = try await app.areaDirectory.snapshot(for: m, on: app.db)
+            let buurt = s.neighbourhoods(of: s.area(slug: "ruwaard")!.id)[0]
+            let bad = try await officer.submit("/werk/projecten", [("titel", "Riolering"), ("van", "2027-05-01"), ("tot", "2027-01-01"), ("contact", "Team riool"), ("buurten", "Nergenshuizen")])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("Nergenshuizen") && bad.text.contains("De einddatum ligt voor de begindatum"))
+            #expect(bad.text.contains("value=\"Riolering\""), "what was typed is kept")
+            #expect(try await officer.submit("/werk/projecten", [("titel", "Riolering vervangen"), ("gebieden[]", "ruwaard"), ("buurten", buurt.code), ("van", "2027-03-01"),
+                                                                 ("tot", "2027-10-31"), ("bedrag", "250.000"), ("contact", "Team riool"), ("status", "planned")]).status == .seeOther)
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            #expect(try await coordinator.submit("/werk/projecten", [("titel", "Groen schoolplein"), ("partner", "Basisschool De Kring"), ("gebieden[]", "ruwaard"),
+                                                                     ("buurten", buurt.name), ("van", "2027-06-01"), ("tot", "2027-12-31"), ("contact", "Directeur")]).status == .seeOther)
+            // Not in the coordinator's areas: refused.
+            #expect(try await coordinator.submit("/werk/projecten", [("titel", "Elders"), ("partner", "X"), ("gebieden[]", "lith"), ("van", "2027-06-01"), ("tot", "2027-12-31"), ("contact", "Y")]).status == .forbidden)
+            let list = try await coordinator.get("/werk/koppelkansen").text
+            #expect(list.contains("Riolering vervangen + Groen schoolplein") || list.contains("Groen schoolplein + Riolering vervangen"))
+            #expect(list.contains("Zelfde plek (\(buurt.name)) en tijd: 1 juni 2027 – 31 oktober 2027"))
+            #expect(list.contains("Nog te beoordelen of te bespreken: 1"))
+            let projects = try await AreaProject.query(on: app.db).all().sorted { $0.id!.uuidString < $1.id!.uuidString }
+            let (first, second) = (projects[0].id!, projects[1].id!)
+            let suffix = "-\(first.uuidString.prefix(8))-\(second.uuidString.prefix(8))"
+            #expect(try await coordinator.submit("/werk/koppelkansen", [("eerste", first.uuidString), ("tweede", second.uuidString), ("status" + suffix, "")]).status == .unprocessableEntity)
+            #expect(try await coordinator.submit("/werk/koppelkansen", [("eerste", first.uuidString), ("tweede", second.uuidString), ("status" + suffix, "linked"), ("notitie" + suffix, "Samen de straat open")]).status == .seeOther)
+            #expect(try await coordinator.get("/werk/koppelkansen").text.contains("Nog te beoordelen of te bespreken: 0"))
+            // A pair outside the coordinator's areas is not theirs to judge.
+            let other = try await Self.logIn(app, "c@lith.test", role: .areaCoordinator, areas: ["lith"])
+            #expect(try await other.submit("/werk/koppelkansen", [("eerste", first.uuidString), ("tweede", second.uuidString), ("status" + suffix, "notRelevant")]).status == .notFound)
+        }
+    }
+
+    @Test func aProjectImportReportsEveryBadLineAndSavesNothingUntilItIsClean() async throws {
+        try await withApp(now: Self.now) { app in
+            let officer = try await Self.logIn(app, "or@oss.test", role: .departmentOfficer, department: "Openbare ruimte")
+            let csrf = TestBrowser.csrf(in: try await officer.get("/werk/projecten").text)
+            func upload(_ text: String) async throws -> TestingHTTPResponse {
+                let (h, b) = Multipart.body([("csrf", csrf)], file: .init(field: "bestand", filename: "projecten.csv", contentType: "text/csv", data: Data(text.utf8)))
+                return try await app.testing().sendRequest(.POST, "/werk/projecten/import", headers: h.merging(officer), body: b)
+            }
+            let bad = "titel;gebieden;van;tot;contact;bedrag\nStraat;ruwaard;2027-01-01;2027-06-30;Team;1.000\nPlein;nergens;2027-01-01;2027-06-30;Team;\nPark;ruwaard|lith;2027-09-01;2027-02-01;Team;\n"
+            let refused = try await upload(bad)
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Regel 3") && refused.body.string.contains("Regel 4") && !refused.body.string.contains("Regel 2:"))
+            #expect(try await AreaProject.query(on: app.db).count() == 0, "nothing half-imported")
+            let good = "titel;gebieden;van;tot;contact;bedrag\nStraat;ruwaard;2027-01-01;2027-06-30;Team;1.000\nPark;ruwaard|lith;2027-02-01;2027-09-01;Team;\n"
+            #expect(try await upload(good).status == .seeOther)
+            #expect(try await AreaProject.query(on: app.db).count() == 2)
+        }
+    }
+
+    @Test func aRecurringProblemBecomesASpearheadInOneActionAndIsTracked() async throws {
+        try await withApp(now: Self.now) { app in
+            let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let s = try await app.areaDirectory.snapshot(for: m, on: app.db)
+            let area = s.area(slug: "ruwaard")!
+            let buurt = s.neighbourhoods(of: area.id)[0]
+            let category = try await SignalCategory.query(on: app.db).filter(\.$municipality.$id == m.requireID()).filter(\.$parentID != nil).first()!
+            for i in 0..<4 {
+                let sig = Signal()
+                sig.$municipality.id = try m.requireID(); sig.trackingCode = "REC-\(i)"; sig.$category.id = try category.requireID(); sig.areaID = area.id; sig.neighbourhoodID = buurt.id
+                sig.text = "Weer kapot"; sig.answersJSON = "{}"; sig.state = .gemeld; sig.reportedAt = Self.now.addingTimeInterval(-Double(10 + i) * 86_400); sig.stateChangedAt = sig.reportedAt
+                sig.source = "web"; sig.escalationLevel = 0; sig.version = 1; sig.demo = false; sig.hasPhoto = false; sig.language = "nl"
+                try await sig.create(on: app.db)
+            }
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            let profile = "/gemeenten/oss/gebieden/ruwaard/profiel"
+            #expect(try await coordinator.get(profile).text.contains("In de agenda"))
+            #expect(!(try await TestBrowser(app).get(profile).text.contains("In de agenda")), "only the coordinator")
+            let subject = category.name(.nl)
+            #expect(try await coordinator.submit(profile, to: profile + "/terugkerend", [("onderwerp", subject), ("buurt", buurt.name), ("aantal", "4")]).status == .seeOther)
+            let spearhead = try await Spearhead.query(on: app.db).first()!
+            #expect(spearhead.trackedSubject == subject && spearhead.trackedBuurt == buurt.name && spearhead.why.contains("4 meldingen"))
+            let page = try await coordinator.get(Self.base + "/agenda/1").text
+            #expect(page.contains("Meldingen: 4 in de 1 maanden ervoor, 0 in de 1 maanden erna"))
+            #expect(try await coordinator.submit(profile, to: profile + "/terugkerend", [("onderwerp", subject), ("buurt", "Nergenshuizen")]).status == .badRequest)
+        }
+    }
+}
