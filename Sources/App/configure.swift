@@ -108,6 +108,7 @@ extension Application {
             try await signals.seed(app: self, now: clock())
             try await InitiativeDemoSeeder.seed(app: self)
             try await ProfileDemoSeeder.seed(app: self)
+            try await CycleDemoSeeder.seed(app: self)
         }
     }
 }

@@ -50,10 +50,11 @@ func routes(_ app: Application) throws {
     try app.register(collection: AreaStoriesController())
     try app.register(collection: AreaCycleController())
     try app.register(collection: ProjectsController())
+    try app.register(collection: CycleAPIController())
     try app.register(collection: RankingController())
     try app.register(collection: ChoroplethController())
     try app.register(collection: ProfileAPIController())
 
     // What features add to the public area page (the area feature does not depend on them).
-    app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
+    app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CycleAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
 }

@@ -84,6 +84,7 @@ enum Site {
     static let cycleStep = cycleProduct("stap")
     static let cycleResponses = cycleProduct("reacties")
     static let cycleResponseAnswer = cycleProduct("reacties", ":response")
+    static let municipalityCycle = municipality("gebiedscyclus")
     static let ranking = municipality("rangorde")
     static let indicatorMap = municipality("kaart")
     static let indicatorGeoJSON = municipality("kaart.geojson")

@@ -10,6 +10,32 @@ struct AreaCycleTests {
     static let now = Date(timeIntervalSince1970: 1_795_435_200) // 23 November 2026
     static let base = "/gemeenten/oss/gebieden/ruwaard/gebiedscyclus"
 
+    /// Each test starts from no cycle at all (the demo's cycle has its own test).
+    static func clearDemo(_ app: Application) async throws {
+        try await CycleProduct.query(on: app.db).filter(\.$demo == true).delete()
+        try await AreaProject.query(on: app.db).filter(\.$demo == true).delete()
+        try await CycleNotYet.query(on: app.db).delete()
+    }
+
+    @Test func theDemoShowsAreasInEveryStage() async throws {
+        try await withApp(now: Self.now) { app in
+            let page = try await TestBrowser(app).get("/gemeenten/oss/gebiedscyclus")
+            #expect(page.status == .ok && page.text.contains("Actueel tot") && page.text.contains("Verouderd sinds") && page.text.contains("Nog niet nodig"))
+            #expect(page.text.contains("Reageren kan tot en met"), "one agenda in consultation")
+            let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let first = try await Area.query(on: app.db).filter(\.$municipality.$id == m.requireID()).sort(\.$position).first()!
+            let api = try await TestBrowser(app).get("/api/v1/areas/\(first.id!.uuidString)/cycle")
+            let json = try JSONSerialization.jsonObject(with: Data(api.body.readableBytesView)) as! [String: Any]
+            let products = json["products"] as! [[String: Any]]
+            #expect(products.map { $0["kind"] as! String } == ["analysis", "agenda", "plan", "monitor"])
+            #expect(products.allSatisfy { $0["freshness"] as? String == "current" })
+            let plan = (products[2]["versions"] as! [[String: Any]])[0]
+            #expect((plan["items"] as! [[String: Any]]).count == 3 && plan["adoptedOn"] is String)
+            let area = try await TestBrowser(app).get("/gemeenten/oss/gebieden/\(first.slug)").text
+            #expect(area.contains("Gebiedsagenda en gebiedsplan") && area.contains("S1. Een plek voor jongeren"))
+        }
+    }
+
     static func logIn(_ app: Application, _ email: String, role: Role, areas: [String] = [], department: String? = nil) async throws -> TestBrowser {
         try await Fixture.user(app, email: email, role: role, areas: areas, department: department)
         let b = TestBrowser(app)
@@ -19,6 +45,7 @@ struct AreaCycleTests {
 
     @Test func anAgendaGoesFromDraftThroughConsultationToAdoptionAndANewVersionKeepsTheHistory() async throws {
         try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
             let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
             let overview = try await coordinator.get(Self.base)
             #expect(overview.status == .ok && overview.text.contains("Gebiedsagenda") && overview.text.contains("Nog niet vastgesteld"))
@@ -91,6 +118,7 @@ struct AreaCycleTests {
 
     @Test func aPlanItemNeedsAnOwnerAPeriodThatFitsAndKnownSpearheadsAndTakesMoneyFromABudget() async throws {
         try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
             let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
             #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "plan")]).status == .seeOther)
             let plan = Self.base + "/plan/1"
@@ -118,6 +146,7 @@ struct AreaCycleTests {
 
     @Test func departmentsRegisterProjectsAndTheCoordinatorJudgesLinkingOpportunities() async throws {
         try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
             let officer = try await Self.logIn(app, "or@oss.test", role: .departmentOfficer, department: "Openbare ruimte")
             let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
             let s = try await app.areaDirectory.snapshot(for: m, on: app.db)
@@ -150,6 +179,7 @@ struct AreaCycleTests {
 
     @Test func aProjectImportReportsEveryBadLineAndSavesNothingUntilItIsClean() async throws {
         try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
             let officer = try await Self.logIn(app, "or@oss.test", role: .departmentOfficer, department: "Openbare ruimte")
             let csrf = TestBrowser.csrf(in: try await officer.get("/werk/projecten").text)
             func upload(_ text: String) async throws -> TestingHTTPResponse {
@@ -168,6 +198,7 @@ struct AreaCycleTests {
 
     @Test func aRecurringProblemBecomesASpearheadInOneActionAndIsTracked() async throws {
         try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
             let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
             let s = try await app.areaDirectory.snapshot(for: m, on: app.db)
             let area = s.area(slug: "ruwaard")!

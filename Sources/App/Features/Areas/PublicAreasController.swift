@@ -53,6 +53,7 @@ struct PublicAreasController: RouteCollection {
         var adviceHref: String
         var reportHref: String
         var themeGroupsHref: String
+        var cycleHref: String
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
@@ -82,7 +83,7 @@ struct PublicAreasController: RouteCollection {
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
             calendarHref: Site.meetings.link(s.slug), adviceHref: Site.adviceRegister.link(s.slug),
-            reportHref: Site.report.link(s.slug), themeGroupsHref: Site.themeGroups.link(s.slug))
+            reportHref: Site.report.link(s.slug), themeGroupsHref: Site.themeGroups.link(s.slug), cycleHref: Site.municipalityCycle.link(s.slug))
         return try await req.view.render("Areas/municipality", context)
     }
 

@@ -9,6 +9,7 @@ struct AreaCycleController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let open = routes.access(.public)
         open.get(Site.areaCycle.route, use: overview)
+        open.get(Site.municipalityCycle.route, use: municipality)
         open.get(Site.cycleProduct.route, use: product)
         open.post(Site.cycleResponses.route, use: respond)
         let coordinate = routes.access(.action(.coordinateArea))
@@ -79,6 +80,28 @@ struct AreaCycleController: RouteCollection {
             projectsHref: roles.viewer ? Site.projects.link() + "?gebied=" + area.slug : nil,
             linksHref: roles.coordinator ? Site.linkingOpportunities.link() + "?gebied=" + area.slug : nil,
             areaHref: Site.area.link(s.slug, area.slug), profileHref: Site.areaProfile.link(s.slug, area.slug)), status: status)
+    }
+
+    struct MunicipalityPage: Encodable {
+        struct Row: Encodable { var area: String; var href: String; var products: [CyclePages.ProductSummary] }
+        var page: PageMeta; var heading: String; var intro: String; var kinds: [String]; var rows: [Row]; var outdated: Int
+    }
+
+    /// Per area, at a glance, which products are in force and which are outdated.
+    func municipality(req: Request) async throws -> View {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        let products = try await CycleProduct.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft).all()
+        let notYet = Dictionary(try await CycleNotYet.query(on: req.db).join(Area.self, on: \CycleNotYet.$area.$id == \Area.$id)
+            .filter(Area.self, \.$municipality.$id == s.id).all().map { ($0.$area.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let rows = s.areas.map { area in
+            MunicipalityPage.Row(area: area.name, href: Site.areaCycle.link(s.slug, area.slug),
+                                 products: CyclePages.summaries(req, s, area, products: products.filter { $0.$area.id == area.id }, notYet: notYet[area.id], staff: false))
+        }
+        let heading = req.t("cycle.municipality.title", s.name)
+        return try await req.view.render("Cycle/municipality", MunicipalityPage(
+            page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug))]), heading: heading, intro: req.t("cycle.municipality.intro"),
+            kinds: CycleKind.allCases.map { req.t("cycle.kind." + $0.rawValue) }, rows: rows,
+            outdated: rows.reduce(0) { $0 + $1.products.filter(\.freshness.outdated).count }))
     }
 
     func start(req: Request) async throws -> Response {
