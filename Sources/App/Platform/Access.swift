@@ -85,7 +85,7 @@ enum StaffNavigation {
         Item(titleKey: "nav.signals", path: Site.signalInbox.link(), access: .action(.viewSignal)),
         Item(titleKey: "nav.councils", path: Site.councilWork.link(), access: .anyOf([.followCouncilWork, .coordinateArea])),
         Item(titleKey: "nav.initiatives", path: Site.initiativeWork.link(), access: .action(.followInitiatives)),
-        Item(titleKey: "nav.projects", path: Site.projects.link(), access: .anyOf([.handleDepartmentWork, .coordinateArea])),
+        Item(titleKey: "nav.projects", path: Site.projects.link(), access: .anyOf([.handleDepartmentWork, .coordinateArea, .viewAreaWork])),
         Item(titleKey: "nav.admin", path: Site.admin.link(), access: .action(.administer)),
     ]
 }
