@@ -30,4 +30,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAreaStories())
     app.migrations.add(CreateAreaCycle())
     app.migrations.add(AddAdviceCycleProduct())
+    app.migrations.add(CreateSpearheadLinks())
 }

@@ -83,6 +83,7 @@ enum Site {
     static let cyclePlanItems = cycleProduct("acties")
     static let cycleStep = cycleProduct("stap")
     static let cycleResponses = cycleProduct("reacties")
+    static let cycleLinks = cycleProduct("koppelingen")
     static let cycleResponseAnswer = cycleProduct("reacties", ":response")
     static let municipalityCycle = municipality("gebiedscyclus")
     static let ranking = municipality("rangorde")

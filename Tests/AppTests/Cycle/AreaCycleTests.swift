@@ -224,4 +224,39 @@ struct AreaCycleTests {
             #expect(try await coordinator.submit(profile, to: profile + "/terugkerend", [("onderwerp", subject), ("buurt", "Nergenshuizen")]).status == .badRequest)
         }
     }
+
+    @Test func residentsInputIsLinkedToASpearheadAndTheCouncilIsAskedForAdviceOnTheVersion() async throws {
+        try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "agenda")]).status == .seeOther)
+            let agenda = Self.base + "/agenda/1"
+            #expect(try await coordinator.submit(agenda, to: agenda + "/speerpunten", [("sp_titel", "Licht in het park"), ("sp_waarom", "Onveilig gevoel"), ("sp_succes", "Minder meldingen"), ("sp_wie", "Openbare ruimte")]).status == .seeOther)
+            let ruwaard = try await Area.query(on: app.db).filter(\.$slug == "ruwaard").first()!
+            let mine = try await Initiative.query(on: app.db).filter(\.$area.$id == ruwaard.requireID()).filter(\.$status != .draft).first()!
+            let elsewhere = try await Initiative.query(on: app.db).filter(\.$area.$id != ruwaard.requireID()).filter(\.$status != .draft).first()!
+            let wrong = try await coordinator.submit(agenda, to: agenda + "/koppelingen", [("speerpunt", "S1"), ("verwijzing", elsewhere.code)])
+            #expect(wrong.status == .unprocessableEntity && wrong.text.contains("vinden we niet in dit gebied"))
+            #expect(try await coordinator.submit(agenda, to: agenda + "/koppelingen", [("speerpunt", "S1"), ("verwijzing", mine.code.lowercased())]).status == .seeOther)
+            #expect(try await coordinator.submit(agenda, to: agenda + "/koppelingen", [("speerpunt", "S1"), ("verwijzing", mine.code)]).status == .seeOther)
+            #expect(try await SpearheadLink.query(on: app.db).count() == 1, "linked once")
+            let page = try await coordinator.get(agenda).text
+            #expect(page.contains("Wat bewoners inbrachten") && page.contains("/initiatieven/\(mine.code)"))
+            // The council is asked for advice on this version through the advice register.
+            #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "openConsultation"), ("einde", "2026-12-31")]).status == .seeOther)
+            let product = try await CycleProduct.query(on: app.db).first()!
+            let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
+            let form = try await admin.get("/gemeenten/oss/adviezen/nieuw?product=\(product.id!.uuidString)")
+            #expect(form.status == .ok && form.text.contains("Advies over de gebiedsagenda, versie 1") && form.text.contains("name=\"product\""))
+            let council = try await Council.query(on: app.db).filter(\.$area.$id == ruwaard.requireID()).first()
+            if let council {
+                #expect(try await admin.submit("/gemeenten/oss/adviezen/nieuw?product=\(product.id!.uuidString)", to: "/gemeenten/oss/adviezen/nieuw",
+                                               [("raad", council.id!.uuidString), ("onderwerp", "Advies over de gebiedsagenda, versie 1"), ("vraag", "Wat vindt de raad?"),
+                                                ("gewenst", "2026-12-20"), ("product", product.id!.uuidString)]).status == .seeOther)
+                #expect(try await CouncilAdvice.query(on: app.db).filter(\.$cycleProductID == product.id!).count() == 1)
+                #expect(try await TestBrowser(app).get(agenda).text.contains("Wat vindt de raad?") == false, "the question lives in the register")
+                #expect(try await TestBrowser(app).get(agenda).text.contains("Advies over de gebiedsagenda, versie 1</a> (gevraagd)"))
+            }
+        }
+    }
 }

@@ -34,6 +34,8 @@ struct AdviceRequestController: RouteCollection {
             fields.append(FieldView(req, name: "gewenst", label: req.t("adviceRequest.wantedBy"), type: "date", value: values["gewenst"] ?? "",
                                     description: req.t("adviceRequest.wantedByHelp"), errors: errors))
         }
+        // Advice about a version of an area agenda or plan: the link travels with the form.
+        if let product = values["product"], !product.isEmpty { fields.append(FieldView(req, name: "product", label: "", type: "hidden", value: product)) }
         return Page(page: req.page(heading, crumbs: [(req.t("advice.registerTitle", m.name), Site.adviceRegister.link(m.slug))], errors: errors),
                     heading: heading, form: FormView(action: Site.adviceNew.link(m.slug), submitLabel: req.t("adviceRequest.submit.\(kind.rawValue)"),
                                                      fields: fields, csrf: req.csrfToken(), showRequiredNote: true),
@@ -47,9 +49,21 @@ struct AdviceRequestController: RouteCollection {
         return (m, councils, kind)
     }
 
+    /// A version of a cycle product of this municipality whose area has one of these councils (for advice about it).
+    private func product(_ raw: String?, municipality m: Municipality, councils: [Council], on db: any Database) async throws -> (CycleProduct, Council)? {
+        guard let id = raw.flatMap(UUID.init(uuidString:)), let p = try await CycleProduct.find(id, on: db), p.$municipality.id == m.id, p.status.isPublic,
+              let council = councils.first(where: { $0.$area.id == p.$area.id }) else { return nil }
+        return (p, council)
+    }
+
     func form(req: Request) async throws -> View {
         let (m, councils, kind) = try await load(req)
-        return try await req.view.render("Admin/form-page", page(req, m, councils: councils, kind: kind, values: [:], errors: []))
+        var values: [String: String] = [:]
+        if let (p, council) = try await product(req.query[String.self, at: "product"], municipality: m, councils: councils, on: req.db) {
+            values = ["product": p.id!.uuidString, "raad": council.id!.uuidString,
+                      "onderwerp": req.t("adviceRequest.aboutProduct", req.t("cycle.kind." + p.kind.rawValue).lowercased(), String(p.version))]
+        }
+        return try await req.view.render("Admin/form-page", page(req, m, councils: councils, kind: kind, values: values, errors: []))
     }
 
     func create(req: Request) async throws -> Response {
@@ -68,8 +82,11 @@ struct AdviceRequestController: RouteCollection {
                 if wanted == nil { errors.append(FieldError("gewenst", "councilWork.dateInvalid")) } else if wanted! < Day(now).start { errors.append(FieldError("gewenst", "adviceRequest.wantedInPast")) }
             }
             guard errors.isEmpty, let council, let subject else { throw ValidationFailure(errors) }
+            let about = try await product(values["product"], municipality: m, councils: [council], on: req.db)
+            if values["product"].map({ !$0.isEmpty }) == true && about == nil { throw ValidationFailure([FieldError("raad", "adviceRequest.productOtherCouncil")]) }
             let advice = CouncilAdvice()
             advice.$council.id = try council.requireID()
+            advice.cycleProductID = about?.0.id
             advice.kind = kind
             advice.subject = subject
             advice.question = question

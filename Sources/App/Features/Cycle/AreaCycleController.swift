@@ -19,6 +19,7 @@ struct AreaCycleController: RouteCollection {
         coordinate.post(Site.cycleSpearheads.route, use: addSpearhead)
         coordinate.post(Site.cyclePlanItems.route, use: addPlanItem)
         coordinate.post(Site.cycleResponseAnswer.route, use: answer)
+        coordinate.post(Site.cycleLinks.route, use: link)
         coordinate.post(Site.areaRecurringToAgenda.route, use: recurringToAgenda)
         routes.access(.anyOf([.coordinateArea, .decideForCollege])).post(Site.cycleStep.route, use: step)
     }
@@ -265,6 +266,23 @@ struct AreaCycleController: RouteCollection {
             let text = Input.text(values["antwoord-\(id.uuidString)"], field: "antwoord-\(id.uuidString)", max: 4000).collect(into: &errors)
             guard errors.isEmpty, let text else { throw ValidationFailure(errors) }
             try await CycleService.answer(response, text: text, product: p, req: req)
+        }
+    }
+
+    /// Links a signal, initiative, idea or council advice to a spearhead of the agenda.
+    func link(req: Request) async throws -> Response {
+        let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
+        let values = FormParts.read(req).values
+        return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.link.saved", anchor: "#speerpunten") {
+            let codes = Set(try await Spearhead.query(on: req.db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
+                .filter(CycleProduct.self, \.$area.$id == area.id).all().map(\.code))
+            let code = (values["speerpunt"] ?? "").uppercased()
+            guard codes.contains(code) else { throw ValidationFailure([FieldError("speerpunt", "cycle.link.spearheadMissing")]) }
+            guard let reference = values["verwijzing"], !reference.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationFailure([FieldError("verwijzing", "cycle.link.referenceMissing")])
+            }
+            try await CycleService.link(area: area, municipality: s.id, code: code, reference: String(reference.prefix(100)), req: req)
         }
     }
 

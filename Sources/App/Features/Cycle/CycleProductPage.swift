@@ -8,7 +8,7 @@ import Domain
 enum CycleProductPage {
     struct SpearheadView: Encodable {
         var code: String; var title: String; var why: String; var success: String; var involved: String
-        var tracked: String?; var items: [String]; var trackedTrend: String?
+        var tracked: String?; var items: [String]; var trackedTrend: String?; var brought: [InputLine]; var broughtSummary: String?
     }
     struct ItemView: Encodable { var title: String; var owner: String; var period: String; var money: String; var budget: String; var spearheads: String; var progress: String }
     struct VersionView: Encodable { var label: String; var status: String; var href: String; var current: Bool }
@@ -25,7 +25,7 @@ enum CycleProductPage {
         var figures: [FigureView]; var figuresDate: String?; var figuresBeforeDate: String?; var profileHref: String?; var recurring: [InputLine]; var input: [InputLine]
         var added: [String]; var removed: [String]; var previousLabel: String?
         var versions: [VersionView]; var responses: [ResponseView]; var respondForm: FormView?; var consultationOpen: Bool
-        var editForm: FormView?; var spearheadForm: FormView?; var itemForm: FormView?; var steps: [StepForm]; var stepAction: String; var csrf: String
+        var editForm: FormView?; var spearheadForm: FormView?; var itemForm: FormView?; var linkForm: FormView?; var steps: [StepForm]; var stepAction: String; var csrf: String
         var advice: [AdviceView]; var adviceHref: String?; var overviewHref: String
     }
 
@@ -66,8 +66,19 @@ enum CycleProductPage {
                      budget: i.budgetID.flatMap { budgetName[$0] } ?? "–", spearheads: i.spearheadCodes.joined(separator: ", "), progress: i.progress)
         }
         // Tracked recurring problems: signals of that subject in that buurt per month before and since it was taken up.
+        let links = try await SpearheadLink.query(on: req.db).filter(\.$area.$id == area.id).sort(\.$createdAt).all()
         var spearheads: [SpearheadView] = []
         for sp in agendaSpearheads {
+            let mine = links.filter { $0.code == sp.code }
+            let brought: [InputLine] = mine.filter { $0.kind != .signal }.compactMap { l in
+                switch l.kind {
+                case .initiative: return InputLine(text: req.t("cycle.link.kind.initiative") + ": " + l.label, href: Site.initiative.link(s.slug, String(l.label.split(separator: " ").first ?? "")))
+                case .idea: return InputLine(text: req.t("cycle.link.kind.idea") + ": " + l.label, href: Site.idea.link(s.slug, String(l.label.split(separator: " ").first ?? "")))
+                case .advice: return InputLine(text: req.t("cycle.link.kind.advice") + ": " + l.label, href: Site.advice.link(s.slug, l.targetID.uuidString))
+                case .signal: return nil
+                }
+            }
+            let signalCount = mine.filter { $0.kind == .signal }.count
             var trend: String? = nil
             if let subject = sp.trackedSubject, let buurt = sp.trackedBuurt, let since = sp.trackedSince {
                 let (before, after, months) = try await trackedCounts(req, s, area, subject: subject, buurt: buurt, since: since, now: now)
@@ -76,7 +87,8 @@ enum CycleProductPage {
             spearheads.append(SpearheadView(code: sp.code, title: sp.title, why: sp.why, success: sp.success, involved: sp.involved,
                                             tracked: sp.trackedSubject.map { req.t("cycle.tracked.what", $0, sp.trackedBuurt ?? "") },
                                             items: planItems.filter { $0.spearheadCodes.contains(sp.code) }.map { $0.title + ($0.progress.isEmpty ? "" : " — " + $0.progress) },
-                                            trackedTrend: trend))
+                                            trackedTrend: trend, brought: brought,
+                                            broughtSummary: mine.isEmpty ? nil : req.t("cycle.link.summary", String(signalCount), String(mine.count - signalCount))))
         }
 
         // Analysis and monitor: the profile's figures at the product's date (and, for a monitor, at the previous monitor's).
@@ -137,7 +149,14 @@ enum CycleProductPage {
         }
 
         // Forms for the coordinator (draft: text, spearheads, items; the flow) and the college (adopt, send back).
-        var editForm: FormView? = nil, spearheadForm: FormView? = nil, itemForm: FormView? = nil
+        var editForm: FormView? = nil, spearheadForm: FormView? = nil, itemForm: FormView? = nil, linkForm: FormView? = nil
+        if coordinator && !agendaSpearheads.isEmpty && (p.kind == .agenda || p.kind == .monitor) {
+            linkForm = FormView(action: Site.cycleLinks.link(s.slug, area.slug, CycleService.slug(p.kind), String(p.version)), submitLabel: req.t("cycle.link.submit"), fields: [
+                FieldView(req, name: "speerpunt", label: req.t("cycle.link.spearhead"), type: "select", value: values["speerpunt"] ?? "",
+                          options: [("", req.t("link.choose"))] + agendaSpearheads.map { ($0.code, "\($0.code). \($0.title)") }, errors: errors),
+                FieldView(req, name: "verwijzing", label: req.t("cycle.link.reference"), value: values["verwijzing"] ?? "", description: req.t("cycle.link.referenceHelp"), errors: errors),
+            ], csrf: req.csrfToken(), showRequiredNote: true)
+        }
         var steps: [StepForm] = []
         if coordinator && p.status == .draft {
             var fields = [
@@ -215,7 +234,7 @@ enum CycleProductPage {
             figures: figures, figuresDate: figuresDate, figuresBeforeDate: figuresBeforeDate, profileHref: profileHref, recurring: recurring, input: input,
             added: added, removed: removed, previousLabel: previousLabel,
             versions: versions, responses: responseViews, respondForm: respondForm, consultationOpen: consultationOpen,
-            editForm: editForm, spearheadForm: spearheadForm, itemForm: itemForm, steps: steps, stepAction: Site.cycleStep.link(base[0], base[1], base[2], base[3]), csrf: req.csrfToken(),
+            editForm: editForm, spearheadForm: spearheadForm, itemForm: itemForm, linkForm: linkForm, steps: steps, stepAction: Site.cycleStep.link(base[0], base[1], base[2], base[3]), csrf: req.csrfToken(),
             advice: advice.map { AdviceView(subject: $0.subject, status: req.t($0.answer != nil ? "cycle.advice.answered" : ($0.advice != nil ? "cycle.advice.given" : "cycle.advice.asked")),
                                             href: Site.advice.link(s.slug, $0.id!.uuidString)) },
             adviceHref: adviceHref, overviewHref: Site.areaCycle.link(s.slug, area.slug))

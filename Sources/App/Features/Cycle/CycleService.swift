@@ -184,6 +184,35 @@ enum CycleService {
         }
     }
 
+    /// Links a signal, initiative or idea (by its code) or a council advice (by its id) of this area to a spearhead.
+    static func link(area: MunicipalitySnapshot.AreaInfo, municipality m: UUID, code spearhead: String, reference raw: String, req: Request) async throws {
+        let reference = raw.trimmingCharacters(in: .whitespaces)
+        var found: (SpearheadLinkKind, UUID, String)? = nil
+        if let s = try await Signal.query(on: req.db).filter(\.$municipality.$id == m).filter(\.$trackingCode == reference.uppercased()).first(), s.areaID == area.id {
+            found = (.signal, try s.requireID(), s.trackingCode)
+        } else if let i = try await Initiative.query(on: req.db).filter(\.$municipality.$id == m).filter(\.$code == reference.uppercased()).first(), i.$area.id == area.id, i.status != .draft {
+            found = (.initiative, try i.requireID(), i.code + " " + i.title)
+        } else if let i = try await Idea.query(on: req.db).filter(\.$municipality.$id == m).filter(\.$code == reference.uppercased()).first(), i.$area.id == area.id {
+            found = (.idea, try i.requireID(), i.code + " " + i.title)
+        } else if let id = UUID(uuidString: reference), let a = try await CouncilAdvice.find(id, on: req.db),
+                  let council = try await Council.find(a.$council.id, on: req.db), council.$area.id == area.id {
+            found = (.advice, id, a.subject)
+        }
+        guard let (kind, target, label) = found else { throw ValidationFailure([FieldError("verwijzing", "cycle.link.unknown", [reference])]) }
+        if try await SpearheadLink.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$code == spearhead).filter(\.$kind == kind).filter(\.$targetID == target).first() != nil { return }
+        let row = SpearheadLink()
+        row.$area.id = area.id
+        row.code = spearhead
+        row.kind = kind
+        row.targetID = target
+        row.label = label
+        row.createdAt = req.application.clock()
+        try await req.db.transaction { db in
+            try await row.create(on: db)
+            try await req.audit(.cycleEdit, .init(id: row.id?.uuidString, summary: "\(spearhead): \(kind.rawValue)", municipalityID: m), after: ["spearhead": spearhead, "kind": kind.rawValue], on: db)
+        }
+    }
+
     static func setNotYet(area: MunicipalitySnapshot.AreaInfo, municipality m: UUID, reason: String?, req: Request) async throws {
         try await req.db.transaction { db in
             let existing = try await CycleNotYet.query(on: db).filter(\.$area.$id == area.id).first()

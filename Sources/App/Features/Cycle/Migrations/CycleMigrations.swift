@@ -82,3 +82,17 @@ struct AddAdviceCycleProduct: AsyncMigration {
         try await db.schema(CouncilAdvice.schema).deleteField("cycle_product_id").update()
     }
 }
+
+struct CreateSpearheadLinks: AsyncMigration {
+    var name: String { "2026-12-01-04-spearhead-links" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(SpearheadLink.schema)
+            .id()
+            .field("area_id", .uuid, .required, .references(Area.schema, "id", onDelete: .cascade))
+            .field("code", .string, .required).field("kind", .string, .required).field("target_id", .uuid, .required)
+            .field("label", .string, .required).field("created_at", .datetime, .required)
+            .unique(on: "area_id", "code", "kind", "target_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(SpearheadLink.schema).delete() }
+}

@@ -140,3 +140,19 @@ final class CycleNotYet: Model, @unchecked Sendable {
     @Field(key: "set_at") var setAt: Date
     init() {}
 }
+
+/// What residents brought in, linked to a spearhead of the area's agenda (by its code, which stays across
+/// versions), so the agenda and the monitor show per spearhead the signals, initiatives, ideas and advice behind it.
+final class SpearheadLink: Model, @unchecked Sendable {
+    static let schema = "cycle_spearhead_links"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "area_id") var area: Area
+    @Field(key: "code") var code: String
+    @Enum(key: "kind") var kind: SpearheadLinkKind
+    @Field(key: "target_id") var targetID: UUID
+    @Field(key: "label") var label: String
+    @Field(key: "created_at") var createdAt: Date
+    init() {}
+}
+
+enum SpearheadLinkKind: String, Codable, CaseIterable, Sendable { case signal, initiative, idea, advice }
