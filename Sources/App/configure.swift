@@ -126,6 +126,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(InitiativeSeedCommand(), as: "seed-initiatives")
     app.asyncCommands.use(ImportCommands(), as: "import")
     app.asyncCommands.use(GrantBenchCommand(), as: "bench-grants")
+    app.asyncCommands.use(CycleBenchCommand(), as: "bench-cycle")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

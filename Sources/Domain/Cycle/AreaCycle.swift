@@ -139,30 +139,50 @@ public enum LinkingOpportunities {
         return ([], area)
     }
 
+    /// How far apart two projects for the same spearhead may be and still be worth linking: within one agenda
+    /// year of each other (a spearhead's code stays across versions, but a project nine years earlier is history).
+    public static let spearheadGap: TimeInterval = 365 * 86_400
+
+    private struct Pair: Hashable { var a: UUID; var b: UUID }
+
     /// Every pair of projects of different owners with a reason to link them, each pair once (first < second).
-    /// Only projects that share an area or a spearhead are compared, so the work grows with the overlaps, not
-    /// with the square of all projects.
+    /// Per area and per spearhead the projects are swept in order of their start, and only those that overlap in
+    /// time (or, for a spearhead, lie within `spearheadGap`) are compared: the work grows with the real overlaps,
+    /// not with the square of ten years of projects.
     public static func find(_ projects: [Project]) -> [Match] {
-        var candidates = Set<[UUID]>()
         var byID: [UUID: Project] = [:]
-        var buckets: [String: [UUID]] = [:]
+        var buckets: [String: [Project]] = [:]
         for p in projects {
             byID[p.id] = p
-            for a in p.areas { buckets["a:" + a.uuidString, default: []].append(p.id) }
-            for s in p.spearheads { buckets["s:" + s, default: []].append(p.id) }
+            for a in p.areas { buckets["a:" + a.uuidString, default: []].append(p) }
+            for s in p.spearheads { buckets["s:" + s, default: []].append(p) }
         }
-        for ids in buckets.values where ids.count > 1 {
-            for i in 0..<ids.count { for j in (i + 1)..<ids.count where ids[i] != ids[j] { candidates.insert([ids[i], ids[j]].sorted { $0.uuidString < $1.uuidString }) } }
+        var candidates = Set<Pair>()
+        for (key, members) in buckets where members.count > 1 {
+            let slack = key.hasPrefix("s:") ? spearheadGap : 0
+            let sorted = members.sorted { $0.start < $1.start }
+            for i in sorted.indices {
+                let reach = sorted[i].end.addingTimeInterval(slack)
+                var j = i + 1
+                while j < sorted.count && sorted[j].start <= reach {
+                    if sorted[i].id != sorted[j].id {
+                        let x = sorted[i].id, y = sorted[j].id
+                        candidates.insert(x.uuidString < y.uuidString ? Pair(a: x, b: y) : Pair(a: y, b: x))
+                    }
+                    j += 1
+                }
+            }
         }
         var out: [Match] = []
         for pair in candidates {
-            let a = byID[pair[0]]!, b = byID[pair[1]]!
+            let a = byID[pair.a]!, b = byID[pair.b]!
             guard a.owner.lowercased() != b.owner.lowercased() else { continue }
             var reasons: [Reason] = []
             if let place = sharedPlace(a, b), let period = periodsOverlap(a, b) {
                 reasons.append(.placeAndTime(neighbourhoods: place.neighbourhoods, area: place.area, from: period.0, to: period.1))
             }
-            for s in a.spearheads.intersection(b.spearheads).sorted() { reasons.append(.spearhead(s)) }
+            let gap = max(a.start, b.start).timeIntervalSince(min(a.end, b.end))
+            if gap <= spearheadGap { for s in a.spearheads.intersection(b.spearheads).sorted() { reasons.append(.spearhead(s)) } }
             if !reasons.isEmpty { out.append(Match(first: a.id, second: b.id, reasons: reasons)) }
         }
         return out.sorted { ($0.first.uuidString, $0.second.uuidString) < ($1.first.uuidString, $1.second.uuidString) }

@@ -57,9 +57,10 @@ struct AreaCycleDomainTests {
         let elsewhere = LinkingOpportunities.Project(id: UUID(), owner: "Welzijn", areas: [area], neighbourhoods: [b2], start: d(0), end: d(50))
         let whole = LinkingOpportunities.Project(id: UUID(), owner: "Welzijn", areas: [area], start: d(400), end: d(500), spearheads: ["\(area):S1"])
         let youth = LinkingOpportunities.Project(id: UUID(), owner: "Jongerenwerk", areas: [area], start: d(600), end: d(700), spearheads: ["\(area):S1"])
+        let history = LinkingOpportunities.Project(id: UUID(), owner: "Cultuur", areas: [area], start: d(-3000), end: d(-2900), spearheads: ["\(area):S1"])
         let sameOwner = LinkingOpportunities.Project(id: UUID(), owner: "openbare ruimte", areas: [area], neighbourhoods: [b1], start: d(0), end: d(10))
         let far = LinkingOpportunities.Project(id: UUID(), owner: "Verkeer", areas: [other], start: d(0), end: d(900))
-        let matches = LinkingOpportunities.find([sewer, school, elsewhere, whole, youth, sameOwner, far])
+        let matches = LinkingOpportunities.find([sewer, school, elsewhere, whole, youth, sameOwner, far, history])
         func match(_ a: LinkingOpportunities.Project, _ b: LinkingOpportunities.Project) -> LinkingOpportunities.Match? {
             matches.first { Set([$0.first, $0.second]) == Set([a.id, b.id]) }
         }
@@ -68,6 +69,7 @@ struct AreaCycleDomainTests {
         #expect(match(school, elsewhere) == nil, "the same buurt but not at the same time")
         #expect(match(whole, youth)?.reasons == [.spearhead("\(area):S1")], "the same spearhead, at different times")
         #expect(match(sewer, sameOwner) == nil, "one owner's own projects are not an opportunity")
+        #expect(match(history, whole) == nil && match(history, youth) == nil, "the same spearhead years apart is history, not an opportunity")
         #expect(!matches.contains { $0.first == far.id || $0.second == far.id }, "another area")
         #expect(matches.allSatisfy { $0.first.uuidString < $0.second.uuidString }, "each pair once, in a stated order")
         #expect(LinkingOpportunities.find([sewer, school]).count == LinkingOpportunities.find([school, sewer]).count)
