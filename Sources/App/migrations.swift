@@ -31,4 +31,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAreaCycle())
     app.migrations.add(AddAdviceCycleProduct())
     app.migrations.add(CreateSpearheadLinks())
+    app.migrations.add(AddIdeaOutsidePlan())
 }

@@ -245,6 +245,22 @@ struct AreaCycleTests {
             // The council is asked for advice on this version through the advice register.
             #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "openConsultation"), ("einde", "2026-12-31")]).status == .seeOther)
             let product = try await CycleProduct.query(on: app.db).first()!
+            // An idea of the area taken into the agenda shows it; answered "outside the plan", it links to the adopted plan.
+            let idea = try await Idea.query(on: app.db).filter(\.$area.$id == ruwaard.requireID()).first()!
+            #expect(try await coordinator.submit(agenda, to: agenda + "/koppelingen", [("speerpunt", "S1"), ("verwijzing", idea.code)]).status == .seeOther)
+            let ideaPage = "/gemeenten/oss/ideeen/\(idea.code)"
+            #expect(try await TestBrowser(app).get(ideaPage).text.contains("Opgenomen in de gebiedsagenda: speerpunt S1. Licht in het park"))
+            let plan = CycleProduct()
+            plan.$municipality.id = product.$municipality.id; plan.$area.id = try ruwaard.requireID(); plan.kind = .plan; plan.version = 1; plan.status = .adopted
+            plan.title = "Gebiedsplan Ruwaard 2026"; plan.summary = ""; plan.adoptedOn = Self.now.addingTimeInterval(-30 * 86_400); plan.consultationEnds = plan.adoptedOn
+            plan.createdAt = Self.now; plan.updatedAt = Self.now; plan.demo = false
+            try await plan.create(on: app.db)
+            let work = "/werk/ideeen/\(idea.id!.uuidString)"
+            #expect(try await coordinator.get(work).text.contains("Verwijs naar het vastgestelde gebiedsplan"))
+            #expect(try await coordinator.submit(work, [("antwoord", "Dit kunnen we dit jaar niet doen."), ("buitenplan", "ja")]).status == .seeOther)
+            let answered = try await TestBrowser(app).get(ideaPage).text
+            #expect(answered.contains("Dit valt buiten het gebiedsplan &#39;Gebiedsplan Ruwaard 2026&#39;") || answered.contains("Dit valt buiten het gebiedsplan 'Gebiedsplan Ruwaard 2026'"))
+            #expect(answered.contains(Self.base + "/plan/1"))
             let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
             let form = try await admin.get("/gemeenten/oss/adviezen/nieuw?product=\(product.id!.uuidString)")
             #expect(form.status == .ok && form.text.contains("Advies over de gebiedsagenda, versie 1") && form.text.contains("name=\"product\""))

@@ -114,11 +114,12 @@ enum IdeaService {
 
     // MARK: Coordinator
 
-    static func answer(_ idea: Idea, text: String, close: Bool, req: Request) async throws {
+    static func answer(_ idea: Idea, text: String, close: Bool, outsidePlan: UUID? = nil, req: Request) async throws {
         let before = publicState(idea)
         let now = req.application.clock()
         idea.answer = text
         idea.answeredAt = now
+        idea.outsidePlanID = outsidePlan
         if close { idea.status = .closed }
         idea.updatedAt = now
         try await req.db.transaction { db in

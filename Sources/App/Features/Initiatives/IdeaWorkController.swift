@@ -43,22 +43,29 @@ struct IdeaWorkController: RouteCollection {
         return (idea, try await req.areas.snapshot(for: m, on: req.db))
     }
 
-    private func page(_ req: Request, _ idea: Idea, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError]) -> ItemPage {
-        ItemPage(page: req.page(idea.title, municipality: s.name, crumbs: [(req.t("idea.work.title"), Site.ideaWork.link())], errors: errors, status: req.takeFlash()),
+    private func page(_ req: Request, _ idea: Idea, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError]) async throws -> ItemPage {
+        var fields = [
+            FieldView(req, name: "antwoord", label: req.t("idea.work.answer"), type: "textarea", value: values["antwoord"] ?? idea.answer ?? "",
+                      description: req.t("idea.work.answerHelp"), errors: errors),
+            FieldView(req, name: "sluiten", label: req.t("idea.work.close"), type: "checkbox", value: values["sluiten"] ?? "", description: req.t("idea.work.closeHelp"), errors: errors),
+        ]
+        // "No, with reasons" (seed 001): point to the area's adopted plan.
+        if let plan = try await CycleReferences.adoptedPlan(area: idea.$area.id, on: req.db) {
+            fields.append(FieldView(req, name: "buitenplan", label: req.t("idea.work.outsidePlan"), type: "checkbox", value: values["buitenplan"] ?? (idea.outsidePlanID != nil ? "ja" : ""),
+                                    description: req.t("idea.work.outsidePlanHelp", plan.title), errors: errors))
+        }
+        return ItemPage(page: req.page(idea.title, municipality: s.name, crumbs: [(req.t("idea.work.title"), Site.ideaWork.link())], errors: errors, status: req.takeFlash()),
                  title: idea.title, text: idea.text, area: s.areas.first { $0.id == idea.$area.id }?.name ?? "", supports: idea.supportCount,
                  status: req.t("idea.status." + idea.status.rawValue), poster: idea.posterName, posterEmail: idea.posterEmail, answer: idea.answer,
                  publicHref: Site.idea.link(s.slug, idea.code),
-                 form: idea.status == .closed ? nil : FormView(action: Site.ideaWorkItem.link(idea.id!.uuidString), submitLabel: req.t("idea.work.answerSubmit"), fields: [
-                    FieldView(req, name: "antwoord", label: req.t("idea.work.answer"), type: "textarea", value: values["antwoord"] ?? idea.answer ?? "",
-                              description: req.t("idea.work.answerHelp"), errors: errors),
-                    FieldView(req, name: "sluiten", label: req.t("idea.work.close"), type: "checkbox", value: values["sluiten"] ?? "", description: req.t("idea.work.closeHelp"), errors: errors),
-                 ], csrf: req.csrfToken(), showRequiredNote: false),
+                 form: idea.status == .closed ? nil : FormView(action: Site.ideaWorkItem.link(idea.id!.uuidString), submitLabel: req.t("idea.work.answerSubmit"), fields: fields,
+                                                              csrf: req.csrfToken(), showRequiredNote: false),
                  back: Site.ideaWork.link())
     }
 
     func show(req: Request) async throws -> View {
         let (idea, s) = try await load(req)
-        return try await req.view.render("Initiatives/idea-work", page(req, idea, s, values: [:], errors: []))
+        return try await req.view.render("Initiatives/idea-work", try await page(req, idea, s, values: [:], errors: []))
     }
 
     func answer(req: Request) async throws -> Response {
@@ -68,9 +75,10 @@ struct IdeaWorkController: RouteCollection {
         let text = Input.text(values["antwoord"], field: "antwoord", max: 4000).collect(into: &errors)
         if idea.status == .closed { errors.append(FieldError("antwoord", "idea.notOpen")) }
         guard errors.isEmpty, let text else {
-            return try await req.render("Initiatives/idea-work", page(req, idea, s, values: values, errors: errors), status: .unprocessableEntity)
+            return try await req.render("Initiatives/idea-work", try await page(req, idea, s, values: values, errors: errors), status: .unprocessableEntity)
         }
-        try await IdeaService.answer(idea, text: text, close: values["sluiten"] == "ja", req: req)
+        let plan = values["buitenplan"] == "ja" ? try await CycleReferences.adoptedPlan(area: idea.$area.id, on: req.db)?.id : nil
+        try await IdeaService.answer(idea, text: text, close: values["sluiten"] == "ja", outsidePlan: plan, req: req)
         req.flash(req.t("idea.work.answered"))
         return req.redirect(to: Site.ideaWorkItem.link(idea.id!.uuidString))
     }

@@ -100,6 +100,7 @@ struct IdeasController: RouteCollection {
         var page: PageMeta; var title: String; var code: String; var area: String; var areaHref: String; var theme: String; var text: String; var posted: String
         var supports: Int; var status: String; var answer: String?; var answeredOn: String?; var initiativeHref: String?; var initiativeTitle: String?
         var supportForm: FormView?; var makeInitiativeHref: String?; var listHref: String
+        var outsidePlan: CycleReferences.Reference?; var spearheads: [CycleReferences.Reference]
     }
 
     private func ideaPage(_ req: Request, _ s: MunicipalitySnapshot, _ idea: Idea, values: [String: String], errors: [FieldError], status: String?) async throws -> IdeaPage {
@@ -117,7 +118,9 @@ struct IdeasController: RouteCollection {
                 FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: values["email"] ?? "", description: req.t("idea.support.emailHelp"),
                           autocomplete: "email", errors: errors),
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil,
-            makeInitiativeHref: idea.status == .open ? Site.initiativeNew.link(s.slug) + "?idee=" + idea.code : nil, listHref: Site.ideas.link(s.slug))
+            makeInitiativeHref: idea.status == .open ? Site.initiativeNew.link(s.slug) + "?idee=" + idea.code : nil, listHref: Site.ideas.link(s.slug),
+            outsidePlan: try await CycleReferences.planReference(req, s, productID: idea.outsidePlanID),
+            spearheads: try await CycleReferences.spearheads(req, s, kind: .idea, target: idea.requireID()))
     }
 
     func show(req: Request) async throws -> View {

@@ -96,3 +96,10 @@ struct CreateSpearheadLinks: AsyncMigration {
     }
     func revert(on db: any Database) async throws { try await db.schema(SpearheadLink.schema).delete() }
 }
+
+/// An idea answered with "outside the adopted plan" points to that plan.
+struct AddIdeaOutsidePlan: AsyncMigration {
+    var name: String { "2026-12-01-05-idea-outside-plan" }
+    func prepare(on db: any Database) async throws { try await db.schema(Idea.schema).field("outside_plan_id", .uuid).update() }
+    func revert(on db: any Database) async throws { try await db.schema(Idea.schema).deleteField("outside_plan_id").update() }
+}

@@ -172,6 +172,8 @@ final class Idea: Model, @unchecked Sendable {
     @Field(key: "salt") var salt: String
     @OptionalField(key: "answer") var answer: String?
     @OptionalField(key: "answered_at") var answeredAt: Date?
+    /// When the answer is "no, this is outside the area's adopted plan": that plan (a cycle product version).
+    @OptionalField(key: "outside_plan_id") var outsidePlanID: UUID?
     @OptionalField(key: "initiative_id") var initiativeID: UUID?
     @Field(key: "demo") var demo: Bool
     @Field(key: "created_at") var createdAt: Date
