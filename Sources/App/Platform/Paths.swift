@@ -81,6 +81,7 @@ enum Site {
     static let cycleProductText = cycleProduct("tekst")
     static let cycleSpearheads = cycleProduct("speerpunten")
     static let cyclePlanItems = cycleProduct("acties")
+    static let cyclePlanItemProgress = cycleProduct("acties", ":item")
     static let cycleStep = cycleProduct("stap")
     static let cycleResponses = cycleProduct("reacties")
     static let cycleLinks = cycleProduct("koppelingen")

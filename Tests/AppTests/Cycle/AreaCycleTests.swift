@@ -133,6 +133,10 @@ struct AreaCycleTests {
             let page = try await coordinator.get(plan).text
             #expect(page.contains("Speelplek") && page.contains("€ 12.500") && page.contains("1 maart 2027"))
             if let budget { #expect(page.contains(budget.name)) }
+            // Progress is kept per item; the page shows it.
+            let item = try await PlanItem.query(on: app.db).first()!
+            #expect(try await coordinator.submit(plan, to: plan + "/acties/\(item.id!.uuidString)", [("voortgang-\(item.id!.uuidString)", "Ontwerp klaar")]).status == .seeOther)
+            #expect(try await coordinator.get(plan).text.contains("Ontwerp klaar"))
             // A plan is consulted before the college adopts it.
             #expect(try await coordinator.submit(plan, to: plan + "/stap", [("stap", "submit")]).status == .conflict)
             // An analysis needs no consultation: straight to the college, with the profile's figures at its date.

@@ -20,6 +20,7 @@ struct AreaCycleController: RouteCollection {
         coordinate.post(Site.cyclePlanItems.route, use: addPlanItem)
         coordinate.post(Site.cycleResponseAnswer.route, use: answer)
         coordinate.post(Site.cycleLinks.route, use: link)
+        coordinate.post(Site.cyclePlanItemProgress.route, use: progress)
         coordinate.post(Site.areaRecurringToAgenda.route, use: recurringToAgenda)
         routes.access(.anyOf([.coordinateArea, .decideForCollege])).post(Site.cycleStep.route, use: step)
     }
@@ -266,6 +267,20 @@ struct AreaCycleController: RouteCollection {
             let text = Input.text(values["antwoord-\(id.uuidString)"], field: "antwoord-\(id.uuidString)", max: 4000).collect(into: &errors)
             guard errors.isEmpty, let text else { throw ValidationFailure(errors) }
             try await CycleService.answer(response, text: text, product: p, req: req)
+        }
+    }
+
+    func progress(req: Request) async throws -> Response {
+        let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
+        guard let id = req.parameters.get("item", as: UUID.self),
+              let item = try await PlanItem.query(on: req.db).filter(\.$id == id).filter(\.$product.$id == p.requireID()).first() else { throw AppError.notFound("cycle.notFound") }
+        let values = FormParts.read(req).values
+        return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.progressSaved", anchor: "#voortgang") {
+            var errors: [FieldError] = []
+            let text = Input.text(values["voortgang-\(id.uuidString)"], field: "voortgang-\(id.uuidString)", max: 1000, required: false).collect(into: &errors) ?? ""
+            guard errors.isEmpty else { throw ValidationFailure(errors) }
+            try await CycleService.progress(item, text: text, product: p, req: req)
         }
     }
 

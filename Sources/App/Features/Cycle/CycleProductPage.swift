@@ -10,7 +10,10 @@ enum CycleProductPage {
         var code: String; var title: String; var why: String; var success: String; var involved: String
         var tracked: String?; var items: [String]; var trackedTrend: String?; var brought: [InputLine]; var broughtSummary: String?
     }
-    struct ItemView: Encodable { var title: String; var owner: String; var period: String; var money: String; var budget: String; var spearheads: String; var progress: String }
+    struct ItemView: Encodable {
+        var title: String; var owner: String; var period: String; var money: String; var budget: String; var spearheads: String; var progress: String
+        var progressAction: String?; var progressFields: [FieldView]
+    }
     struct VersionView: Encodable { var label: String; var status: String; var href: String; var current: Bool }
     struct ResponseView: Encodable { var id: String; var who: String; var date: String; var text: String; var answer: String?; var answerFields: [FieldView]; var answerAction: String? }
     struct FigureView: Encodable { var name: String; var value: String; var before: String? }
@@ -21,7 +24,7 @@ enum CycleProductPage {
     struct Page: Encodable {
         var page: PageMeta; var heading: String; var kind: String; var kindName: String; var versionLabel: String; var status: String; var statusClass: String
         var statusLine: String; var freshness: CyclePages.Freshness?; var summary: String; var decision: String?; var sentBack: String?
-        var spearheads: [SpearheadView]; var items: [ItemView]; var itemsTotal: String?
+        var spearheads: [SpearheadView]; var items: [ItemView]; var progressHeading: Bool; var itemsTotal: String?
         var figures: [FigureView]; var figuresDate: String?; var figuresBeforeDate: String?; var profileHref: String?; var recurring: [InputLine]; var input: [InputLine]
         var added: [String]; var removed: [String]; var previousLabel: String?
         var versions: [VersionView]; var responses: [ResponseView]; var respondForm: FormView?; var consultationOpen: Bool
@@ -61,9 +64,14 @@ enum CycleProductPage {
         let budgets = try await AreaBudget.query(on: req.db).filter(\.$area.$id == area.id).sort(\.$year, .descending).all()
         let budgetName = Dictionary(budgets.compactMap { b in b.id.map { ($0, "\(b.name) \(b.year)") } }, uniquingKeysWith: { a, _ in a })
         let period = { (a: Date, b: Date) in Format.day(a, lang) + " – " + Format.day(b, lang) }
+        let mayUpdate = coordinator && p.kind == .plan && (p.status == .draft || p.status.isAdopted)
         let items = planItems.map { i in
-            ItemView(title: i.title, owner: i.owner, period: period(i.startsOn, i.endsOn), money: Money.format(i.budgetCents, dutch: dutch),
-                     budget: i.budgetID.flatMap { budgetName[$0] } ?? "–", spearheads: i.spearheadCodes.joined(separator: ", "), progress: i.progress)
+            let id = i.id!.uuidString
+            return ItemView(title: i.title, owner: i.owner, period: period(i.startsOn, i.endsOn), money: Money.format(i.budgetCents, dutch: dutch),
+                            budget: i.budgetID.flatMap { budgetName[$0] } ?? "–", spearheads: i.spearheadCodes.joined(separator: ", "), progress: i.progress,
+                            progressAction: mayUpdate ? Site.cyclePlanItemProgress.link(s.slug, area.slug, CycleService.slug(p.kind), String(p.version), id) : nil,
+                            progressFields: mayUpdate ? [FieldView(req, name: "voortgang-\(id)", label: req.t("cycle.progress.label", i.title), value: values["voortgang-\(id)"] ?? i.progress,
+                                                                   optional: true, errors: errors)] : [])
         }
         // Tracked recurring problems: signals of that subject in that buurt per month before and since it was taken up.
         let links = try await SpearheadLink.query(on: req.db).filter(\.$area.$id == area.id).sort(\.$createdAt).all()
@@ -229,7 +237,7 @@ enum CycleProductPage {
             statusClass: p.status.isAdopted ? "success" : (p.status == .superseded ? "neutral" : "warning"), statusLine: CyclePages.statusLine(req, p),
             freshness: p.status.isAdopted && adopted?.id == p.id ? CyclePages.freshness(req, kind: p.kind, adopted: p, notYet: notYet, now: now) : nil,
             summary: p.summary, decision: p.decision, sentBack: p.status == .draft ? p.sentBackReason : nil,
-            spearheads: spearheads, items: items,
+            spearheads: spearheads, items: items, progressHeading: mayUpdate && !items.isEmpty,
             itemsTotal: planItems.isEmpty ? nil : Money.format(planItems.reduce(0) { $0 + $1.budgetCents }, dutch: dutch),
             figures: figures, figuresDate: figuresDate, figuresBeforeDate: figuresBeforeDate, profileHref: profileHref, recurring: recurring, input: input,
             added: added, removed: removed, previousLabel: previousLabel,

@@ -122,6 +122,17 @@ enum CycleService {
         }
     }
 
+    /// Progress on a plan item: what happened so far (the monitor shows it per spearhead). Allowed on the plan in force.
+    static func progress(_ item: PlanItem, text: String, product p: CycleProduct, req: Request) async throws {
+        guard p.status == .draft || p.status.isAdopted else { throw AppError(status: .conflict, key: "cycle.progressOnlyInForce") }
+        let before = item.progress
+        item.progress = text
+        try await req.db.transaction { db in
+            try await item.update(on: db)
+            try await req.audit(.cycleEdit, .init(id: p.id?.uuidString, summary: item.title, municipalityID: p.$municipality.id), before: ["progress": before], after: ["progress": text], on: db)
+        }
+    }
+
     /// Moves a product along the flow. Adoption supersedes the earlier adopted version of the same product.
     static func step(_ p: CycleProduct, _ step: CycleFlow.Step, by actor: CycleActor, consultationEnds: Date? = nil, adoptedOn: Date? = nil,
                      text: String? = nil, req: Request) async throws {
