@@ -100,6 +100,8 @@ public enum LinkingOpportunities {
         public var start: Date
         public var end: Date
         public var spearheads: Set<String>
+        /// The owner compared case-insensitively.
+        public let ownerKey: String
         public init(id: UUID, owner: String, areas: Set<UUID>, neighbourhoods: Set<UUID> = [], start: Date, end: Date, spearheads: Set<String> = []) {
             self.id = id
             self.owner = owner
@@ -108,6 +110,7 @@ public enum LinkingOpportunities {
             self.start = start
             self.end = end
             self.spearheads = spearheads
+            self.ownerKey = owner.lowercased()
         }
     }
 
@@ -149,7 +152,7 @@ public enum LinkingOpportunities {
     /// Per area and per spearhead the projects are swept in order of their start, and only those that overlap in
     /// time (or, for a spearhead, lie within `spearheadGap`) are compared: the work grows with the real overlaps,
     /// not with the square of ten years of projects.
-    public static func find(_ projects: [Project]) -> [Match] {
+    public static func find(_ projects: [Project], limit: Int = .max) -> [Match] {
         var byID: [UUID: Project] = [:]
         var buckets: [String: [Project]] = [:]
         for p in projects {
@@ -165,7 +168,8 @@ public enum LinkingOpportunities {
                 let reach = sorted[i].end.addingTimeInterval(slack)
                 var j = i + 1
                 while j < sorted.count && sorted[j].start <= reach {
-                    if sorted[i].id != sorted[j].id {
+                    // One owner's own projects are never an opportunity: skipped before they cost anything.
+                    if sorted[i].id != sorted[j].id && sorted[i].ownerKey != sorted[j].ownerKey {
                         let x = sorted[i].id, y = sorted[j].id
                         candidates.insert(x.uuidString < y.uuidString ? Pair(a: x, b: y) : Pair(a: y, b: x))
                     }
@@ -174,9 +178,10 @@ public enum LinkingOpportunities {
             }
         }
         var out: [Match] = []
-        for pair in candidates {
+        for pair in candidates.sorted(by: { ($0.a.uuidString, $0.b.uuidString) < ($1.a.uuidString, $1.b.uuidString) }) {
+            if out.count >= limit { break }
             let a = byID[pair.a]!, b = byID[pair.b]!
-            guard a.owner.lowercased() != b.owner.lowercased() else { continue }
+            guard a.ownerKey != b.ownerKey else { continue }
             var reasons: [Reason] = []
             if let place = sharedPlace(a, b), let period = periodsOverlap(a, b) {
                 reasons.append(.placeAndTime(neighbourhoods: place.neighbourhoods, area: place.area, from: period.0, to: period.1))

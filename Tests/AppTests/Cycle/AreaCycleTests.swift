@@ -77,6 +77,7 @@ struct AreaCycleTests {
             #expect(!lateForm.contains("Reactie versturen"), "no form after the end date")
             let late = try await resident.post(agenda + "/reacties", form: [("csrf", TestBrowser.csrf(in: lateForm)), ("rol", "resident"), ("reactie", "Te laat")])
             #expect(late.status == .conflict || late.status == .forbidden)
+            if late.status == .conflict { #expect(late.text.contains("Te laat"), "what was typed is shown back") }
             #expect(try await CycleResponse.query(on: app.db).count() == 1)
             let answered = try await CycleResponse.query(on: app.db).first()!
             #expect(try await coordinator.submit(agenda, to: agenda + "/reacties/\(answered.id!.uuidString)", [("antwoord-\(answered.id!.uuidString)", "Toegevoegd aan speerpunt S1")]).status == .seeOther)
@@ -86,6 +87,8 @@ struct AreaCycleTests {
             #expect(try await coordinator.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "x")]).status == .forbidden)
             let alderman = try await Self.logIn(app, "w@ruwaard.test", role: .areaAlderman, areas: ["ruwaard"])
             #expect(try await alderman.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "")]).status == .unprocessableEntity)
+            let tooEarly = try await alderman.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "1900-01-01"), ("besluit", "Besluit")])
+            #expect(tooEarly.status == .unprocessableEntity && tooEarly.text.contains("voordat het product werd aangeboden"))
             #expect(try await alderman.submit(agenda, to: agenda + "/stap", [("stap", "adopt"), ("datum", "2027-01-02"), ("besluit", "Collegebesluit 2027/12")]).status == .seeOther)
             let adopted = try await TestBrowser(app).get(agenda).text
             #expect(adopted.contains("Vastgesteld door het college op 2 januari 2027") && adopted.contains("Collegebesluit 2027/12"))
@@ -163,8 +166,11 @@ struct AreaCycleTests {
             let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
             #expect(try await coordinator.submit("/werk/projecten", [("titel", "Groen schoolplein"), ("partner", "Basisschool De Kring"), ("gebieden[]", "ruwaard"),
                                                                      ("buurten", buurt.name), ("van", "2027-06-01"), ("tot", "2027-12-31"), ("contact", "Directeur")]).status == .seeOther)
-            // Not in the coordinator's areas: refused.
-            #expect(try await coordinator.submit("/werk/projecten", [("titel", "Elders"), ("partner", "X"), ("gebieden[]", "lith"), ("van", "2027-06-01"), ("tot", "2027-12-31"), ("contact", "Y")]).status == .forbidden)
+            // Not in the coordinator's areas: refused on the form, with what was typed; an unknown spearhead too.
+            let outside = try await coordinator.submit("/werk/projecten", [("titel", "Elders"), ("partner", "X"), ("gebieden[]", "lith"), ("van", "2027-06-01"), ("tot", "2027-12-31"), ("contact", "Y")])
+            #expect(outside.status == .unprocessableEntity && outside.text.contains("value=\"Elders\""))
+            #expect(try await coordinator.submit("/werk/projecten", [("titel", "S9"), ("partner", "X"), ("gebieden[]", "ruwaard"), ("van", "2027-06-01"), ("tot", "2027-12-31"),
+                                                                     ("contact", "Y"), ("speerpunten", "S999")]).status == .unprocessableEntity)
             let list = try await coordinator.get("/werk/koppelkansen").text
             #expect(list.contains("Riolering vervangen + Groen schoolplein") || list.contains("Groen schoolplein + Riolering vervangen"))
             #expect(list.contains("Zelfde plek (\(buurt.name)) en tijd: 1 juni 2027 – 31 oktober 2027"))
@@ -192,11 +198,16 @@ struct AreaCycleTests {
             }
             let bad = "titel;gebieden;van;tot;contact;bedrag\nStraat;ruwaard;2027-01-01;2027-06-30;Team;1.000\nPlein;nergens;2027-01-01;2027-06-30;Team;\nPark;ruwaard|lith;2027-09-01;2027-02-01;Team;\n"
             let refused = try await upload(bad)
-            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Regel 3") && refused.body.string.contains("Regel 4") && !refused.body.string.contains("Regel 2:"))
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("Regel 3: gebieden:") && refused.body.string.contains("Regel 4: tot:") && !refused.body.string.contains("Regel 2:"))
+            let latin1 = Data("titel;gebieden;van;tot;contact\nCaf".utf8) + Data([0xE9]) + Data(";ruwaard;2027-01-01;2027-06-30;Team\n".utf8)
+            let (h, b) = Multipart.body([("csrf", csrf)], file: .init(field: "bestand", filename: "excel.csv", contentType: "text/csv", data: latin1))
+            let notUTF8 = try await app.testing().sendRequest(.POST, "/werk/projecten/import", headers: h.merging(officer), body: b)
+            #expect(notUTF8.status == .unprocessableEntity && notUTF8.body.string.contains("CSV UTF-8"))
             #expect(try await AreaProject.query(on: app.db).count() == 0, "nothing half-imported")
-            let good = "titel;gebieden;van;tot;contact;bedrag\nStraat;ruwaard;2027-01-01;2027-06-30;Team;1.000\nPark;ruwaard|lith;2027-02-01;2027-09-01;Team;\n"
+            let good = "titel;gebieden;van;tot;contact;bedrag;status\nStraat;ruwaard;2027-01-01;2027-06-30;Team;1.000;\nPark;ruwaard|lith;2027-02-01;2027-09-01;Team;;loopt\n"
             #expect(try await upload(good).status == .seeOther)
             #expect(try await AreaProject.query(on: app.db).count() == 2)
+            #expect(try await AreaProject.query(on: app.db).filter(\.$status == .running).count() == 1, "Dutch stages are understood; empty means planned")
         }
     }
 

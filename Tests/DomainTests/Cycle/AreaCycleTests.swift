@@ -75,6 +75,15 @@ struct AreaCycleDomainTests {
         #expect(LinkingOpportunities.find([sewer, school]).count == LinkingOpportunities.find([school, sewer]).count)
     }
 
+    @Test func oneOwnersManyProjectsCostNothingAndTheListIsCapped() {
+        let area = UUID()
+        let one = (0..<3000).map { _ in LinkingOpportunities.Project(id: UUID(), owner: "Openbare ruimte", areas: [area], start: now, end: now.addingTimeInterval(86_400 * 30)) }
+        #expect(LinkingOpportunities.find(one).isEmpty, "a department's own imported projects are never opportunities")
+        let mixed = (0..<200).map { i in LinkingOpportunities.Project(id: UUID(), owner: "Eigenaar \(i)", areas: [area], start: now, end: now.addingTimeInterval(86_400)) }
+        #expect(LinkingOpportunities.find(mixed, limit: 50).count == 50)
+        #expect(LinkingOpportunities.find(mixed).count == 200 * 199 / 2, "every pair of different owners at the same place and time")
+    }
+
     @Test func whatChangedBetweenVersions() {
         let (added, removed) = CycleDiff.changes(old: ["Jongeren", "Afval"], new: ["Jongeren", "Verkeer"])
         #expect(added == ["Verkeer"] && removed == ["Afval"])

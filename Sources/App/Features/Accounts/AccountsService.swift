@@ -63,7 +63,7 @@ enum AccountsService {
         user.createdAt = now
         let areaIDs = role.scopeKind == .areas ? Array(Set(input.areaIDs)) : []
         do {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await user.create(on: db)
                 try await setAreas(of: user, to: areaIDs, on: db)
                 try await AuditLog.record(on: db, by: actor, action: .userCreate,
@@ -90,7 +90,7 @@ enum AccountsService {
         if let password = input.password, !password.isEmpty { user.passwordHash = try hasher.hash(password) }
         let areaIDs = role.scopeKind == .areas ? Array(Set(input.areaIDs)) : []
         let after = user.snapshot(areaIDs: areaIDs)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await user.update(on: db)
             try await setAreas(of: user, to: areaIDs, on: db)
             // A changed role, scope, access or password ends every session of the account: it logs in again.

@@ -83,7 +83,7 @@ struct DepartmentsAdminController: RouteCollection {
             d.name = name
             d.domain = domain
             d.teamLeadID = lead
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await d.create(on: db)
                 try await req.audit(.departmentCreate, .init(id: d.id?.uuidString, summary: name, municipalityID: m.id), after: d.snapshot, on: db)
             }
@@ -129,7 +129,7 @@ struct DepartmentsAdminController: RouteCollection {
             d.name = name
             d.domain = domain
             d.teamLeadID = lead
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await d.update(on: db)
                 try await req.audit(.departmentUpdate, .init(id: d.id?.uuidString, summary: name, municipalityID: m.id), before: before, after: d.snapshot, on: db)
             }

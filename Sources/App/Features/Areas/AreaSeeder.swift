@@ -29,7 +29,7 @@ struct AreaSeeder {
         let ossAreas = CSV.records(try read("oss_gebieden_wijk_en_dorpsraden.csv"))
         let ossMapping = CSV.records(try read("oss_demo_area_mapping.csv"))
         let boundaries = geometries
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await insert(records: records, geometries: boundaries, ossAreas: ossAreas, ossMapping: ossMapping, on: db)
         }
         return true

@@ -95,7 +95,7 @@ struct AreasAdminController: RouteCollection {
             area.slug = AreaRules.slug(name)
             area.kind = kind
             area.position = (try await Area.query(on: req.db).filter(\.$municipality.$id == m.requireID()).max(\.$position) ?? 0) + 1
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await area.create(on: db)
                 try await FormerAreaSlug.record(old: area.slug, new: area.slug, area: area, at: req.application.clock(), on: db) // the name is an area's again
                 try await Municipality.bumpDivisionVersion(m, on: db)
@@ -143,7 +143,7 @@ struct AreasAdminController: RouteCollection {
             area.name = name
             area.slug = AreaRules.slug(name)
             area.kind = kind
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await area.update(on: db)
                 // Old links to the area keep working (301 to the new address).
                 try await FormerAreaSlug.record(old: oldSlug, new: area.slug, area: area, at: req.application.clock(), on: db)

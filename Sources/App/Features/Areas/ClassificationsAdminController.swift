@@ -62,7 +62,7 @@ struct ClassificationsAdminController: RouteCollection {
             c.$municipality.id = try m.requireID()
             c.name = name
             c.owner = owner?.isEmpty == false ? owner : nil
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await c.create(on: db)
                 try await req.audit(.classificationCreate, .init(id: c.id?.uuidString, summary: name, municipalityID: m.id),
                                     after: ["name": name, "owner": c.owner ?? ""], on: db)
@@ -136,7 +136,7 @@ struct ClassificationsAdminController: RouteCollection {
             let group = ClassificationGroup()
             group.$classification.id = try c.requireID()
             group.name = name
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await group.create(on: db)
                 try await req.audit(.classificationGroupCreate, .init(id: c.id?.uuidString, summary: "\(c.name): \(name)", municipalityID: m.id),
                                     after: ["group": name], on: db)
@@ -167,7 +167,7 @@ struct ClassificationsAdminController: RouteCollection {
             try EditToken.check(form.versie, current: Dictionary(uniqueKeysWithValues: before.map { ($0.neighbourhood.code, $0.$group.id.uuidString) }))
             let assigned = s.neighbourhoods.compactMap { n in chosen[n.code].flatMap { groupByID[$0] }.map { (n, $0) } }
             let afterMap = Dictionary(uniqueKeysWithValues: assigned.map { ($0.0.code, $0.1.name) })
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await ClassificationMember.query(on: db).filter(\.$classification.$id == c.requireID()).delete()
                 for (n, group) in assigned {
                     let member = ClassificationMember()

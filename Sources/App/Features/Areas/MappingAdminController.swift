@@ -68,7 +68,7 @@ struct MappingAdminController: RouteCollection {
             }
             let areaName = Dictionary(uniqueKeysWithValues: s.areas.map { ($0.id, $0.name) })
             let finalAssignment = assignment
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 // Optimistic concurrency: the version must still be the one the form was made from.
                 guard try await Municipality.bumpDivisionVersion(m, expected: form.version ?? -1, on: db) else {
                     throw ValidationFailure([FieldError("formulier", "admin.mapping.conflict")], status: .conflict)

@@ -19,7 +19,7 @@ struct SyntheticSeedCommand: AsyncCommand {
         }
         let division = SyntheticDivision.generate(municipalities: signature.municipalities ?? 342)
         for gemeente in division.municipalities {
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 let m = Municipality()
                 m.code = gemeente.code
                 m.name = gemeente.name

@@ -179,7 +179,7 @@ struct AdviceActionsController: RouteCollection {
             guard errors.isEmpty, let text, let date else { throw ValidationFailure(errors) }
             let before = ["advice": advice.advice ?? "", "answer": advice.answer ?? ""]
             if step == "advies" { advice.advice = text; advice.givenOn = date } else { advice.answer = text; advice.answeredOn = date }
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await advice.update(on: db)
                 try await AuditLog.record(on: db, by: user, action: step == "advies" ? .adviceGive : .adviceAnswer,
                                           subject: .init(id: advice.id?.uuidString, summary: "\(council.name): \(advice.subject)", municipalityID: m.id),

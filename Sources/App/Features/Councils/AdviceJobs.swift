@@ -24,7 +24,7 @@ enum AdviceJobs {
                 let due = CouncilRules.answerDue(givenOn: given, termDays: settings.answerDays)
                 for step in EscalationLadder.dueSteps(ladder, deadline: due, state: .gemeld, now: now, alreadyEscalated: done, holidays: config.settings.holidays) {
                     do {
-                        try await db.transaction { db in
+                        try await db.writeTransaction { db in
                             let e = AdviceEscalation()
                             e.$advice.id = try advice.requireID()
                             e.level = step.level

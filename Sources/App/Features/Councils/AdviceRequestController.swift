@@ -92,7 +92,7 @@ struct AdviceRequestController: RouteCollection {
             advice.question = question
             advice.askedOn = kind == .requested ? now : nil
             advice.wantedBy = wanted.map { Day($0).end }
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await advice.create(on: db)
                 try await req.audit(kind == .requested ? .adviceRequested : .adviceUnsolicited,
                                     .init(id: advice.id?.uuidString, summary: "\(council.name): \(subject)", municipalityID: m.id),

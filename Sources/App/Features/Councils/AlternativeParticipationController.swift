@@ -28,7 +28,7 @@ struct AlternativeParticipationController: RouteCollection {
         record.text = text
         record.since = since
         record.decidedOn = decided
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await record.save(on: db)
             try await req.audit(.councilAlternative, .init(id: record.id?.uuidString, summary: area.name, municipalityID: area.$municipality.id),
                                 before: before, after: ["text": text, "since": Format.isoDay(since), "decidedOn": Format.isoDay(decided)], on: db)

@@ -59,7 +59,7 @@ struct CouncilSettingsAdminController: RouteCollection {
             s.answerDays = days
             s.councilWeight = council
             s.themeGroupWeight = theme
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await s.save(on: db)
                 try await req.audit(.councilSettingsUpdate, .init(id: s.id?.uuidString, summary: m.name, municipalityID: m.id),
                                     before: before, after: s.snapshot, on: db)

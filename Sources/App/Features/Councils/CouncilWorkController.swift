@@ -165,7 +165,7 @@ struct CouncilWorkController: RouteCollection {
             meeting.place = place
             meeting.isPublic = form.openbaar == "ja"
             meeting.status = .planned
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await meeting.create(on: db)
                 try await req.audit(.councilMeetingPlan, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(Format.isoDate(start))",
                                                                    municipalityID: council.$municipality.id),

@@ -143,7 +143,7 @@ struct MeetingWorkController: RouteCollection {
             let before = ["status": meeting.status.rawValue, "minutes": meeting.minutes ?? ""]
             meeting.status = status
             meeting.minutes = (minutes ?? "").isEmpty ? nil : minutes
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await meeting.update(on: db)
                 try await req.audit(.councilMeetingUpdate, .init(id: meeting.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
                                     before: before, after: ["status": meeting.status.rawValue, "minutes": meeting.minutes ?? ""], on: db)
@@ -164,7 +164,7 @@ struct MeetingWorkController: RouteCollection {
             item.position = count + 1
             item.title = title
             item.details = (details ?? "").isEmpty ? nil : details
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await item.create(on: db)
                 try await req.audit(.councilAgendaAdd, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id),
                                     after: ["position": String(item.position), "title": title, "details": item.details ?? ""], on: db)
@@ -193,7 +193,7 @@ struct MeetingWorkController: RouteCollection {
             document.size = file.data.count
             document.data = file.data
             document.uploadedAt = req.application.clock()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await document.create(on: db)
                 try await req.audit(.councilDocumentUpload, .init(id: meeting.id?.uuidString, summary: "\(council.name): \(title)", municipalityID: council.$municipality.id),
                                     after: ["title": title, "filename": document.filename, "size": String(document.size)], on: db)
@@ -221,7 +221,7 @@ struct MeetingWorkController: RouteCollection {
             while true {
             attempt += 1
             do {
-            let number: String = try await req.db.transaction { db in
+            let number: String = try await req.db.writeTransaction { db in
                 let decision = try await CouncilDecision.record(council: council, meeting: meeting, kind: kind, text: text, adviceID: adopted?.id, on: db)
                 if let advice = adopted {
                     advice.decisionID = decision.id

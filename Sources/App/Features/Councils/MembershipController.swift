@@ -165,7 +165,7 @@ struct MembershipController: RouteCollection {
             let date = Format.parseDay(values["datum"] ?? "") ?? req.application.clock()
             guard date >= member.startsOn else { throw ValidationFailure([FieldError("formulier", "membership.resignBeforeStart")]) }
             member.resignedOn = date
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await member.update(on: db)
                 try await req.audit(.councilMemberResign, .init(id: member.id?.uuidString, summary: "\(council.name): \(member.name)", municipalityID: council.$municipality.id),
                                     before: ["resignedOn": "–"], after: ["resignedOn": Format.isoDay(date)], on: db)
@@ -192,7 +192,7 @@ struct MembershipController: RouteCollection {
             selector.termStart = termStart
             selector.name = name
             selector.email = email
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await selector.create(on: db)
                 try await req.audit(.councilSelectionGroupAdd, .init(id: selector.id?.uuidString, summary: "\(council.name): \(name)", municipalityID: council.$municipality.id),
                                     after: ["name": name, "termStart": Format.isoDay(termStart)], on: db)
@@ -242,7 +242,7 @@ struct MembershipController: RouteCollection {
             candidate.decisionDate = decision ?? candidate.decisionDate
             let term = settings.calendar.term(containing: candidate.termStart)
             let decided = decision
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await candidate.update(on: db)
                 try await req.audit(Self.auditAction(step), .init(id: candidate.id?.uuidString, summary: council.name, municipalityID: council.$municipality.id),
                                     before: ["status": before], after: ["status": next.rawValue], on: db)

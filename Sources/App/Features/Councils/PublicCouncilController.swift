@@ -134,7 +134,7 @@ struct PublicCouncilController: RouteCollection {
         candidate.reasons = ""
         candidate.appliedAt = now
         candidate.updatedAt = now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await candidate.create(on: db)
             // No personal data in the log: the application's state, not who applied.
             try await AuditLog.record(on: db, by: nil, action: .councilCandidateApply, subject: .init(id: candidate.id?.uuidString,

@@ -97,7 +97,7 @@ struct ThemeGroupsController: RouteCollection {
             group.startsOn = start
             group.endsOn = end
             group.areaIDsText = areas.map(\.uuidString).joined(separator: ",")
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await group.create(on: db)
                 try await req.audit(.themeGroupCreate, .init(id: group.id?.uuidString, summary: topic, municipalityID: m.id),
                                     after: ["topic": topic, "areaIDs": areas.map(\.uuidString).joined(separator: ","), "startsOn": Format.isoDay(start), "endsOn": Format.isoDay(end)], on: db)
@@ -222,7 +222,7 @@ struct ThemeGroupsController: RouteCollection {
         try await act(req, manage: true) { m, g, values in
             guard let id = req.parameters.get("member", as: UUID.self), let member = try await ThemeGroupMember.find(id, on: req.db), member.$group.id == g.id else { throw AppError.notFound() }
             member.leftOn = Format.parseDay(values["datum"] ?? "") ?? req.application.clock()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await member.update(on: db)
                 try await req.audit(.themeGroupMemberLeave, .init(id: g.id?.uuidString, summary: g.topic, municipalityID: m.id),
                                     before: ["member": member.name, "leftOn": "–"], after: ["member": member.name, "leftOn": member.leftOn.map(Format.isoDay) ?? "–"], on: db)
@@ -251,7 +251,7 @@ struct ThemeGroupsController: RouteCollection {
             advice.$request.id = try request.requireID()
             advice.text = text
             advice.givenOn = date
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await advice.create(on: db)
                 try await req.audit(.themeGroupAdvice, .init(id: request.id?.uuidString, summary: "\(g.topic): \(request.subject)", municipalityID: m.id),
                                     after: ["group": g.topic, "advice": text, "givenOn": Format.isoDay(date)], on: db)

@@ -232,6 +232,7 @@ struct AreaCycleController: RouteCollection {
                 adoptedOn = Input.day(values["datum"], field: "datum", errors: &errors)
                 if (values["datum"] ?? "").isEmpty { errors.append(FieldError("datum", "cycle.dateMissing")) }
                 if let d = adoptedOn, d > req.application.clock() { errors.append(FieldError("datum", "cycle.adoptedInFuture")) }
+                if let d = adoptedOn, let submitted = p.submittedAt, d < Day(submitted).start { errors.append(FieldError("datum", "cycle.adoptedBeforeSubmitted", [Format.day(submitted, req.language)])) }
                 text = Input.text(values["besluit"], field: "besluit", max: 4000).collect(into: &errors)
             case .sendBack:
                 text = Input.text(values["reden"], field: "reden", max: 4000).collect(into: &errors)

@@ -29,7 +29,7 @@ enum CycleProductPage {
         var added: [String]; var removed: [String]; var previousLabel: String?
         var versions: [VersionView]; var responses: [ResponseView]; var respondForm: FormView?; var consultationOpen: Bool
         var editForm: FormView?; var spearheadForm: FormView?; var itemForm: FormView?; var linkForm: FormView?; var steps: [StepForm]; var stepAction: String; var csrf: String
-        var advice: [AdviceView]; var adviceHref: String?; var overviewHref: String
+        var advice: [AdviceView]; var adviceHref: String?; var overviewHref: String; var returnedText: String?
     }
 
     static let keyFigures = ["inhabitants", "age0to14", "age65plus", "lowIncome", "labourParticipation", "signalsPer1000", "signalsInTime", "signalMedianDays",
@@ -43,7 +43,8 @@ enum CycleProductPage {
         let all = try await CycleProduct.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$kind == p.kind).sort(\.$version, .descending).all()
         let link = { (x: CycleProduct) in Site.cycleProduct.link(s.slug, area.slug, CycleService.slug(x.kind), String(x.version)) }
         let kindName = req.t("cycle.kind." + p.kind.rawValue)
-        let heading = (p.title.isEmpty ? kindName : p.title) + " – " + area.name
+        let title = p.title.isEmpty ? kindName : p.title
+        let heading = title.contains(area.name) ? title : title + " – " + area.name
 
         // Spearheads: this agenda's, or (for plan and monitor) those of the agenda in force.
         var agendaSpearheads: [Spearhead] = []
@@ -245,7 +246,9 @@ enum CycleProductPage {
             editForm: editForm, spearheadForm: spearheadForm, itemForm: itemForm, linkForm: linkForm, steps: steps, stepAction: Site.cycleStep.link(base[0], base[1], base[2], base[3]), csrf: req.csrfToken(),
             advice: advice.map { AdviceView(subject: $0.subject, status: req.t($0.answer != nil ? "cycle.advice.answered" : ($0.advice != nil ? "cycle.advice.given" : "cycle.advice.asked")),
                                             href: Site.advice.link(s.slug, $0.id!.uuidString)) },
-            adviceHref: adviceHref, overviewHref: Site.areaCycle.link(s.slug, area.slug))
+            adviceHref: adviceHref, overviewHref: Site.areaCycle.link(s.slug, area.slug),
+            // A response refused because the consultation closed: shown back, so nothing typed is lost.
+            returnedText: !consultationOpen ? values["reactie"].flatMap { $0.isEmpty ? nil : $0 } : nil)
     }
 
     /// Residents' input of the twelve months before the date: signals per subject, initiatives, ideas and council advice, with links.

@@ -20,7 +20,7 @@ enum CycleService {
     /// the history), or an empty draft. When a version is still open, that one is returned instead.
     static func startDraft(_ kind: CycleKind, area: MunicipalitySnapshot.AreaInfo, municipality m: UUID, demo: Bool = false, req: Request) async throws -> CycleProduct {
         let now = req.application.clock()
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             let all = try await versions(area: area.id, kind: kind, on: db)
             if let open = all.first(where: { $0.status.isOpen }) { return open }
             let previous = all.first
@@ -71,7 +71,7 @@ enum CycleService {
         p.summary = summary
         if let profileDate { p.profileDate = profileDate }
         p.updatedAt = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await p.update(on: db)
             try await req.audit(.cycleEdit, .init(id: p.id?.uuidString, summary: title, municipalityID: p.$municipality.id), before: before,
                                 after: ["title": title, "summary": String(summary.prefix(200))], on: db)
@@ -84,8 +84,10 @@ enum CycleService {
     static func addSpearhead(_ p: CycleProduct, _ input: SpearheadInput, req: Request) async throws -> Spearhead {
         try requireDraft(p)
         guard p.kind == .agenda else { throw AppError.badRequest("cycle.spearheadOnlyAgenda") }
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             let existing = try await Spearhead.query(on: db).filter(\.$product.$id == p.requireID()).all()
+            // A double click adds it once.
+            if let same = existing.first(where: { $0.title == input.title && $0.why == input.why }) { return same }
             // Codes are never reused, also not of spearheads dropped in an earlier version.
             let used = try await Spearhead.query(on: db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
                 .filter(CycleProduct.self, \.$area.$id == p.$area.id).all().compactMap { Int($0.code.dropFirst()) }
@@ -108,8 +110,11 @@ enum CycleService {
     static func addPlanItem(_ p: CycleProduct, _ input: PlanItemInput, req: Request) async throws {
         try requireDraft(p)
         guard p.kind == .plan else { throw AppError.badRequest("cycle.itemOnlyPlan") }
-        try await req.db.transaction { db in
-            let position = (try await PlanItem.query(on: db).filter(\.$product.$id == p.requireID()).all().map(\.position).max() ?? 0) + 1
+        try await req.db.writeTransaction { db in
+            let items = try await PlanItem.query(on: db).filter(\.$product.$id == p.requireID()).all()
+            // A double click adds it once.
+            if items.contains(where: { $0.title == input.title && $0.owner == input.owner && $0.startsOn == input.starts && $0.endsOn == input.ends }) { return }
+            let position = (items.map(\.position).max() ?? 0) + 1
             let item = PlanItem()
             item.$product.id = try p.requireID()
             item.position = position
@@ -127,7 +132,7 @@ enum CycleService {
         guard p.status == .draft || p.status.isAdopted else { throw AppError(status: .conflict, key: "cycle.progressOnlyInForce") }
         let before = item.progress
         item.progress = text
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await item.update(on: db)
             try await req.audit(.cycleEdit, .init(id: p.id?.uuidString, summary: item.title, municipalityID: p.$municipality.id), before: ["progress": before], after: ["progress": text], on: db)
         }
@@ -143,7 +148,7 @@ enum CycleService {
             throw AppError(status: refusal == .notAllowed ? .forbidden : .conflict, key: "cycle.refused." + refusal.rawValue)
         case .success(let to):
             let from = p.status
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 // Conditional on the status read: two clicks at once make one step.
                 let fresh = try await CycleProduct.query(on: db).filter(\.$id == p.requireID()).filter(\.$status == from).first()
                 guard let fresh else { throw AppError(status: .conflict, key: "cycle.changedMeanwhile") }
@@ -177,7 +182,7 @@ enum CycleService {
         r.role = role
         r.text = text
         r.createdAt = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await r.create(on: db)
             try await req.audit(.cycleResponse, .init(id: p.id?.uuidString, summary: "\(p.kind.rawValue) v\(p.version): \(role.rawValue)", municipalityID: p.$municipality.id),
                                 after: ["role": role.rawValue], on: db)
@@ -188,7 +193,7 @@ enum CycleService {
         let before = r.answer
         r.answer = text
         r.answeredAt = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await r.update(on: db)
             try await req.audit(.cycleResponse, .init(id: p.id?.uuidString, summary: "\(p.kind.rawValue) v\(p.version): answer", municipalityID: p.$municipality.id),
                                 before: ["answer": before ?? ""], after: ["answer": text], on: db)
@@ -218,14 +223,14 @@ enum CycleService {
         row.targetID = target
         row.label = label
         row.createdAt = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await row.create(on: db)
             try await req.audit(.cycleEdit, .init(id: row.id?.uuidString, summary: "\(spearhead): \(kind.rawValue)", municipalityID: m), after: ["spearhead": spearhead, "kind": kind.rawValue], on: db)
         }
     }
 
     static func setNotYet(area: MunicipalitySnapshot.AreaInfo, municipality m: UUID, reason: String?, req: Request) async throws {
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let existing = try await CycleNotYet.query(on: db).filter(\.$area.$id == area.id).first()
             let before = existing?.reason
             if let reason {

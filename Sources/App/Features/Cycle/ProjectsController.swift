@@ -92,6 +92,14 @@ struct ProjectsController: RouteCollection {
         c.fixedDepartment != nil || input.areas.allSatisfy { Permissions.allows(c.actor, .coordinateArea(municipality: c.s.id, area: $0)) }
     }
 
+    /// Spearhead codes that no agenda of the project's areas has (in any version).
+    private func unknownSpearheads(_ input: ProjectsService.ProjectInput, on db: any Database) async throws -> [String] {
+        guard !input.spearheads.isEmpty else { return [] }
+        let known = Set(try await Spearhead.query(on: db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
+            .filter(CycleProduct.self, \.$area.$id ~~ input.areas).all().map(\.code))
+        return input.spearheads.filter { !known.contains($0) }
+    }
+
     func create(req: Request) async throws -> Response {
         let c = try await context(req)
         guard c.mayRegister else { throw AppError.forbidden }
@@ -102,7 +110,12 @@ struct ProjectsController: RouteCollection {
         case .failure(let failure):
             return try await req.view.render("Cycle/projects", try await page(req, c, values: values, errors: failure.errors)).encodeResponse(status: failure.status, for: req)
         case .success(let input):
-            guard checkAreas(c, input) else { throw AppError.forbidden }
+            var problems: [FieldError] = []
+            if !checkAreas(c, input) { problems.append(FieldError("gebieden", "project.import.notYourArea")) }
+            problems += try await unknownSpearheads(input, on: req.db).map { FieldError("speerpunten", "cycle.spearheadUnknown", [$0]) }
+            guard problems.isEmpty else {
+                return try await req.view.render("Cycle/projects", try await page(req, c, values: values, errors: problems)).encodeResponse(status: .unprocessableEntity, for: req)
+            }
             try await ProjectsService.create([input], municipality: c.s.id, req: req)
             req.flash(req.t("project.registered"))
             return req.redirect(to: Site.projects.link())
@@ -118,7 +131,9 @@ struct ProjectsController: RouteCollection {
         guard let file = parts.files["bestand"], !file.data.isEmpty else {
             return try await req.view.render("Cycle/projects", try await page(req, c, values: [:], errors: [FieldError("bestand", "project.import.noFile")])).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        var text = String(decoding: file.data, as: UTF8.self)
+        guard var text = String(data: file.data, encoding: .utf8) else {
+            return try await req.view.render("Cycle/projects", try await page(req, c, values: [:], errors: [FieldError("bestand", "project.import.notUTF8")])).encodeResponse(status: .unprocessableEntity, for: req)
+        }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let separator: Character = (text.split(separator: "\n").first ?? "").contains(";") ? ";" : ","
         let records = CSV.rows(text, separator: separator)
@@ -139,9 +154,12 @@ struct ProjectsController: RouteCollection {
                 let areaSlugs = (v["gebieden"] ?? "").split(separator: "|").map { String($0).trimmingCharacters(in: .whitespaces) }
                 switch ProjectsService.read(v, areaSlugs: areaSlugs.isEmpty ? [""] : areaSlugs, snapshot: c.s, departments: c.departments, fixedDepartment: c.fixedDepartment) {
                 case .failure(let failure):
-                    problems.append(req.t("project.import.line", String(line), failure.errors.map { req.t($0) }.joined(separator: " ")))
+                    problems.append(req.t("project.import.line", String(line), failure.errors.map { "\($0.field): " + req.t($0) }.joined(separator: " ")))
                 case .success(let input):
-                    if checkAreas(c, input) { inputs.append(input) } else { problems.append(req.t("project.import.line", String(line), req.t("project.import.notYourArea"))) }
+                    let unknown = try await unknownSpearheads(input, on: req.db)
+                    if !checkAreas(c, input) { problems.append(req.t("project.import.line", String(line), "gebieden: " + req.t("project.import.notYourArea"))) }
+                    else if let code = unknown.first { problems.append(req.t("project.import.line", String(line), "speerpunten: " + req.t("cycle.spearheadUnknown", code))) }
+                    else { inputs.append(input) }
                 }
                 if problems.count >= 200 { break }
             }
@@ -162,7 +180,7 @@ struct ProjectsController: RouteCollection {
         var key: String; var first: String; var firstOwner: String; var firstPeriod: String; var second: String; var secondOwner: String; var secondPeriod: String
         var reasons: [String]; var status: String; var statusClass: String; var fields: [FieldView]; var firstID: String; var secondID: String
     }
-    struct OpportunitiesPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var filter: [FieldView]; var items: [Opportunity]; var action: String; var csrf: String; var openLabel: String }
+    struct OpportunitiesPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var truncated: String?; var filter: [FieldView]; var items: [Opportunity]; var action: String; var csrf: String; var openLabel: String }
 
     /// The linking opportunities in the areas this user coordinates, with why they were matched and the judgement so far.
     static func opportunities(_ actor: Actor, _ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo?, on db: any Database) async throws
@@ -214,6 +232,7 @@ struct ProjectsController: RouteCollection {
         }
         let heading = req.t("link.title")
         return OpportunitiesPage(page: req.page(heading, municipality: c.m.name, errors: errors, status: req.takeFlash()), heading: heading, intro: req.t("link.intro"),
+                                 truncated: matches.count >= ProjectsService.opportunityLimit ? req.t("link.truncated", String(ProjectsService.opportunityLimit)) : nil,
                                  filter: [FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: area?.slug ?? "",
                                                     options: [("", req.t("link.allMyAreas"))] + c.s.areas.filter { Permissions.allows(c.actor, .coordinateArea(municipality: c.s.id, area: $0.id)) }.map { ($0.slug, $0.name) })],
                                  items: items, action: Site.linkingOpportunities.link(), csrf: req.csrfToken(),
@@ -235,7 +254,7 @@ struct ProjectsController: RouteCollection {
             return try await req.view.render("Cycle/opportunities", try await opportunitiesPage(req, c, values: values, errors: errors)).encodeResponse(status: .unprocessableEntity, for: req)
         }
         let existing = decisions["\(first)|\(second)"]
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             let row = existing ?? LinkDecision()
             row.$municipality.id = c.s.id
             row.firstID = first

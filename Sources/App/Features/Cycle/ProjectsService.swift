@@ -43,7 +43,9 @@ enum ProjectsService {
         if let starts, let ends, ends < starts { errors.append(FieldError("tot", "cycle.endsBeforeStart")) }
         let cents = Input.cents(v["bedrag"], field: "bedrag", required: false, errors: &errors) ?? 0
         let contact = Input.text(v["contact"], field: "contact", max: 200).collect(into: &errors)
-        let status = ProjectStatus(rawValue: v["status"] ?? "planned")
+        let rawStatus = (v["status"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        let dutch: [String: ProjectStatus] = ["gepland": .planned, "loopt": .running, "klaar": .done, "gestopt": .cancelled]
+        let status = rawStatus.isEmpty ? .planned : (ProjectStatus(rawValue: rawStatus) ?? dutch[rawStatus])
         if status == nil { errors.append(FieldError("status", "project.statusUnknown", [v["status"] ?? ""])) }
         let spearheads = (v["speerpunten"] ?? "").split(whereSeparator: { $0 == "," || $0 == " " }).map { String($0).uppercased() }
         if let bad = spearheads.first(where: { $0.wholeMatch(of: /S[0-9]{1,3}/) == nil }) { errors.append(FieldError("speerpunten", "cycle.spearheadUnknown", [bad])) }
@@ -76,7 +78,7 @@ enum ProjectsService {
     /// Saves projects (one from the form, or every row of an import) in one transaction with one audit line each.
     static func create(_ inputs: [ProjectInput], municipality m: UUID, req: Request) async throws {
         let now = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             for input in inputs {
                 let p = make(input, municipality: m, now: now)
                 try await p.create(on: db)
@@ -93,10 +95,13 @@ enum ProjectsService {
 
     /// Linking opportunities among the municipality's running and planned projects (and the plans' own actions are
     /// not projects: they are listed in the plan). Spearhead codes count per area.
+    /// At most this many are shown (a register of thousands of overlapping projects would otherwise list millions).
+    static let opportunityLimit = 500
+
     static func opportunities(_ projects: [AreaProject], departments: [UUID: String]) -> [LinkingOpportunities.Match] {
         LinkingOpportunities.find(projects.filter { $0.status == .planned || $0.status == .running }.map { p in
             .init(id: p.id!, owner: owner(p, departments: departments), areas: p.areas, neighbourhoods: p.neighbourhoods, start: p.startsOn, end: p.endsOn,
                   spearheads: Set(p.spearheads.split(separator: ",").flatMap { code in p.areas.map { "\($0.uuidString):\(code)" } }))
-        })
+        }, limit: opportunityLimit)
     }
 }

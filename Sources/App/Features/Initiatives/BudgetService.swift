@@ -46,7 +46,7 @@ enum BudgetService {
     @discardableResult
     static func create(_ setup: BudgetSetup, municipality m: UUID, reference: String, demo: Bool = false, user: User?, req: Request) async throws -> AreaBudget {
         do {
-            return try await req.db.transaction { db in try await create(setup, municipality: m, reference: reference, demo: demo, user: user, req: req, on: db) }
+            return try await req.db.writeTransaction { db in try await create(setup, municipality: m, reference: reference, demo: demo, user: user, req: req, on: db) }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw ValidationFailure([FieldError("naam", "budget.exists")], status: .conflict)
         }
@@ -84,7 +84,7 @@ enum BudgetService {
     /// Sets the budgets of a division: per area a new budget with its share, or (when the area already has a budget
     /// of that name in that year) its share added to it; all areas in one transaction.
     static func applyDivision(_ shares: [MoneyDivision.Share], template: BudgetSetup, municipality m: UUID, reference: String, user: User?, req: Request) async throws {
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             for share in shares where share.cents > 0 {
                 if let existing = try await AreaBudget.query(on: db).filter(\.$area.$id == share.areaID).filter(\.$year == template.year).filter(\.$name == template.name).first() {
                     try await book(existing, kind: .allocated, cents: share.cents, reference: reference, user: user, req: req, on: db)
@@ -101,7 +101,7 @@ enum BudgetService {
     /// Money into the budget or out of what is still available (a correction), with its reference.
     static func book(_ budget: AreaBudget, kind: LedgerKind, cents: Int, reference: String, user: User?, req: Request) async throws {
         guard kind == .allocated || kind == .reduced else { throw ValidationFailure([FieldError("soort", "budget.entryKindMissing")]) }
-        try await req.db.transaction { db in try await book(budget, kind: kind, cents: cents, reference: reference, user: user, req: req, on: db) }
+        try await req.db.writeTransaction { db in try await book(budget, kind: kind, cents: cents, reference: reference, user: user, req: req, on: db) }
     }
 
     static func book(_ budget: AreaBudget, kind: LedgerKind, cents: Int, reference: String, user: User?, req: Request, on db: any Database) async throws {

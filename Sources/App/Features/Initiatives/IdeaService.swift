@@ -42,7 +42,7 @@ enum IdeaService {
             idea.createdAt = now
             idea.updatedAt = now
             do {
-                try await req.db.transaction { db in
+                try await req.db.writeTransaction { db in
                     idea.sequence = (try await Idea.query(on: db).filter(\.$municipality.$id == municipalityID).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
                     idea.code = IdeaRules.code(year: year, sequence: idea.sequence)
                     try await idea.create(on: db)
@@ -74,7 +74,7 @@ enum IdeaService {
         let now = req.application.clock()
         let supporter = sha256Hex(IdeaRules.supporterKey(idea: try idea.requireID(), normalisedEmail: email, pepper: idea.salt))
         let token = randomToken(bytes: 24)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             if let existing = try await IdeaSupport.query(on: db).filter(\.$idea.$id == idea.requireID()).filter(\.$supporterHash == supporter).first() {
                 guard existing.confirmedAt == nil else { return } // already counted: no new mail, the same answer
                 existing.tokenHash = sha256Hex(token)
@@ -103,7 +103,7 @@ enum IdeaService {
         if support.confirmedAt != nil { return .already }
         if now.timeIntervalSince(support.createdAt) > Double(IdeaRules.confirmationHours) * 3600 { return .expired }
         guard idea.status.acceptsSupport else { return .unknown }
-        return try await req.db.transaction { db in
+        return try await req.db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
             let rows = try await sql.raw("UPDATE idea_supports SET confirmed_at = \(bind: now) WHERE id = \(bind: try support.requireID()) AND confirmed_at IS NULL RETURNING id").all()
             guard rows.count == 1 else { return .already }
@@ -122,7 +122,7 @@ enum IdeaService {
         idea.outsidePlanID = outsidePlan
         if close { idea.status = .closed }
         idea.updatedAt = now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await idea.update(on: db)
             try await req.audit(close ? .ideaClose : .ideaAnswer, subject(idea), before: before, after: publicState(idea), on: db)
             guard !idea.demo else { return }

@@ -133,7 +133,7 @@ struct InitiativeSeedCommand: AsyncCommand {
                 budgets.append(budget)
             }
             let (budgetRows, initiativeRows, lineRows, entryRows) = (budgets, initiatives, lines, entries)
-            try await db.transaction { db in
+            try await db.writeTransaction { db in
                 try await budgetRows.create(on: db)
                 for chunk in stride(from: 0, to: initiativeRows.count, by: 500).map({ Array(initiativeRows[$0..<min($0 + 500, initiativeRows.count)]) }) { try await chunk.create(on: db) }
                 for chunk in stride(from: 0, to: lineRows.count, by: 1000).map({ Array(lineRows[$0..<min($0 + 1000, lineRows.count)]) }) { try await chunk.create(on: db) }

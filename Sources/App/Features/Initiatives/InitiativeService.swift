@@ -49,7 +49,7 @@ enum InitiativeService {
             initiative.updatedAt = now
             initiative.version = 1
             do {
-                try await req.db.transaction { db in
+                try await req.db.writeTransaction { db in
                     let sequence = (try await Initiative.query(on: db).filter(\.$municipality.$id == municipalityID).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
                     initiative.sequence = sequence
                     initiative.code = InitiativeCode.make(year: year, sequence: sequence)
@@ -87,7 +87,7 @@ enum InitiativeService {
         guard let to = InitiativeLifecycle.next(from, step) else { throw ValidationFailure([FieldError("stap", "initiative.stepNotPossible")], status: .conflict) }
         if [.ask, .answer].contains(step), (text ?? "").isEmpty { throw ValidationFailure([FieldError("tekst", "initiative.textMissing")]) }
         let now = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await claim(initiative, expectedVersion: expectedVersion, on: db)
             if step == .withdraw, from == .granted, let budgetID = initiative.budgetID, let granted = initiative.grantedCents, granted > 0 {
                 try await BudgetLedger.record(.released, cents: granted, budget: budgetID, initiative: initiative.id, reference: "\(initiative.code): \(req.t("initiative.step.withdraw"))",
@@ -124,7 +124,7 @@ enum InitiativeService {
         guard let to = InitiativeLifecycle.next(initiative.status, step) else { throw ValidationFailure([FieldError("stap", "initiative.stepNotPossible")], status: .conflict) }
         for attempt in 1...3 {
             do {
-                try await req.db.transaction { db in
+                try await req.db.writeTransaction { db in
                     try await claim(initiative, expectedVersion: expectedVersion, on: db)
                     var decisionNumber: String? = nil
                     if budget.decider == .council, let meeting, let council {
@@ -162,7 +162,7 @@ enum InitiativeService {
     static func startExecution(_ initiative: Initiative, expectedVersion: Int, user: User?, req: Request) async throws {
         guard let to = InitiativeLifecycle.next(initiative.status, .startExecution) else { throw ValidationFailure([FieldError("stap", "initiative.stepNotPossible")], status: .conflict) }
         let now = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await claim(initiative, expectedVersion: expectedVersion, on: db)
             if let budgetID = initiative.budgetID, let granted = initiative.grantedCents, granted > 0 {
                 try await BudgetLedger.record(.paid, cents: granted, budget: budgetID, initiative: initiative.id, reference: "\(initiative.code): \(req.t("budget.reference.payment"))",
@@ -179,7 +179,7 @@ enum InitiativeService {
         guard let to = InitiativeLifecycle.next(initiative.status, .account) else { throw ValidationFailure([FieldError("stap", "initiative.accountNotPossible")], status: .conflict) }
         let now = req.application.clock()
         let lines = try await InitiativeBudgetLine.query(on: req.db).filter(\.$initiative.$id == initiative.requireID()).all()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await claim(initiative, expectedVersion: expectedVersion, on: db)
             for line in lines {
                 line.actualCents = actual[line.id!] ?? 0
@@ -214,7 +214,7 @@ enum InitiativeService {
         record.text = text
         record.recordedAt = req.application.clock()
         record.recordedBy = user?.id
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await record.create(on: db)
             try await req.audit(.initiativeSupportGiven, subject(initiative),
                                 after: ["kind": kind.rawValue, "by": department?.uuidString ?? partner, "what": PersonalData.masked(text)], on: db)
@@ -224,7 +224,7 @@ enum InitiativeService {
     /// Marks or unmarks an initiative as a good example ("mooi voorbeeld") for others.
     static func setGoodExample(_ initiative: Initiative, _ value: Bool, expectedVersion: Int, req: Request) async throws {
         let before = publicState(initiative)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await claim(initiative, expectedVersion: expectedVersion, on: db)
             initiative.goodExample = value
             initiative.updatedAt = req.application.clock()

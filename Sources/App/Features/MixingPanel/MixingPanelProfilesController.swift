@@ -61,7 +61,7 @@ struct MixingPanelProfilesController: RouteCollection {
             let before = try await MixingPanelService.profiles(on: req.db)
             let user = try req.requireUser()
             let newPositions = updated
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 for (code, positions) in newPositions {
                     if let record = try await MixingPanelProfileRecord.query(on: db).filter(\.$code == code).first() {
                         record.positionsJSON = AuditLog.json(positions)

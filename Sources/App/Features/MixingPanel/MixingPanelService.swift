@@ -72,7 +72,7 @@ enum MixingPanelService {
         record.notesJSON = AuditLog.json(notes)
         record.createdByID = user.id
         record.createdAt = now
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await record.create(on: db)
             try await AuditLog.record(on: db, by: user, action: .mixingPanelCreate,
                                       subject: .init(id: record.id?.uuidString, summary: "\(record.subjectName) (\(record.variant), \(date))", municipalityID: municipality.id),

@@ -49,7 +49,7 @@ struct AreaProfileController: RouteCollection {
         note.notedOn = req.application.clock()
         note.isPublic = values["openbaar"] == "ja"
         note.createdAt = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await note.create(on: db)
             try await req.audit(.profileNoteAdd, .init(id: note.id?.uuidString, summary: "\(area.name): \(PersonalData.masked(String(text.prefix(60))))", municipalityID: s.id),
                                 after: ["role": role.rawValue, "public": note.isPublic ? "ja" : "nee"], on: db)

@@ -125,7 +125,7 @@ struct AreaStoriesController: RouteCollection {
         story.authorKind = council ? .council : .resident
         story.status = council ? .published : .waiting
         story.createdAt = now
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await story.create(on: db)
             for (i, p) in photos.enumerated() {
                 let photo = AreaStoryPhoto()
@@ -158,7 +158,7 @@ struct AreaStoriesController: RouteCollection {
             return req.redirect(to: Site.areaProfile.link(s.slug, area.slug) + "#verhalen")
         }
         let now = req.application.clock()
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             // Conditional: two coordinators clicking at once give one decision.
             try await AreaStory.query(on: db).filter(\.$id == id).filter(\.$status == .waiting)
                 .set(\.$status, to: decision).set(\.$reviewedAt, to: now).set(\.$reviewedBy, to: req.authUser?.id).update()

@@ -33,7 +33,7 @@ enum CBSImport {
         let codesByYear = Dictionary(grouping: rows, by: \.year).mapValues { Set($0.map(\.code)) }
         let total = figures.count
         let batch = figures
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
             // Idempotent: what this file holds for a year and region replaces what was there.
             for (y, codes) in codesByYear {
@@ -103,7 +103,7 @@ enum SurveyImport {
         let (rows, problems) = SurveyFile.parse(text, knownAreas: Set(areaByKey.keys))
         guard problems.isEmpty else { throw Failure(problems: problems) }
         let areas = areaByKey
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             for row in rows {
                 let areaID = areas[row.area]!
                 try await SurveyFigure.query(on: db).filter(\.$area.$id == areaID).filter(\.$year == row.year).filter(\.$indicator == row.indicator).delete()

@@ -101,7 +101,7 @@ struct RankingController: RouteCollection {
             return try await render(req, values: values, errors: errors.isEmpty ? [FieldError("formulier", "division.problem.noWeights")] : errors, status: .unprocessableEntity)
         }
         let before = try await Self.officialWeights(s.id, on: req.db)
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await RankingTerm.query(on: db).filter(\.$municipality.$id == s.id).delete()
             for (key, weight) in weights {
                 let term = RankingTerm()

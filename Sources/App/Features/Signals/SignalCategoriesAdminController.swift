@@ -57,7 +57,7 @@ struct SignalCategoriesAdminController: RouteCollection {
             c.termUnit = unit.rawValue
             c.isPublic = form.isPublic == "ja"
             c.active = form.active == "ja"
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await c.update(on: db)
                 try await req.audit(.signalsCategoryUpdate, .init(id: c.id?.uuidString, summary: c.nameNL, municipalityID: mid), before: before,
                                     after: c.snapshot, on: db)

@@ -24,7 +24,7 @@ struct SignalDemoSeeder {
         guard !missing.isEmpty else { return }
         let tree = try tree()
         for m in missing {
-            try await db.transaction { db in try await configure(m, tree: tree, on: db) }
+            try await db.writeTransaction { db in try await configure(m, tree: tree, on: db) }
         }
     }
 

@@ -59,7 +59,7 @@ enum SignalJobs {
                 plans.append((signal, due, recorded))
             }
             let cache = people, work = plans
-            count += try await db.transaction { db in
+            count += try await db.writeTransaction { db in
                 guard let sql = db as? any SQLDatabase else { return 0 }
                 var inserted = 0
                 for (signal, due, before) in work {

@@ -76,7 +76,7 @@ struct SignalSeedCommand: AsyncCommand {
         var done = 0
         while done < count {
             let batch = (0..<min(1000, count - done)).map { _ in make() }
-            try await app.db.transaction { db in try await batch.create(on: db) }
+            try await app.db.writeTransaction { db in try await batch.create(on: db) }
             done += batch.count
             if done % 100_000 == 0 { context.console.print("  \(done) signals") }
         }

@@ -96,7 +96,7 @@ enum SignalService {
             signal.language = intake.language.rawValue
             signal.reporterKey = TrackingCode.secret()
             do {
-                try await db.transaction { db in
+                try await db.writeTransaction { db in
                     try await signal.create(on: db)
                     try await event(signal, kind: .created, user: nil, actor: intake.source, to: .gemeld, at: now, on: db)
                     if let route {
@@ -154,7 +154,7 @@ enum SignalService {
         let from = signal.state
         let problems = SignalTransition(from: from, to: target, publicText: publicText, initiator: initiator).problems()
         if let problem = problems.first { throw problem }
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             try await apply(signal, to: target, publicText: publicText, note: note, user: user, at: now, on: db, mailer: mailer)
             if target == .afgehandeld {
@@ -190,7 +190,7 @@ enum SignalService {
 
     /// Links a signal to a main signal as a duplicate (same municipality, not itself, no chains).
     static func link(_ signal: Signal, expectedVersion: Int, to main: Signal, user: User, at now: Date, on db: any Database) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             signal.mainSignalID = try main.requireID()
             try await signal.update(on: db)
@@ -200,7 +200,7 @@ enum SignalService {
 
     /// Moves a signal to another department (and person), recorded in its history.
     static func reassign(_ signal: Signal, expectedVersion: Int, department: Department, assignee: User?, user: User, at now: Date, on db: any Database) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             signal.departmentID = try department.requireID()
             signal.assigneeID = assignee?.id
@@ -214,7 +214,7 @@ enum SignalService {
     static func changeCategory(_ signal: Signal, expectedVersion: Int, to category: SignalCategory, user: User, note: String,
                                at now: Date, on db: any Database) async throws {
         let config = try await SignalConfiguration.load(signal.$municipality.id, on: db)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await claim(signal, expectedVersion: expectedVersion, on: db)
             signal.$category.id = try category.requireID()
             signal.deadline = category.term.deadline(reportedAt: signal.reportedAt, holidays: config.settings.holidays)
@@ -226,7 +226,7 @@ enum SignalService {
 
     /// A council member (or other staff) escalates by hand, with a reason; goes to the area's alderman.
     static func escalateByHand(_ signal: Signal, reason: String, user: User, at now: Date, on db: any Database, mailer: SignalMailer) async throws {
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             let e = SignalEscalation()
             e.$signal.id = try signal.requireID()
             e.level = nil
@@ -245,7 +245,7 @@ enum SignalService {
         guard signal.state == .afgehandeld, let closedAt = signal.closedAt else { throw AppError(status: .conflict, key: "signal.feedback.notClosed") }
         guard signal.feedbackAt == nil else { throw AppError(status: .conflict, key: "signal.feedback.alreadyGiven") }
         let reopens = SignalRules.feedbackRequestsReopen(satisfied: satisfied, closedAt: closedAt, answeredAt: now)
-        try await db.transaction { db in
+        try await db.writeTransaction { db in
             try await claim(signal, expectedVersion: signal.version, on: db)
             signal.feedbackSatisfied = satisfied
             signal.feedbackText = text

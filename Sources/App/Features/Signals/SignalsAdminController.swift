@@ -175,7 +175,7 @@ struct SignalsAdminController: RouteCollection {
             record.fromMinute = from ?? nil
             record.toMinute = to ?? nil
             record.$department.id = department
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await record.create(on: db)
                 try await req.audit(.signalsRuleCreate, .init(id: record.id?.uuidString, summary: "#\(position)", municipalityID: mid),
                                     after: ["position": String(position), "department": department.uuidString], on: db)
@@ -213,7 +213,7 @@ struct SignalsAdminController: RouteCollection {
         if rules.indices.contains(other) {
             let a = rules[index], b = rules[other]
             let (pa, pb) = (a.position, b.position == a.position ? a.position + step : b.position)
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 a.position = pb
                 b.position = pa
                 try await a.update(on: db)
@@ -229,7 +229,7 @@ struct SignalsAdminController: RouteCollection {
     func deleteRule(req: Request) async throws -> Response {
         let (m, mid) = try await Self.load(req)
         guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
-        try await req.db.transaction { db in
+        try await req.db.writeTransaction { db in
             try await rule.delete(on: db)
             try await req.audit(.signalsRuleDelete, .init(id: id.uuidString, summary: "#\(rule.position)", municipalityID: mid),
                                 before: ["position": String(rule.position), "department": rule.$department.id.uuidString], on: db)
@@ -257,7 +257,7 @@ struct SignalsAdminController: RouteCollection {
             let ladder = steps
             let before = Self.ladderSnapshot(try await EscalationStepRecord.query(on: req.db).filter(\.$municipality.$id == mid).all()
                 .map { EscalationStep(level: $0.level, workingDaysAfterDeadline: $0.workingDays, role: $0.role) })
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await req.audit(.signalsLadderUpdate, .init(id: nil, summary: m.name, municipalityID: mid),
                                     before: before, after: Self.ladderSnapshot(ladder), on: db)
                 try await EscalationStepRecord.query(on: db).filter(\.$municipality.$id == mid).delete()
@@ -303,7 +303,7 @@ struct SignalsAdminController: RouteCollection {
             settings.liberationDay = liberation.rawValue
             settings.retentionDays = retention
             settings.mailStates = states.map(\.rawValue).joined(separator: ",")
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await settings.save(on: db)
                 try await req.audit(.signalsSettingsUpdate, .init(id: settings.id?.uuidString, summary: m.name, municipalityID: mid), before: before,
                                     after: settings.snapshot, on: db)

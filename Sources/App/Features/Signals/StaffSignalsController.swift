@@ -226,7 +226,7 @@ struct StaffSignalsController: RouteCollection {
             guard let id = values["gebied"].flatMap(UUID.init(uuidString:)), let area = snapshot.areas.first(where: { $0.id == id }) else {
                 throw ValidationFailure([FieldError("gebied", "admin.signals.areaUnknown")])
             }
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await SignalService.claim(signal, expectedVersion: try expectedVersion(values), on: db)
                 signal.areaID = area.id
                 try await signal.update(on: db)

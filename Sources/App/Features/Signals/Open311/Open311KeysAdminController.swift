@@ -20,7 +20,7 @@ struct Open311KeysAdminController: RouteCollection {
             var errors: [FieldError] = []
             let name = Input.text(form.name, field: "name", max: 120).collect(into: &errors)
             guard errors.isEmpty, let name else { throw ValidationFailure(errors) }
-            let plain = try await req.db.transaction { db in
+            let plain = try await req.db.writeTransaction { db in
                 let (key, plain) = try await Open311Key.issue(municipality: mid, name: name, at: req.application.clock(), on: db)
                 try await req.audit(.open311KeyCreate, .init(id: key.id?.uuidString, summary: name, municipalityID: mid), after: key.snapshot, on: db)
                 return plain
@@ -37,7 +37,7 @@ struct Open311KeysAdminController: RouteCollection {
         guard let id = req.parameters.get("key", as: UUID.self), let key = try await Open311Key.find(id, on: req.db), key.$municipality.id == mid else { throw AppError.notFound() }
         if key.revokedAt == nil {
             key.revokedAt = req.application.clock()
-            try await req.db.transaction { db in
+            try await req.db.writeTransaction { db in
                 try await key.update(on: db)
                 try await req.audit(.open311KeyRevoke, .init(id: id.uuidString, summary: key.name, municipalityID: mid),
                                     before: ["revokedAt": "–"], after: key.snapshot, on: db)
