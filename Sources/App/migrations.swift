@@ -32,4 +32,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddAdviceCycleProduct())
     app.migrations.add(CreateSpearheadLinks())
     app.migrations.add(AddIdeaOutsidePlan())
+    app.migrations.add(CreateCycleSettings())
 }

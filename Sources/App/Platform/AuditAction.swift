@@ -30,7 +30,7 @@ enum AuditAction: String, CaseIterable, Sendable {
     case ideaPost = "idea.post", ideaAnswer = "idea.answer", ideaClose = "idea.close"
     case profileNoteAdd = "profile.note.add", rankingSet = "ranking.set"
     case storyPost = "story.post", storyReview = "story.review"
-    case cycleDraft = "cycle.draft", cycleEdit = "cycle.edit", cycleStep = "cycle.step", cycleResponse = "cycle.response", cycleNotYet = "cycle.notYet"
+    case cycleSettings = "cycle.settings", cycleDraft = "cycle.draft", cycleEdit = "cycle.edit", cycleStep = "cycle.step", cycleResponse = "cycle.response", cycleNotYet = "cycle.notYet"
     case projectCreate = "project.create", projectUpdate = "project.update", linkDecide = "link.decide"
 
     var entityType: AuditEntityType {
@@ -64,6 +64,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .storyPost, .storyReview: return .areaStory
         case .cycleDraft, .cycleEdit, .cycleStep, .cycleResponse: return .cycleProduct
         case .cycleNotYet: return .area
+        case .cycleSettings: return .cycleSettings
         case .projectCreate, .projectUpdate: return .areaProject
         case .linkDecide: return .linkingOpportunity
         }
@@ -79,7 +80,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -20,6 +20,24 @@ public enum CycleKind: String, CaseIterable, Codable, Sendable {
     public var consultationRequired: Bool { self == .agenda || self == .plan }
 }
 
+/// A municipality's cadence per product and which products are consulted before adoption; Amsterdam's by default.
+public struct CyclePolicy: Hashable, Sendable, Codable {
+    public var cadenceMonths: [String: Int]
+    public var consulted: [String]
+
+    public static let amsterdam = CyclePolicy(cadenceMonths: Dictionary(uniqueKeysWithValues: CycleKind.allCases.map { ($0.rawValue, $0.defaultCadenceMonths) }),
+                                              consulted: CycleKind.allCases.filter(\.consultationRequired).map(\.rawValue))
+    public static let monthRange = 1...120
+
+    public init(cadenceMonths: [String: Int], consulted: [String]) {
+        self.cadenceMonths = cadenceMonths
+        self.consulted = consulted
+    }
+
+    public func months(_ kind: CycleKind) -> Int { cadenceMonths[kind.rawValue] ?? kind.defaultCadenceMonths }
+    public func consults(_ kind: CycleKind) -> Bool { consulted.contains(kind.rawValue) }
+}
+
 public enum CycleStatus: String, CaseIterable, Codable, Sendable {
     case draft, consultation, submitted, adopted, evaluated, superseded
 
@@ -52,7 +70,7 @@ public enum CycleFlow {
     /// The status after a step, or why it cannot be taken. `consultedUntil` is the end of the product's
     /// consultation (nil when there was none).
     public static func next(_ step: Step, from status: CycleStatus, kind: CycleKind, by actor: CycleActor, consultedUntil: Date?,
-                            consultationEnds: Date? = nil, now: Date) -> Result<CycleStatus, Refusal> {
+                            consultationEnds: Date? = nil, now: Date, policy: CyclePolicy = .amsterdam) -> Result<CycleStatus, Refusal> {
         guard let rule = table[step] else { return .failure(.notAllowed) }
         guard rule.by == actor else { return .failure(.notAllowed) }
         guard rule.from.contains(status) else { return .failure(.wrongStatus) }
@@ -61,9 +79,9 @@ public enum CycleFlow {
             guard let end = consultationEnds, end > now else { return .failure(.consultationEndInPast) }
         case .submit:
             if status == .consultation, let until = consultedUntil, until > now { return .failure(.consultationNotOver) }
-            if status == .draft && kind.consultationRequired { return .failure(.consultationMissing) }
+            if status == .draft && policy.consults(kind) { return .failure(.consultationMissing) }
         case .adopt:
-            if kind.consultationRequired && consultedUntil == nil { return .failure(.consultationMissing) }
+            if policy.consults(kind) && consultedUntil == nil { return .failure(.consultationMissing) }
         default: break
         }
         return .success(rule.to)

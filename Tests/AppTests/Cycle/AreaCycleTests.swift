@@ -142,11 +142,19 @@ struct AreaCycleTests {
             #expect(try await coordinator.get(plan).text.contains("Ontwerp klaar"))
             // A plan is consulted before the college adopts it.
             #expect(try await coordinator.submit(plan, to: plan + "/stap", [("stap", "submit")]).status == .conflict)
-            // An analysis needs no consultation: straight to the college, with the profile's figures at its date.
+            // An analysis needs no consultation: straight to the college, with the profile's figures at its date and
+            // the impressions professionals published (internal notes stay internal).
+            for (text, published) in [("Meer jonge gezinnen in de nieuwbouw", true), ("Intern: spanning in de flat", false)] {
+                let note = ProfileNote()
+                note.$municipality.id = area.$municipality.id; note.$area.id = try area.requireID(); note.authorRole = .welfare; note.text = text
+                note.notedOn = Self.now.addingTimeInterval(-86_400); note.isPublic = published; note.createdAt = Self.now
+                try await note.create(on: app.db)
+            }
             #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "analysis")]).status == .seeOther)
             let analysis = Self.base + "/analyse/1"
             let text = try await coordinator.get(analysis).text
             #expect(text.contains("Cijfers uit het gebiedsprofiel") && text.contains("Inwoners") && text.contains("profiel?datum=2026-11-23"))
+            #expect(text.contains("Meer jonge gezinnen in de nieuwbouw") && !text.contains("spanning in de flat"))
             #expect(try await coordinator.submit(analysis, to: analysis + "/stap", [("stap", "submit")]).status == .seeOther)
         }
     }
@@ -288,6 +296,30 @@ struct AreaCycleTests {
                 #expect(try await TestBrowser(app).get(agenda).text.contains("Wat vindt de raad?") == false, "the question lives in the register")
                 #expect(try await TestBrowser(app).get(agenda).text.contains("Advies over de gebiedsagenda, versie 1</a> (gevraagd)"))
             }
+        }
+    }
+
+    @Test func aMunicipalitySetsItsOwnCadenceAndWhatIsConsulted() async throws {
+        try await withApp(now: Self.now) { app in
+            let admin = try await Fixture.adminBrowser(app, municipality: "GM0828")
+            let page = "/gemeenten/oss/gebiedscyclus"
+            #expect(try await admin.get(page).text.contains("Cadans en consultatie"))
+            #expect(!(try await TestBrowser(app).get(page).text.contains("Cadans en consultatie")), "only for an admin")
+            var form = CycleKind.allCases.map { ("maanden-" + $0.rawValue, "12") }
+            form[0].1 = "veel"
+            let bad = try await admin.submit(page, form + [("consultatie[]", "agenda")])
+            #expect(bad.status == .unprocessableEntity && bad.text.contains("Vul een heel aantal maanden in") && bad.text.contains("value=\"veel\""))
+            // Plans every two years and not consulted; the demo's outdated agenda (15 months) is current again with 24 months.
+            form = [("maanden-analysis", "48"), ("maanden-agenda", "24"), ("maanden-plan", "24"), ("maanden-monitor", "6"), ("consultatie[]", "agenda")]
+            #expect(try await admin.submit(page, form).status == .seeOther)
+            let after = try await TestBrowser(app).get("/gemeenten/oss/gebieden/ruwaard/gebiedscyclus").text
+            #expect(after.contains("Eens per 2 jaar") && !after.contains("Verouderd sinds"))
+            // A plan now goes to the college without a consultation.
+            try await Self.clearDemo(app)
+            let coordinator = try await Self.logIn(app, "c@ruwaard.test", role: .areaCoordinator, areas: ["ruwaard"])
+            #expect(try await coordinator.submit(Self.base, to: Self.base + "/nieuw", [("soort", "plan")]).status == .seeOther)
+            #expect(try await coordinator.submit(Self.base + "/plan/1", to: Self.base + "/plan/1/stap", [("stap", "submit")]).status == .seeOther)
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "cycle.settings").count() == 1)
         }
     }
 }

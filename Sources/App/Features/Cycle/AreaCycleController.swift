@@ -10,6 +10,7 @@ struct AreaCycleController: RouteCollection {
         let open = routes.access(.public)
         open.get(Site.areaCycle.route, use: overview)
         open.get(Site.municipalityCycle.route, use: municipality)
+        routes.access(.action(.administer)).post(Site.municipalityCycle.route, use: setPolicy)
         open.get(Site.cycleProduct.route, use: product)
         open.post(Site.cycleResponses.route, use: respond)
         let coordinate = routes.access(.action(.coordinateArea))
@@ -77,7 +78,8 @@ struct AreaCycleController: RouteCollection {
         ], csrf: req.csrfToken(), showRequiredNote: false) : nil
         return try await req.render("Cycle/overview", OverviewPage(
             page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (area.name, Site.area.link(s.slug, area.slug))], errors: errors, status: req.takeFlash()),
-            heading: heading, intro: req.t("cycle.intro"), products: CyclePages.summaries(req, s, area, products: products, notYet: notYet, staff: roles.viewer),
+            heading: heading, intro: req.t("cycle.intro"), products: CyclePages.summaries(req, s, area, products: products, notYet: notYet, staff: roles.viewer,
+                                                                                      policy: try await CycleSettings.policy(s.id, on: req.db)),
             notYet: notYet, coordinator: roles.coordinator, startAction: Site.areaCycleNew.link(s.slug, area.slug), notYetForm: form, csrf: req.csrfToken(),
             projectsHref: roles.viewer ? Site.projects.link() + "?gebied=" + area.slug : nil,
             linksHref: roles.coordinator ? Site.linkingOpportunities.link() + "?gebied=" + area.slug : nil,
@@ -86,24 +88,71 @@ struct AreaCycleController: RouteCollection {
 
     struct MunicipalityPage: Encodable {
         struct Row: Encodable { var area: String; var href: String; var products: [CyclePages.ProductSummary] }
-        var page: PageMeta; var heading: String; var intro: String; var kinds: [String]; var rows: [Row]; var outdated: Int
+        var page: PageMeta; var heading: String; var intro: String; var kinds: [String]; var rows: [Row]; var outdated: Int; var policyForm: FormView?
     }
 
-    /// Per area, at a glance, which products are in force and which are outdated.
-    func municipality(req: Request) async throws -> View {
+    /// Per area, at a glance, which products are in force and which are outdated; for an admin, the municipality's
+    /// cadence and which products are consulted.
+    func municipality(req: Request) async throws -> Response {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        return try await renderMunicipality(req, s, values: [:], errors: [])
+    }
+
+    private func renderMunicipality(_ req: Request, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let products = try await CycleProduct.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft).all()
         let notYet = Dictionary(try await CycleNotYet.query(on: req.db).join(Area.self, on: \CycleNotYet.$area.$id == \Area.$id)
             .filter(Area.self, \.$municipality.$id == s.id).all().map { ($0.$area.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let policy = try await CycleSettings.policy(s.id, on: req.db)
         let rows = s.areas.map { area in
             MunicipalityPage.Row(area: area.name, href: Site.areaCycle.link(s.slug, area.slug),
-                                 products: CyclePages.summaries(req, s, area, products: products.filter { $0.$area.id == area.id }, notYet: notYet[area.id], staff: false))
+                                 products: CyclePages.summaries(req, s, area, products: products.filter { $0.$area.id == area.id }, notYet: notYet[area.id], staff: false, policy: policy))
         }
         let heading = req.t("cycle.municipality.title", s.name)
-        return try await req.view.render("Cycle/municipality", MunicipalityPage(
-            page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug))]), heading: heading, intro: req.t("cycle.municipality.intro"),
-            kinds: CycleKind.allCases.map { req.t("cycle.kind." + $0.rawValue) }, rows: rows,
-            outdated: rows.reduce(0) { $0 + $1.products.filter(\.freshness.outdated).count }))
+        var form: FormView? = nil
+        if req.authUser != nil, let actor = try? await req.actor(), Permissions.allows(actor, .administer(municipality: s.id)) {
+            var fields: [FieldView] = CycleKind.allCases.map { kind in
+                FieldView(req, name: "maanden-" + kind.rawValue, label: req.t("cycle.policy.months", req.t("cycle.kind." + kind.rawValue)), value: values["maanden-" + kind.rawValue] ?? String(policy.months(kind)),
+                          description: kind == .analysis ? req.t("cycle.policy.monthsHelp") : nil, errors: errors)
+            }
+            fields.append(FieldView(req, name: "consultatie", label: req.t("cycle.policy.consulted"), type: "checkboxes", optional: true,
+                                    options: CycleKind.allCases.map { ($0.rawValue, req.t("cycle.kind." + $0.rawValue)) },
+                                    selected: Set(values["consultatie"].map { $0.split(separator: ",").map(String.init) } ?? policy.consulted), errors: errors))
+            form = FormView(action: Site.municipalityCycle.link(s.slug), submitLabel: req.t("cycle.policy.submit"), fields: fields, csrf: req.csrfToken(), showRequiredNote: false)
+        }
+        return try await req.render("Cycle/municipality", MunicipalityPage(
+            page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug))], errors: errors, status: req.takeFlash()), heading: heading,
+            intro: req.t("cycle.municipality.intro"), kinds: CycleKind.allCases.map { req.t("cycle.kind." + $0.rawValue) }, rows: rows,
+            outdated: rows.reduce(0) { $0 + $1.products.filter(\.freshness.outdated).count }, policyForm: form), status: status)
+    }
+
+    func setPolicy(req: Request) async throws -> Response {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        _ = try await req.authorize(.administer(municipality: s.id))
+        let form = FormParts.read(req)
+        var values = form.values
+        values["consultatie"] = (form.all["consultatie[]"] ?? []).joined(separator: ",")
+        var errors: [FieldError] = []
+        var months: [String: Int] = [:]
+        for kind in CycleKind.allCases {
+            let raw = (values["maanden-" + kind.rawValue] ?? "").trimmingCharacters(in: .whitespaces)
+            if let n = Int(raw), CyclePolicy.monthRange.contains(n) { months[kind.rawValue] = n }
+            else { errors.append(FieldError("maanden-" + kind.rawValue, "cycle.policy.monthsInvalid", [String(CyclePolicy.monthRange.upperBound)])) }
+        }
+        let consulted = (form.all["consultatie[]"] ?? []).filter { CycleKind(rawValue: $0) != nil }
+        guard errors.isEmpty else { return try await renderMunicipality(req, s, values: values, errors: errors, status: .unprocessableEntity) }
+        let policy = CyclePolicy(cadenceMonths: months, consulted: consulted.sorted())
+        let json = String(decoding: try JSONEncoder().encode(policy), as: UTF8.self)
+        let before = try await CycleSettings.policy(s.id, on: req.db)
+        try await req.db.writeTransaction { db in
+            let row = try await CycleSettings.query(on: db).filter(\.$municipality.$id == s.id).first() ?? CycleSettings()
+            row.$municipality.id = s.id
+            row.policyJSON = json
+            row.updatedAt = req.application.clock()
+            try await row.save(on: db)
+            try await req.audit(.cycleSettings, .init(id: s.id.uuidString, summary: s.name, municipalityID: s.id), before: before, after: policy, on: db)
+        }
+        req.flash(req.t("cycle.policy.saved"))
+        return req.redirect(to: Site.municipalityCycle.link(s.slug))
     }
 
     func start(req: Request) async throws -> Response {

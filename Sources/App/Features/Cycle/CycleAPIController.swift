@@ -32,9 +32,10 @@ struct CycleAPIController: RouteCollection {
         let items = ids.isEmpty ? [] : try await PlanItem.query(on: req.db).filter(\.$product.$id ~~ ids).sort(\.$position).all()
         let notYet = try await CycleNotYet.query(on: req.db).filter(\.$area.$id == id).first()?.reason
         let now = req.application.clock()
+        let policy = try await CycleSettings.policy(s.id, on: req.db)
         return CycleDTO(area: id, name: area.name, notYet: notYet, products: CycleKind.allCases.map { kind in
             let mine = products.filter { $0.kind == kind }
-            let freshness = CycleFreshness.of(adoptedOn: mine.first { $0.status.isAdopted }?.adoptedOn, cadenceMonths: kind.defaultCadenceMonths,
+            let freshness = CycleFreshness.of(adoptedOn: mine.first { $0.status.isAdopted }?.adoptedOn, cadenceMonths: policy.months(kind),
                                               notYet: kind == .agenda && notYet != nil, now: now, calendar: DutchTime.calendar)
             let (label, until): (String, Date?) = {
                 switch freshness {
@@ -44,7 +45,7 @@ struct CycleAPIController: RouteCollection {
                 case .outdated(let u): return ("outdated", u)
                 }
             }()
-            return .init(kind: kind.rawValue, cadenceMonths: kind.defaultCadenceMonths, freshness: label, validUntil: until.map(Format.isoDay), versions: mine.map { p in
+            return .init(kind: kind.rawValue, cadenceMonths: policy.months(kind), freshness: label, validUntil: until.map(Format.isoDay), versions: mine.map { p in
                 .init(version: p.version, status: p.status.rawValue, title: p.title, consultationEnds: p.consultationEnds.map { Format.isoDay($0.addingTimeInterval(-1)) },
                       adoptedOn: p.adoptedOn.map(Format.isoDay), decision: p.decision,
                       href: Site.cycleProduct.link(s.slug, area.slug, CycleService.slug(kind), String(p.version)),

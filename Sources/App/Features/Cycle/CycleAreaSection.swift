@@ -20,7 +20,7 @@ struct CycleAreaSection: AreaPageSection {
         let now = req.application.clock()
         let open = products.filter { CycleFlow.acceptsResponses(status: $0.status, consultationEnds: $0.consultationEnds, now: now) }
         return try await req.renderHTML("Cycle/area-section", Context(
-            products: CyclePages.summaries(req, s, area, products: products, notYet: notYet, staff: false),
+            products: CyclePages.summaries(req, s, area, products: products, notYet: notYet, staff: false, policy: try await CycleSettings.policy(s.id, on: req.db)),
             spearheads: spearheads.map { "\($0.code). \($0.title)" },
             consultations: open.map { p in .init(name: req.t("cycle.kind." + p.kind.rawValue).lowercased(), href: Site.cycleProduct.link(s.slug, area.slug, CycleService.slug(p.kind), String(p.version)) + "#reacties",
                                                  until: p.consultationEnds.map { Format.day($0.addingTimeInterval(-1), req.language) } ?? "") },

@@ -25,7 +25,7 @@ enum CycleProductPage {
         var page: PageMeta; var heading: String; var kind: String; var kindName: String; var versionLabel: String; var status: String; var statusClass: String
         var statusLine: String; var freshness: CyclePages.Freshness?; var summary: String; var decision: String?; var sentBack: String?
         var spearheads: [SpearheadView]; var items: [ItemView]; var progressHeading: Bool; var itemsTotal: String?
-        var figures: [FigureView]; var figuresDate: String?; var figuresBeforeDate: String?; var profileHref: String?; var recurring: [InputLine]; var input: [InputLine]
+        var figures: [FigureView]; var figuresDate: String?; var figuresBeforeDate: String?; var profileHref: String?; var recurring: [InputLine]; var input: [InputLine]; var notes: [InputLine]
         var added: [String]; var removed: [String]; var previousLabel: String?
         var versions: [VersionView]; var responses: [ResponseView]; var respondForm: FormView?; var consultationOpen: Bool
         var editForm: FormView?; var spearheadForm: FormView?; var itemForm: FormView?; var linkForm: FormView?; var steps: [StepForm]; var stepAction: String; var csrf: String
@@ -39,6 +39,7 @@ enum CycleProductPage {
                       viewer: Bool, coordinator: Bool, college: Bool, values: [String: String], errors: [FieldError]) async throws -> Page {
         let lang = req.language, dutch = lang == .nl
         let now = req.application.clock()
+        let policy = try await CycleSettings.policy(s.id, on: req.db)
         let pid = try p.requireID()
         let all = try await CycleProduct.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$kind == p.kind).sort(\.$version, .descending).all()
         let link = { (x: CycleProduct) in Site.cycleProduct.link(s.slug, area.slug, CycleService.slug(x.kind), String(x.version)) }
@@ -101,7 +102,7 @@ enum CycleProductPage {
         }
 
         // Analysis and monitor: the profile's figures at the product's date (and, for a monitor, at the previous monitor's).
-        var figures: [FigureView] = [], recurring: [InputLine] = [], input: [InputLine] = []
+        var figures: [FigureView] = [], recurring: [InputLine] = [], input: [InputLine] = [], notes: [InputLine] = []
         var figuresDate: String? = nil, figuresBeforeDate: String? = nil, profileHref: String? = nil
         if p.kind == .analysis || p.kind == .monitor {
             let at = p.profileDate ?? now
@@ -121,6 +122,10 @@ enum CycleProductPage {
             let monitor = try await AreaProfileService.signalMonitor(s, area: area, now: at, language: lang, on: req.db)
             recurring = monitor.recurring.prefix(10).map { InputLine(text: req.t("cycle.recurringLine", $0.subject, $0.neighbourhood, String($0.count)), href: nil) }
             input = try await residentsInput(req, s, area, at: at)
+            // Professionals' impressions of the year before (the notes they published with the area profile).
+            notes = try await ProfileNote.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$isPublic == true)
+                .filter(\.$notedOn <= at).filter(\.$notedOn >= at.addingTimeInterval(-365 * 86_400)).sort(\.$notedOn, .descending).limit(10).all()
+                .map { InputLine(text: req.t("profile.role." + $0.authorRole.rawValue) + ", " + Format.day($0.notedOn, lang) + ": " + PersonalData.masked($0.text), href: nil) }
         }
 
         // What changed since the previous version (agenda: spearheads; plan: items).
@@ -206,8 +211,8 @@ enum CycleProductPage {
             if p.status == .draft {
                 steps.append(StepForm(step: "openConsultation", label: req.t("cycle.step.openConsultation"), fields: [
                     FieldView(req, name: "einde", label: req.t("cycle.step.consultationEnds"), type: "date", value: values["einde"] ?? "", description: req.t("cycle.step.consultationEndsHelp"), errors: errors),
-                ], primary: p.kind.consultationRequired))
-                if !p.kind.consultationRequired { steps.append(StepForm(step: "submit", label: req.t("cycle.step.submit"), fields: [], primary: true)) }
+                ], primary: policy.consults(p.kind)))
+                if !policy.consults(p.kind) { steps.append(StepForm(step: "submit", label: req.t("cycle.step.submit"), fields: [], primary: true)) }
             }
             if p.status == .consultation && !consultationOpen { steps.append(StepForm(step: "submit", label: req.t("cycle.step.submit"), fields: [], primary: true)) }
             if p.status == .adopted { steps.append(StepForm(step: "evaluate", label: req.t("cycle.step.evaluate"), fields: [], primary: false)) }
@@ -236,11 +241,11 @@ enum CycleProductPage {
                                                                 (req.t("cycle.short"), Site.areaCycle.link(s.slug, area.slug))], errors: errors, status: req.takeFlash()),
             heading: heading, kind: p.kind.rawValue, kindName: kindName, versionLabel: req.t("cycle.versionN", String(p.version)), status: req.t("cycle.status." + p.status.rawValue),
             statusClass: p.status.isAdopted ? "success" : (p.status == .superseded ? "neutral" : "warning"), statusLine: CyclePages.statusLine(req, p),
-            freshness: p.status.isAdopted && adopted?.id == p.id ? CyclePages.freshness(req, kind: p.kind, adopted: p, notYet: notYet, now: now) : nil,
+            freshness: p.status.isAdopted && adopted?.id == p.id ? CyclePages.freshness(req, kind: p.kind, adopted: p, notYet: notYet, now: now, policy: policy) : nil,
             summary: p.summary, decision: p.decision, sentBack: p.status == .draft ? p.sentBackReason : nil,
             spearheads: spearheads, items: items, progressHeading: mayUpdate && !items.isEmpty,
             itemsTotal: planItems.isEmpty ? nil : Money.format(planItems.reduce(0) { $0 + $1.budgetCents }, dutch: dutch),
-            figures: figures, figuresDate: figuresDate, figuresBeforeDate: figuresBeforeDate, profileHref: profileHref, recurring: recurring, input: input,
+            figures: figures, figuresDate: figuresDate, figuresBeforeDate: figuresBeforeDate, profileHref: profileHref, recurring: recurring, input: input, notes: notes,
             added: added, removed: removed, previousLabel: previousLabel,
             versions: versions, responses: responseViews, respondForm: respondForm, consultationOpen: consultationOpen,
             editForm: editForm, spearheadForm: spearheadForm, itemForm: itemForm, linkForm: linkForm, steps: steps, stepAction: Site.cycleStep.link(base[0], base[1], base[2], base[3]), csrf: req.csrfToken(),

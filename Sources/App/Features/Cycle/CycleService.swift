@@ -143,7 +143,8 @@ enum CycleService {
                      text: String? = nil, req: Request) async throws {
         let now = req.application.clock()
         let consultedUntil = p.consultationEnds
-        switch CycleFlow.next(step, from: p.status, kind: p.kind, by: actor, consultedUntil: consultedUntil, consultationEnds: consultationEnds, now: now) {
+        let policy = try await CycleSettings.policy(p.$municipality.id, on: req.db)
+        switch CycleFlow.next(step, from: p.status, kind: p.kind, by: actor, consultedUntil: consultedUntil, consultationEnds: consultationEnds, now: now, policy: policy) {
         case .failure(let refusal):
             throw AppError(status: refusal == .notAllowed ? .forbidden : .conflict, key: "cycle.refused." + refusal.rawValue)
         case .success(let to):

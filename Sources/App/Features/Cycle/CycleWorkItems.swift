@@ -15,6 +15,7 @@ enum CycleWorkItems {
         let areaIDs = Set((coordinated + adopting).map(\.id))
         let products = try await CycleProduct.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$area.$id ~~ Array(areaIDs)).all()
         var out: [WorkController.Page.Item] = []
+        let policy = try await CycleSettings.policy(s.id, on: req.db)
         let link = { (areaID: UUID, p: CycleProduct?) -> String in
             guard let area = s.areas.first(where: { $0.id == areaID }) else { return Site.work.link() }
             return p.map { Site.cycleProduct.link(s.slug, area.slug, CycleService.slug($0.kind), String($0.version)) } ?? Site.areaCycle.link(s.slug, area.slug)
@@ -24,7 +25,7 @@ enum CycleWorkItems {
             for area in coordinated {
                 for kind in CycleKind.allCases {
                     let adopted = products.filter { $0.$area.id == area.id && $0.kind == kind && $0.status.isAdopted }.max { $0.version < $1.version }
-                    if CycleFreshness.of(adoptedOn: adopted?.adoptedOn, cadenceMonths: kind.defaultCadenceMonths, notYet: false, now: now, calendar: DutchTime.calendar).isOutdated {
+                    if CycleFreshness.of(adoptedOn: adopted?.adoptedOn, cadenceMonths: policy.months(kind), notYet: false, now: now, calendar: DutchTime.calendar).isOutdated {
                         outdated.append(area.id)
                     }
                 }

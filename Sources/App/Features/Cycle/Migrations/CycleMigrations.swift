@@ -103,3 +103,16 @@ struct AddIdeaOutsidePlan: AsyncMigration {
     func prepare(on db: any Database) async throws { try await db.schema(Idea.schema).field("outside_plan_id", .uuid).update() }
     func revert(on db: any Database) async throws { try await db.schema(Idea.schema).deleteField("outside_plan_id").update() }
 }
+
+struct CreateCycleSettings: AsyncMigration {
+    var name: String { "2026-12-01-06-cycle-settings" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(CycleSettings.schema)
+            .id()
+            .field("municipality_id", .uuid, .required, .references(Municipality.schema, "id", onDelete: .cascade))
+            .field("policy", .string, .required).field("updated_at", .datetime, .required)
+            .unique(on: "municipality_id")
+            .create()
+    }
+    func revert(on db: any Database) async throws { try await db.schema(CycleSettings.schema).delete() }
+}

@@ -156,3 +156,20 @@ final class SpearheadLink: Model, @unchecked Sendable {
 }
 
 enum SpearheadLinkKind: String, Codable, CaseIterable, Sendable { case signal, initiative, idea, advice }
+
+/// A municipality's own cadence and consultation rules for the cycle (Amsterdam's when none is set).
+final class CycleSettings: Model, @unchecked Sendable {
+    static let schema = "cycle_settings"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "municipality_id") var municipality: Municipality
+    /// `CyclePolicy` as JSON.
+    @Field(key: "policy") var policyJSON: String
+    @Field(key: "updated_at") var updatedAt: Date
+    init() {}
+
+    var policy: CyclePolicy { (try? JSONDecoder().decode(CyclePolicy.self, from: Data(policyJSON.utf8))) ?? .amsterdam }
+
+    static func policy(_ municipality: UUID, on db: any Database) async throws -> CyclePolicy {
+        try await CycleSettings.query(on: db).filter(\.$municipality.$id == municipality).first()?.policy ?? .amsterdam
+    }
+}
