@@ -33,4 +33,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateSpearheadLinks())
     app.migrations.add(AddIdeaOutsidePlan())
     app.migrations.add(CreateCycleSettings())
+    app.migrations.add(AddOpen311KeyScope())
 }

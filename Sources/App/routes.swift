@@ -51,6 +51,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AreaCycleController())
     try app.register(collection: ProjectsController())
     try app.register(collection: CycleAPIController())
+    try app.register(collection: ProjectsAPIController())
     try app.register(collection: RankingController())
     try app.register(collection: ChoroplethController())
     try app.register(collection: ProfileAPIController())

@@ -322,4 +322,34 @@ struct AreaCycleTests {
             #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "cycle.settings").count() == 1)
         }
     }
+
+    @Test func departmentsSystemsRegisterProjectsThroughTheAPIWithAProjectsKey() async throws {
+        try await withApp(now: Self.now) { app in
+            try await Self.clearDemo(app)
+            let m = try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first()!
+            let (_, projectsKey) = try await Open311Key.issue(municipality: m.requireID(), name: "Zaaksysteem", scope: .projects, at: Self.now, on: app.db)
+            let (_, open311Key) = try await Open311Key.issue(municipality: m.requireID(), name: "App", at: Self.now, on: app.db)
+            func post(_ json: String, key: String) async throws -> TestingHTTPResponse {
+                var headers = HTTPHeaders()
+                headers.contentType = .json
+                headers.add(name: "X-Api-Key", value: key)
+                return try await app.testing().sendRequest(.POST, "/api/v1/municipalities/GM0828/projects", headers: headers, body: ByteBuffer(string: json))
+            }
+            let good = #"{"title":"Riolering","department":"Openbare ruimte","areas":["ruwaard"],"startsOn":"2027-03-01","endsOn":"2027-09-30","amountCents":2500000,"contact":"Team riool"}"#
+            #expect(try await post(good, key: open311Key).status == .forbidden, "an Open311 key cannot register projects")
+            #expect(try await post(good, key: "onzin").status == .forbidden)
+            let bad = try await post(#"{"title":"","areas":["nergens"],"startsOn":"2027-09-01","endsOn":"2027-03-01"}"#, key: projectsKey)
+            #expect(bad.status == .unprocessableEntity)
+            let problems = try JSONSerialization.jsonObject(with: Data(bad.body.readableBytesView)) as! [String: Any]
+            let fields = Set((problems["errors"] as! [[String: Any]]).compactMap { $0["field"] as? String })
+            #expect(fields.isSuperset(of: ["titel", "gebieden", "tot", "contact"]))
+            #expect(try await post("geen json", key: projectsKey).status == .badRequest)
+            let created = try await post(good, key: projectsKey)
+            #expect(created.status == .created)
+            let list = try await TestBrowser(app).get("/api/v1/municipalities/GM0828/projects?area=ruwaard")
+            let items = try JSONSerialization.jsonObject(with: Data(list.body.readableBytesView)) as! [[String: Any]]
+            #expect(items.count == 1 && items[0]["owner"] as? String == "Openbare ruimte" && items[0]["contact"] == nil, "no contact person in the public list")
+            #expect(try await AuditEntry.query(on: app.db).filter(\.$action == "project.create").first()?.summary.hasPrefix("API: Zaaksysteem") == true)
+        }
+    }
 }

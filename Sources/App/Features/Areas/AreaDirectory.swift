@@ -196,6 +196,13 @@ extension Request {
     func snapshot(_ key: String) async throws -> MunicipalitySnapshot {
         try await areas.snapshot(for: try await municipality(key), on: db)
     }
+
+    /// The municipality and area of the path's `:municipality` and `:area` (a 404 for an unknown area).
+    func areaFromPath() async throws -> (MunicipalitySnapshot, MunicipalitySnapshot.AreaInfo) {
+        let s = try await snapshot(parameters.get("municipality") ?? "")
+        guard let area = s.area(slug: parameters.get("area") ?? "") else { throw AppError.notFound("error.areaNotFound") }
+        return (s, area)
+    }
 }
 
 extension Municipality {

@@ -31,8 +31,7 @@ struct AreaCycleController: RouteCollection {
     struct Roles { var viewer = false; var coordinator = false; var college = false }
 
     private func load(_ req: Request) async throws -> (MunicipalitySnapshot, MunicipalitySnapshot.AreaInfo, Roles) {
-        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
-        guard let area = s.area(slug: req.parameters.get("area") ?? "") else { throw AppError.notFound("error.areaNotFound") }
+        let (s, area) = try await req.areaFromPath()
         var roles = Roles()
         if req.authUser != nil, let actor = try? await req.actor() {
             roles.viewer = Permissions.allows(actor, .viewAreaWork(municipality: s.id, area: area.id))
@@ -48,6 +47,13 @@ struct AreaCycleController: RouteCollection {
               let p = try await CycleProduct.query(on: req.db).filter(\.$area.$id == area.id).filter(\.$kind == kind).filter(\.$version == version).first(),
               p.status.isPublic || roles.viewer else { throw AppError.notFound("cycle.notFound") }
         return (s, area, roles, p)
+    }
+
+    /// A product the signed-in user coordinates, and the posted form.
+    private func coordinatorProduct(_ req: Request) async throws -> (MunicipalitySnapshot, MunicipalitySnapshot.AreaInfo, Roles, CycleProduct, [String: String]) {
+        let (s, area, roles, p) = try await loadProduct(req)
+        guard roles.coordinator else { throw AppError.forbidden }
+        return (s, area, roles, p, FormParts.read(req).values)
     }
 
     private func productLink(_ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo, _ p: CycleProduct) -> String {
@@ -200,9 +206,7 @@ struct AreaCycleController: RouteCollection {
     }
 
     func editText(req: Request) async throws -> Response {
-        let (s, area, roles, p) = try await loadProduct(req)
-        guard roles.coordinator else { throw AppError.forbidden }
-        let values = FormParts.read(req).values
+        let (s, area, roles, p, values) = try await coordinatorProduct(req)
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.saved") {
             var errors: [FieldError] = []
             let title = Input.text(values["titel"], field: "titel", max: 200).collect(into: &errors)
@@ -215,9 +219,7 @@ struct AreaCycleController: RouteCollection {
     }
 
     func addSpearhead(req: Request) async throws -> Response {
-        let (s, area, roles, p) = try await loadProduct(req)
-        guard roles.coordinator else { throw AppError.forbidden }
-        let values = FormParts.read(req).values
+        let (s, area, roles, p, values) = try await coordinatorProduct(req)
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.spearheadAdded", anchor: "#speerpunten") {
             var errors: [FieldError] = []
             let title = Input.text(values["sp_titel"], field: "sp_titel", max: 200).collect(into: &errors)
@@ -230,9 +232,7 @@ struct AreaCycleController: RouteCollection {
     }
 
     func addPlanItem(req: Request) async throws -> Response {
-        let (s, area, roles, p) = try await loadProduct(req)
-        guard roles.coordinator else { throw AppError.forbidden }
-        let values = FormParts.read(req).values
+        let (s, area, roles, p, values) = try await coordinatorProduct(req)
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.itemAdded", anchor: "#acties") {
             var errors: [FieldError] = []
             let title = Input.text(values["ac_titel"], field: "ac_titel", max: 200).collect(into: &errors)
@@ -307,9 +307,7 @@ struct AreaCycleController: RouteCollection {
     }
 
     func answer(req: Request) async throws -> Response {
-        let (s, area, roles, p) = try await loadProduct(req)
-        guard roles.coordinator else { throw AppError.forbidden }
-        let values = FormParts.read(req).values
+        let (s, area, roles, p, values) = try await coordinatorProduct(req)
         guard let id = req.parameters.get("response", as: UUID.self),
               let response = try await CycleResponse.query(on: req.db).filter(\.$id == id).filter(\.$product.$id == p.requireID()).first() else { throw AppError.notFound("cycle.notFound") }
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.answered", anchor: "#reacties") {
@@ -336,9 +334,7 @@ struct AreaCycleController: RouteCollection {
 
     /// Links a signal, initiative, idea or council advice to a spearhead of the agenda.
     func link(req: Request) async throws -> Response {
-        let (s, area, roles, p) = try await loadProduct(req)
-        guard roles.coordinator else { throw AppError.forbidden }
-        let values = FormParts.read(req).values
+        let (s, area, roles, p, values) = try await coordinatorProduct(req)
         return try await attempt(req, s, area, roles, p, values: values, flash: "cycle.link.saved", anchor: "#speerpunten") {
             let codes = Set(try await Spearhead.query(on: req.db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
                 .filter(CycleProduct.self, \.$area.$id == area.id).all().map(\.code))

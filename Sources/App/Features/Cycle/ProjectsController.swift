@@ -92,14 +92,6 @@ struct ProjectsController: RouteCollection {
         c.fixedDepartment != nil || input.areas.allSatisfy { Permissions.allows(c.actor, .coordinateArea(municipality: c.s.id, area: $0)) }
     }
 
-    /// Spearhead codes that no agenda of the project's areas has (in any version).
-    private func unknownSpearheads(_ input: ProjectsService.ProjectInput, on db: any Database) async throws -> [String] {
-        guard !input.spearheads.isEmpty else { return [] }
-        let known = Set(try await Spearhead.query(on: db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
-            .filter(CycleProduct.self, \.$area.$id ~~ input.areas).all().map(\.code))
-        return input.spearheads.filter { !known.contains($0) }
-    }
-
     func create(req: Request) async throws -> Response {
         let c = try await context(req)
         guard c.mayRegister else { throw AppError.forbidden }
@@ -112,7 +104,7 @@ struct ProjectsController: RouteCollection {
         case .success(let input):
             var problems: [FieldError] = []
             if !checkAreas(c, input) { problems.append(FieldError("gebieden", "project.import.notYourArea")) }
-            problems += try await unknownSpearheads(input, on: req.db).map { FieldError("speerpunten", "cycle.spearheadUnknown", [$0]) }
+            problems += try await ProjectsService.unknownSpearheads(input, on: req.db).map { FieldError("speerpunten", "cycle.spearheadUnknown", [$0]) }
             guard problems.isEmpty else {
                 return try await req.view.render("Cycle/projects", try await page(req, c, values: values, errors: problems)).encodeResponse(status: .unprocessableEntity, for: req)
             }
@@ -156,7 +148,7 @@ struct ProjectsController: RouteCollection {
                 case .failure(let failure):
                     problems.append(req.t("project.import.line", String(line), failure.errors.map { "\($0.field): " + req.t($0) }.joined(separator: " ")))
                 case .success(let input):
-                    let unknown = try await unknownSpearheads(input, on: req.db)
+                    let unknown = try await ProjectsService.unknownSpearheads(input, on: req.db)
                     if !checkAreas(c, input) { problems.append(req.t("project.import.line", String(line), "gebieden: " + req.t("project.import.notYourArea"))) }
                     else if let code = unknown.first { problems.append(req.t("project.import.line", String(line), "speerpunten: " + req.t("cycle.spearheadUnknown", code))) }
                     else { inputs.append(input) }

@@ -76,16 +76,28 @@ enum ProjectsService {
     }
 
     /// Saves projects (one from the form, or every row of an import) in one transaction with one audit line each.
-    static func create(_ inputs: [ProjectInput], municipality m: UUID, req: Request) async throws {
+    @discardableResult
+    static func create(_ inputs: [ProjectInput], municipality m: UUID, by client: String? = nil, req: Request) async throws -> [AreaProject] {
         let now = req.application.clock()
-        try await req.db.writeTransaction { db in
+        return try await req.db.writeTransaction { db in
+            var made: [AreaProject] = []
             for input in inputs {
                 let p = make(input, municipality: m, now: now)
                 try await p.create(on: db)
-                try await req.audit(.projectCreate, .init(id: p.id?.uuidString, summary: p.title, municipalityID: m),
+                try await req.audit(.projectCreate, .init(id: p.id?.uuidString, summary: (client.map { $0 + ": " } ?? "") + p.title, municipalityID: m),
                                     after: ["title": p.title, "areas": p.areaIDs, "from": Format.isoDay(p.startsOn), "to": Format.isoDay(p.endsOn)], on: db)
+                made.append(p)
             }
+            return made
         }
+    }
+
+    /// Spearhead codes that no agenda of the project's areas has (in any version).
+    static func unknownSpearheads(_ input: ProjectInput, on db: any Database) async throws -> [String] {
+        guard !input.spearheads.isEmpty else { return [] }
+        let known = Set(try await Spearhead.query(on: db).join(CycleProduct.self, on: \Spearhead.$product.$id == \CycleProduct.$id)
+            .filter(CycleProduct.self, \.$area.$id ~~ input.areas).all().map(\.code))
+        return input.spearheads.filter { !known.contains($0) }
     }
 
     /// The owner as shown: the department's name or the partner's.

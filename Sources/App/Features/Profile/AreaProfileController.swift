@@ -13,12 +13,6 @@ struct AreaProfileController: RouteCollection {
         routes.access(.action(.viewAreaWork)).post(Site.areaProfileNotes.route, use: addNote)
     }
 
-    private func load(_ req: Request) async throws -> (MunicipalitySnapshot, MunicipalitySnapshot.AreaInfo) {
-        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
-        guard let area = s.area(slug: req.parameters.get("area") ?? "") else { throw AppError.notFound("error.areaNotFound") }
-        return (s, area)
-    }
-
     private func render(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo, values: [String: String], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
         let page = try await AreaProfilePage.build(req, s, area, values: values, errors: errors)
         // A date that could not be used is a bad request, but the page still shows (for today) with the message.
@@ -27,12 +21,12 @@ struct AreaProfileController: RouteCollection {
     }
 
     func page(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         return try await render(req, s, area, values: [:], errors: [])
     }
 
     func addNote(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         _ = try await req.authorize(.viewAreaWork(municipality: s.id, area: area.id))
         let values = FormParts.read(req).values
         var errors: [FieldError] = []
@@ -60,7 +54,7 @@ struct AreaProfileController: RouteCollection {
 
     /// Every CBS figure of the area and the municipality, one line per indicator and year, with source and year.
     func csv(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         let (series, _) = try await AreaProfileService.cbsSeries(s, on: req.db, cache: req.application.profileCache)
         let header = ["profile.csv.indicator", "profile.csv.key", "profile.csv.year", "profile.csv.area", "profile.csv.municipality", "profile.csv.unit", "profile.csv.source"].map { req.t($0) }
         var rows: [[String]] = []
@@ -95,7 +89,7 @@ struct AreaProfileController: RouteCollection {
     }
 
     func json(req: Request) async throws -> ProfileDTO {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         return try await Self.profileDTO(req, s, area)
     }
 }

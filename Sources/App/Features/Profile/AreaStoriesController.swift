@@ -20,12 +20,6 @@ struct AreaStoriesController: RouteCollection {
         struct Photo: Encodable { var src: String; var alt: String }
     }
 
-    private func load(_ req: Request) async throws -> (MunicipalitySnapshot, MunicipalitySnapshot.AreaInfo) {
-        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
-        guard let area = s.area(slug: req.parameters.get("area") ?? "") else { throw AppError.notFound("error.areaNotFound") }
-        return (s, area)
-    }
-
     /// Whether the signed-in user speaks for the area's council (they may publish as the council at once).
     private static func speaksForCouncil(_ req: Request, _ s: MunicipalitySnapshot, _ area: MunicipalitySnapshot.AreaInfo) async -> Bool {
         guard req.authUser != nil, let actor = try? await req.actor(), actor.role == .councilMember else { return false }
@@ -84,12 +78,12 @@ struct AreaStoriesController: RouteCollection {
     }
 
     func form(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         return try await req.render("Profile/story-form", formPage(req, s, area, values: [:], errors: [], council: await Self.speaksForCouncil(req, s, area)))
     }
 
     func post(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         let council = await Self.speaksForCouncil(req, s, area)
         let parts = FormParts.read(req)
         let values = parts.values
@@ -145,7 +139,7 @@ struct AreaStoriesController: RouteCollection {
 
     /// Publishes or rejects a story that waits (only once: a second click finds nothing waiting).
     func review(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         _ = try await req.authorize(.coordinateArea(municipality: s.id, area: area.id))
         guard let id = req.parameters.get("story", as: UUID.self),
               let story = try await AreaStory.query(on: req.db).filter(\.$id == id).filter(\.$area.$id == area.id).first() else { throw AppError.notFound("story.notFound") }
@@ -175,7 +169,7 @@ struct AreaStoriesController: RouteCollection {
 
     /// A story's photo: public once the story is; the coordinator sees those of stories that wait.
     func photo(req: Request) async throws -> Response {
-        let (s, area) = try await load(req)
+        let (s, area) = try await req.areaFromPath()
         guard let id = req.parameters.get("story", as: UUID.self), let n = req.parameters.get("photo", as: Int.self),
               let story = try await AreaStory.query(on: req.db).filter(\.$id == id).filter(\.$area.$id == area.id).first() else { throw AppError.notFound("story.notFound") }
         if story.status != .published {
