@@ -57,5 +57,6 @@ func routes(_ app: Application) throws {
     try app.register(collection: ProfileAPIController())
 
     // What features add to the public area page (the area feature does not depend on them).
-    app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CycleAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()])
+    app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CycleAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()],
+                                   municipalitySections: [CycleMunicipalitySection()])
 }

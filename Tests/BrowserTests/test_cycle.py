@@ -88,6 +88,10 @@ def test_the_college_adopts_an_analysis(driver, base_url, admin_password):
     clear_browser_state(driver)
     open_page(driver, base_url + "/gemeenten/oss/gebiedscyclus")
     axe_check(driver, "cyclus-gemeente")
+    open_page(driver, base_url + "/gemeenten/oss")
+    assert "Gebiedsagenda's en -plannen in Oss" in main_text(driver) and "Verouderd sinds" in main_text(driver), (
+        "the municipality page shows per area what is in force and what is outdated")
+    axe_check(driver, "gemeente-met-cyclus")
 
 
 def test_a_department_registers_a_project_and_the_coordinator_judges_a_linking_opportunity(driver, base_url, admin_password):

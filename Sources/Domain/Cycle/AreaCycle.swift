@@ -164,51 +164,52 @@ public enum LinkingOpportunities {
     /// year of each other (a spearhead's code stays across versions, but a project nine years earlier is history).
     public static let spearheadGap: TimeInterval = 365 * 86_400
 
-    private struct Pair: Hashable { var a: UUID; var b: UUID }
+    private struct Pair: Hashable { var a: Int; var b: Int }
 
-    /// Every pair of projects of different owners with a reason to link them, each pair once (first < second).
-    /// Per area and per spearhead the projects are swept in order of their start, and only those that overlap in
-    /// time (or, for a spearhead, lie within `spearheadGap`) are compared: the work grows with the real overlaps,
-    /// not with the square of ten years of projects.
+    /// Every pair of projects of different owners with a reason to link them, each pair once (first < second by
+    /// id), at most `limit`, in a stated order (by the ids' text). Per area and per spearhead the projects are swept
+    /// in order of their start, and only those that overlap in time (or, for a spearhead, lie within
+    /// `spearheadGap`) are compared: the work grows with the real overlaps, not with the square of ten years of
+    /// projects. Ids are compared through their text computed once per project.
     public static func find(_ projects: [Project], limit: Int = .max) -> [Match] {
-        var byID: [UUID: Project] = [:]
-        var buckets: [String: [Project]] = [:]
-        for p in projects {
-            byID[p.id] = p
-            for a in p.areas { buckets["a:" + a.uuidString, default: []].append(p) }
-            for s in p.spearheads { buckets["s:" + s, default: []].append(p) }
+        let keys = projects.map(\.id.uuidString)
+        var buckets: [String: [Int]] = [:]
+        for (i, p) in projects.enumerated() {
+            for a in p.areas { buckets["a:" + a.uuidString, default: []].append(i) }
+            for s in p.spearheads { buckets["s:" + s, default: []].append(i) }
         }
         var candidates = Set<Pair>()
         for (key, members) in buckets where members.count > 1 {
             let slack = key.hasPrefix("s:") ? spearheadGap : 0
-            let sorted = members.sorted { $0.start < $1.start }
+            let sorted = members.sorted { projects[$0].start < projects[$1].start }
             for i in sorted.indices {
-                let reach = sorted[i].end.addingTimeInterval(slack)
+                let x = sorted[i], reach = projects[x].end.addingTimeInterval(slack)
                 var j = i + 1
-                while j < sorted.count && sorted[j].start <= reach {
+                while j < sorted.count, projects[sorted[j]].start <= reach {
+                    let y = sorted[j]
                     // One owner's own projects are never an opportunity: skipped before they cost anything.
-                    if sorted[i].id != sorted[j].id && sorted[i].ownerKey != sorted[j].ownerKey {
-                        let x = sorted[i].id, y = sorted[j].id
-                        candidates.insert(x.uuidString < y.uuidString ? Pair(a: x, b: y) : Pair(a: y, b: x))
+                    if x != y && projects[x].ownerKey != projects[y].ownerKey {
+                        candidates.insert(keys[x] < keys[y] ? Pair(a: x, b: y) : Pair(a: y, b: x))
                     }
                     j += 1
                 }
             }
         }
-        var out: [Match] = []
-        for pair in candidates.sorted(by: { ($0.a.uuidString, $0.b.uuidString) < ($1.a.uuidString, $1.b.uuidString) }) {
+        var out: [(Pair, [Reason])] = []
+        for pair in candidates.sorted(by: { (keys[$0.a], keys[$0.b]) < (keys[$1.a], keys[$1.b]) }) {
             if out.count >= limit { break }
-            let a = byID[pair.a]!, b = byID[pair.b]!
-            guard a.ownerKey != b.ownerKey else { continue }
+            let a = projects[pair.a], b = projects[pair.b]
             var reasons: [Reason] = []
-            if let place = sharedPlace(a, b), let period = periodsOverlap(a, b) {
+            if let period = periodsOverlap(a, b), let place = sharedPlace(a, b) {
                 reasons.append(.placeAndTime(neighbourhoods: place.neighbourhoods, area: place.area, from: period.0, to: period.1))
             }
             let gap = max(a.start, b.start).timeIntervalSince(min(a.end, b.end))
-            if gap <= spearheadGap { for s in a.spearheads.intersection(b.spearheads).sorted() { reasons.append(.spearhead(s)) } }
-            if !reasons.isEmpty { out.append(Match(first: a.id, second: b.id, reasons: reasons)) }
+            if gap <= spearheadGap && !a.spearheads.isEmpty && !b.spearheads.isEmpty {
+                for s in a.spearheads.intersection(b.spearheads).sorted() { reasons.append(.spearhead(s)) }
+            }
+            if !reasons.isEmpty { out.append((pair, reasons)) }
         }
-        return out.sorted { ($0.first.uuidString, $0.second.uuidString) < ($1.first.uuidString, $1.second.uuidString) }
+        return out.map { Match(first: projects[$0.0.a].id, second: projects[$0.0.b].id, reasons: $0.1) }
     }
 }
 

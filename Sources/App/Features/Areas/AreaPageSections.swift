@@ -23,9 +23,15 @@ protocol AreaMapLayer: Sendable {
     func overlay(_ context: AreaPageContext, req: Request) async throws -> AreaMapOverlay?
 }
 
+/// What other features add to the municipality page (the area cycle at a glance), in the same way.
+protocol MunicipalityPageSection: Sendable {
+    func html(_ municipality: MunicipalitySnapshot, req: Request) async throws -> String?
+}
+
 struct AreaPageRegistry: Sendable {
     var sections: [any AreaPageSection] = []
     var mapLayers: [any AreaMapLayer] = []
+    var municipalitySections: [any MunicipalityPageSection] = []
 }
 
 extension Application {

@@ -54,11 +54,13 @@ struct PublicAreasController: RouteCollection {
         var reportHref: String
         var themeGroupsHref: String
         var cycleHref: String
+        var sections: [String]
     }
 
     static func kindLabel(_ kind: AreaKind, _ req: Request) -> String { req.t("area.kind.\(kind.rawValue)") }
 
     func municipality(req: Request) async throws -> View {
+        var sections: [String] = []
         let s = try await req.snapshot(req.parameters.get("municipality")!)
         let rows = s.areas.map { a in
             AreaRow(name: a.name, href: Paths.area(s.slug, a.slug), kind: Self.kindLabel(a.kind, req),
@@ -77,13 +79,15 @@ struct PublicAreasController: RouteCollection {
                             description: req.t("map.municipality.description", String(s.areas.count)), shapes: shapes, bounds: $0)
             } ?? ""
         }
+        for section in req.application.areaPage.municipalitySections { if let html = try await section.html(s, req: req) { sections.append(html) } }
         let context = MunicipalityPage(
             page: req.page(req.t("municipality.heading", s.name)),
             name: s.name, code: s.code, map: map, areas: rows,
             inhabitants: Format.number(s.inhabitants, req.language), dwellings: Format.number(s.dwellings, req.language),
             year: s.figuresYear.map(String.init) ?? "", areaCount: s.areas.count, mixingPanelHref: Paths.mixingPanels(s.slug),
             calendarHref: Site.meetings.link(s.slug), adviceHref: Site.adviceRegister.link(s.slug),
-            reportHref: Site.report.link(s.slug), themeGroupsHref: Site.themeGroups.link(s.slug), cycleHref: Site.municipalityCycle.link(s.slug))
+            reportHref: Site.report.link(s.slug), themeGroupsHref: Site.themeGroups.link(s.slug), cycleHref: Site.municipalityCycle.link(s.slug),
+            sections: sections)
         return try await req.view.render("Areas/municipality", context)
     }
 
