@@ -14,6 +14,7 @@ struct ProfileStoriesTests {
         try await withApp(now: Self.now) { app in
             let today = try await TestBrowser(app).get(Self.page).text
             #expect(today.contains("<th scope=\"row\">2024</th>"))
+            #expect(today.contains("Lijkt op, in andere gemeenten") && today.contains("(Oosterhout)"), "like with like across municipalities")
             let then = try await TestBrowser(app).get(Self.page + "?datum=2023-06-30")
             #expect(then.status == .ok && then.text.contains("Gebiedsprofiel Ruwaard op 30 juni 2023"))
             #expect(then.text.contains("<th scope=\"row\">2022</th>") && !then.text.contains("<th scope=\"row\">2024</th>"), "no figure from after the date")

@@ -164,25 +164,58 @@ enum AreaProfileService {
         return out
     }
 
+    /// An area anywhere, with its CBS figures per indicator and year, for "similar areas in other municipalities".
+    struct NationalArea: Sendable { var id: UUID; var municipality: UUID; var name: String; var municipalityName: String; var href: String; var figures: [String: [Int: Double]] }
+
+    /// Every municipality's areas with their CBS series, built at most every half hour, off the request path (a
+    /// national import holds millions of figures): until it is built, the comparison is simply not shown.
+    static func nationalAreas(_ app: Application, keys: [String]) async -> [NationalArea]? {
+        let cache = app.profileCache
+        let now = Date()
+        let current = cache.national.withLockedValue { $0 }
+        let stale = current.map { now.timeIntervalSince($0.built) > 1800 } ?? true
+        if stale && cache.nationalBuilding.withLockedValue({ building in defer { building = true }; return !building }) {
+            let build: @Sendable () async -> Void = {
+                defer { cache.nationalBuilding.withLockedValue { $0 = false } }
+                do {
+                    var out: [NationalArea] = []
+                    for m in try await Municipality.query(on: app.db).all() {
+                        let s = try await app.areaDirectory.snapshot(for: m, on: app.db)
+                        let series = try await cbsSeries(s, on: app.db, cache: cache).perArea
+                        for a in s.areas {
+                            var figures: [String: [Int: Double]] = [:]
+                            for one in series[a.id] ?? [] where keys.contains(one.indicator.key) && !one.area.isEmpty { figures[one.indicator.key] = one.area }
+                            if !figures.isEmpty {
+                                out.append(NationalArea(id: a.id, municipality: s.id, name: a.name, municipalityName: s.name, href: Site.areaProfile.link(s.slug, a.slug), figures: figures))
+                            }
+                        }
+                    }
+                    cache.national.withLockedValue { $0 = (Date(), out) }
+                } catch {
+                    app.logger.warning("Similar areas elsewhere not built: \(String(describing: error))")
+                }
+            }
+            // Tests read it at once; a running server builds it in the background.
+            if app.environment == .testing { await build() } else { Task.detached { await build() } }
+        }
+        return cache.national.withLockedValue { $0?.areas }
+    }
+
     /// The three areas in other municipalities most like this one on CBS figures (own figures depend on each
     /// municipality's way of working, so they are left out of this comparison).
     static func similarElsewhere(_ req: Request, _ s: MunicipalitySnapshot, area: MunicipalitySnapshot.AreaInfo, figures: [String: Double], keys: [String], year: Int)
         async throws -> [AreaProfilePage.SimilarElsewhere] {
-        let others = try await Municipality.query(on: req.db).filter(\.$id != s.id).all()
+        guard let national = await nationalAreas(req.application, keys: keys) else { return [] }
+        let others = national.filter { $0.municipality != s.id }
         guard !others.isEmpty else { return [] }
         var candidates: [(id: UUID, figures: [String: Double])] = [(area.id, figures.filter { keys.contains($0.key) })]
-        var where_: [UUID: (area: String, municipality: String, href: String)] = [:]
-        for m in others {
-            let other = try await req.areas.snapshot(for: m, on: req.db)
-            let latest = latestCBS(try await cbsSeries(other, on: req.db, cache: req.application.profileCache).perArea, upTo: year)
-            for a in other.areas {
-                guard let f = latest[a.id] else { continue }
-                candidates.append((a.id, f))
-                where_[a.id] = (a.name, other.name, Site.areaProfile.link(other.slug, a.slug))
-            }
+        for a in others {
+            let latest = a.figures.compactMapValues { byYear in byYear.keys.filter { $0 <= year }.max().flatMap { byYear[$0] } }
+            if !latest.isEmpty { candidates.append((a.id, latest)) }
         }
+        let byID = Dictionary(others.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return SimilarAreas.nearest(to: area.id, among: candidates, keys: keys, count: 3).compactMap { id in
-            where_[id].map { .init(name: $0.area, municipality: $0.municipality, href: $0.href) }
+            byID[id].map { .init(name: $0.name, municipality: $0.municipalityName, href: $0.href) }
         }
     }
 
@@ -253,6 +286,8 @@ enum AreaProfileService {
 final class ProfileCache: Sendable {
     let series = NIOLockedValueBox<[String: AreaProfileService.CachedSeries]>([:])
     let ownTrend = NIOLockedValueBox<[String: (years: [Int], perArea: [UUID: [Int: [String: Double]]])]>([:])
+    let national = NIOLockedValueBox<(built: Date, areas: [AreaProfileService.NationalArea])?>(nil)
+    let nationalBuilding = NIOLockedValueBox<Bool>(false)
 }
 
 extension Application {
