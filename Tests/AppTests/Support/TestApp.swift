@@ -36,7 +36,37 @@ enum TestDatabase {
 }
 
 /// A fresh application with a migrated database holding the demo (Oss and Oosterhout), for one test.
+/// At most this many app tests hold a PostgreSQL database at once: each app's pool opens up to eight connections,
+/// and the test server allows 300 (scripts/start-postgres); with every test at once it says "too many clients".
+actor TestAppSlots {
+    static let postgres = TestAppSlots(limit: 20)
+    private var available: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    init(limit: Int) { available = limit }
+
+    func acquire() async {
+        if available > 0 { available -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { available += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 func withApp(now: Date? = nil, demo: Bool = true, demoSignals: Int = 0, _ body: (Application) async throws -> Void) async throws {
+    guard TestDatabase.postgresURL != nil else { return try await withAppHoldingASlot(now: now, demo: demo, demoSignals: demoSignals, body) }
+    await TestAppSlots.postgres.acquire()
+    do {
+        try await withAppHoldingASlot(now: now, demo: demo, demoSignals: demoSignals, body)
+    } catch {
+        await TestAppSlots.postgres.release()
+        throw error
+    }
+    await TestAppSlots.postgres.release()
+}
+
+private func withAppHoldingASlot(now: Date?, demo: Bool, demoSignals: Int, _ body: (Application) async throws -> Void) async throws {
     let app = try await Application.make(.testing)
     var database: String? = nil
     let folder = NSTemporaryDirectory() + "wijkwerk-test-" + UUID().uuidString
