@@ -93,8 +93,7 @@ struct AreaCycleController: RouteCollection {
     }
 
     struct MunicipalityPage: Encodable {
-        struct Row: Encodable { var area: String; var href: String; var products: [CyclePages.ProductSummary] }
-        var page: PageMeta; var heading: String; var intro: String; var kinds: [String]; var rows: [Row]; var outdated: Int; var policyForm: FormView?
+        var page: PageMeta; var heading: String; var intro: String; var kinds: [String]; var rows: [CyclePages.AreaRow]; var outdated: Int; var policyForm: FormView?
     }
 
     /// Per area, at a glance, which products are in force and which are outdated; for an admin, the municipality's
@@ -105,14 +104,8 @@ struct AreaCycleController: RouteCollection {
     }
 
     private func renderMunicipality(_ req: Request, _ s: MunicipalitySnapshot, values: [String: String], errors: [FieldError], status: HTTPResponseStatus = .ok) async throws -> Response {
-        let products = try await CycleProduct.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft).all()
-        let notYet = Dictionary(try await CycleNotYet.query(on: req.db).join(Area.self, on: \CycleNotYet.$area.$id == \Area.$id)
-            .filter(Area.self, \.$municipality.$id == s.id).all().map { ($0.$area.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let rows = try await CyclePages.municipalityRows(req, s).rows
         let policy = try await CycleSettings.policy(s.id, on: req.db)
-        let rows = s.areas.map { area in
-            MunicipalityPage.Row(area: area.name, href: Site.areaCycle.link(s.slug, area.slug),
-                                 products: CyclePages.summaries(req, s, area, products: products.filter { $0.$area.id == area.id }, notYet: notYet[area.id], staff: false, policy: policy))
-        }
         let heading = req.t("cycle.municipality.title", s.name)
         var form: FormView? = nil
         if req.authUser != nil, let actor = try? await req.actor(), Permissions.allows(actor, .administer(municipality: s.id)) {

@@ -58,4 +58,20 @@ enum CyclePages {
                                   startValue: kind.rawValue)
         }
     }
+
+    struct AreaRow: Encodable { var area: String; var href: String; var products: [CyclePages.ProductSummary] }
+
+    /// Every area of the municipality with its products at a glance (the overview page and the municipality page's
+    /// section), and whether the municipality has any cycle at all.
+    static func municipalityRows(_ req: Request, _ s: MunicipalitySnapshot) async throws -> (rows: [AreaRow], any: Bool) {
+        let products = try await CycleProduct.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$status != .draft).all()
+        let notYet = Dictionary(try await CycleNotYet.query(on: req.db).join(Area.self, on: \CycleNotYet.$area.$id == \Area.$id)
+            .filter(Area.self, \.$municipality.$id == s.id).all().map { ($0.$area.id, $0.reason) }, uniquingKeysWith: { a, _ in a })
+        let policy = try await CycleSettings.policy(s.id, on: req.db)
+        let rows = s.areas.map { area in
+            AreaRow(area: area.name, href: Site.areaCycle.link(s.slug, area.slug),
+                    products: summaries(req, s, area, products: products.filter { $0.$area.id == area.id }, notYet: notYet[area.id], staff: false, policy: policy))
+        }
+        return (rows, !products.isEmpty || !notYet.isEmpty)
+    }
 }
