@@ -16,9 +16,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
-        .target(name: "Domain", path: "Sources/Domain"),
+        .target(name: "Domain", dependencies: [.product(name: "BigInt", package: "BigInt")], path: "Sources/Domain"),
         .target(
             name: "App",
             dependencies: [

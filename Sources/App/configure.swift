@@ -127,6 +127,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(ImportCommands(), as: "import")
     app.asyncCommands.use(GrantBenchCommand(), as: "bench-grants")
     app.asyncCommands.use(CycleBenchCommand(), as: "bench-cycle")
+    app.asyncCommands.use(PabulibCommands(), as: "pb")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).
