@@ -34,4 +34,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddIdeaOutsidePlan())
     app.migrations.add(CreateCycleSettings())
     app.migrations.add(AddOpen311KeyScope())
+    app.migrations.add(CreateBudgetRounds())
 }

@@ -32,6 +32,9 @@ enum AuditAction: String, CaseIterable, Sendable {
     case storyPost = "story.post", storyReview = "story.review"
     case cycleSettings = "cycle.settings", cycleDraft = "cycle.draft", cycleEdit = "cycle.edit", cycleStep = "cycle.step", cycleResponse = "cycle.response", cycleNotYet = "cycle.notYet"
     case projectCreate = "project.create", projectUpdate = "project.update", linkDecide = "link.decide"
+    case budgetRoundCreate = "budgetRound.create", budgetRoundSettings = "budgetRound.settings", budgetRoundAssess = "budgetRound.assess"
+    case budgetRoundCodes = "budgetRound.codes", budgetRoundCodesSent = "budgetRound.codesSent", budgetRoundPaperBallot = "budgetRound.paperBallot"
+    case budgetRoundClose = "budgetRound.close"
 
     var entityType: AuditEntityType {
         switch self {
@@ -67,6 +70,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .cycleSettings: return .cycleSettings
         case .projectCreate, .projectUpdate: return .areaProject
         case .linkDecide: return .linkingOpportunity
+        case .budgetRoundCreate, .budgetRoundSettings, .budgetRoundAssess, .budgetRoundCodes, .budgetRoundCodesSent, .budgetRoundPaperBallot, .budgetRoundClose: return .budgetRound
         }
     }
 
@@ -80,7 +84,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings, budgetRound
 
     var labelKey: String { "audit.type." + rawValue }
 }

@@ -22,7 +22,9 @@ enum IdeaService {
         return .success(Posting(areaID: area.id, title: title, text: text, theme: theme, name: name, email: email))
     }
 
-    static func post(_ p: Posting, municipalityID: UUID, demo: Bool = false, req: Request) async throws -> Idea {
+    /// Posts an idea; `also` runs in the same transaction (a budget round adds the idea as one of its projects).
+    static func post(_ p: Posting, municipalityID: UUID, demo: Bool = false, also: (@Sendable (Idea, any Database) async throws -> Void)? = nil,
+                     req: Request) async throws -> Idea {
         let now = req.application.clock()
         let year = DutchTime.calendar.component(.year, from: now)
         for attempt in 1...4 {
@@ -47,6 +49,7 @@ enum IdeaService {
                     idea.code = IdeaRules.code(year: year, sequence: idea.sequence)
                     try await idea.create(on: db)
                     try await req.audit(.ideaPost, subject(idea), after: publicState(idea), on: db)
+                    try await also?(idea, db)
                     guard !demo else { return }
                     let m = try await Municipality.find(municipalityID, on: db)
                     let link = req.application.config.publicURL + Site.idea.link(m?.slug ?? "", idea.code)
