@@ -109,6 +109,7 @@ extension Application {
             try await InitiativeDemoSeeder.seed(app: self)
             try await ProfileDemoSeeder.seed(app: self)
             try await CycleDemoSeeder.seed(app: self)
+            try await BudgetRoundDemoSeeder.seed(app: self)
         }
     }
 }

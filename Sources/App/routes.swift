@@ -61,5 +61,5 @@ func routes(_ app: Application) throws {
 
     // What features add to the public area page (the area feature does not depend on them).
     app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CycleAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()],
-                                   municipalitySections: [CycleMunicipalitySection()])
+                                   municipalitySections: [CycleMunicipalitySection(), BudgetRoundsMunicipalitySection()])
 }

@@ -44,7 +44,7 @@ struct BudgetRoundTests {
             #expect(try await coordinator.submit(new, Self.roundForm(area, budget, amount: "5000,50")).text.contains("hele euro"))
             #expect(try await TestBrowser(app).get(new).status != .ok, "residents cannot set up a round")
             #expect(try await coordinator.submit(new, Self.roundForm(area, budget)).status == .seeOther)
-            let round = try #require(try await BudgetRound.query(on: app.db).first())
+            let round = try #require(try await BudgetRound.query(on: app.db).filter(\.$demo == false).first())
             let page = "/gemeenten/oss/buurtbegroting/\(round.number)"
             #expect(try await TestBrowser(app).get(page).text.contains("Stuur een idee in"))
 
@@ -58,10 +58,18 @@ struct BudgetRoundTests {
             let other = try #require(try await Area.query(on: app.db).filter(\.$municipality.$id == area.$municipality.id).filter(\.$id != area.requireID()).first())
             let elsewhere = try await resident.submit(ideaForm, [("gebied", other.slug), ("titel", "Elders"), ("tekst", "Iets"), ("thema", "play"), ("naam", "Bo"), ("email", "bo@voorbeeld.nl")])
             #expect(elsewhere.status == .unprocessableEntity && elsewhere.text.contains("ander gebied"))
-            let projects = try await BudgetRoundProject.query(on: app.db).sort(\.$number).all()
+            let projects = try await BudgetRoundProject.query(on: app.db).filter(\.$round.$id == round.requireID()).sort(\.$number).all()
             #expect(projects.map(\.title) == ideas.map(\.0))
             let idea = try #require(try await Idea.find(projects[0].ideaID, on: app.db))
             #expect(idea.$area.id == area.id)
+            // Linked both ways: the idea names its round, the area and municipality pages name the round, "Mijn werk" the projects to assess.
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/ideeen/\(idea.code)").text.contains("doet mee aan de buurtbegroting"))
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/gebieden/\(area.slug)").text.contains(round.title))
+            #expect(try await TestBrowser(app).get("/gemeenten/oss").text.contains(round.title))
+            #expect(try await coordinator.get("/werk").text.contains("Plannen van een buurtbegroting om te beoordelen"))
+            let english = TestBrowser(app)
+            english.language = "en"
+            #expect(try await english.get(page).text.contains("Send an idea"))
 
             // Feasibility: a reason is required; not feasible needs no cost.
             let assess = page + "/beheer/projecten/"
@@ -95,7 +103,7 @@ struct BudgetRoundTests {
             #expect(try await resident.submit(vote, [("code", codes[0]), ("projecten[]", "3"), ("verklaring", "ja")]).status == .unprocessableEntity, "not on the ballot")
             #expect(try await resident.submit(vote, [("code", "ABCD-EFGH-JKMN"), ("projecten[]", "1"), ("verklaring", "ja")]).text.contains("kennen wij niet"))
             #expect(try await resident.submit(vote, [("code", codes[0]), ("projecten[]", "1")]).text.contains("Bevestig"))
-            #expect(try await BudgetRoundBallot.query(on: app.db).count() == 0, "nothing half-saved")
+            #expect(try await BudgetRoundBallot.query(on: app.db).filter(\.$round.$id == round.requireID()).count() == 0, "nothing half-saved")
             #expect(try await resident.submit(vote, [("code", codes[0].lowercased()), ("projecten[]", "1"), ("verklaring", "ja")]).status == .seeOther)
             let again = try await resident.submit(vote, [("code", codes[0]), ("projecten[]", "2"), ("verklaring", "ja")])
             #expect(again.status == .conflict && again.text.contains("al gestemd"))
@@ -109,7 +117,7 @@ struct BudgetRoundTests {
             #expect(try await coordinator.submit(manage, to: manage + "/instellingen", changed).status == .conflict)
             #expect(try await BudgetRound.find(round.id, on: app.db)!.ruleKind == "budget")
             // Ballots hold no time and nothing that leads to the code.
-            let columns = try await (app.db as! any SQLDatabase).raw("SELECT * FROM budget_round_ballots").all()
+            let columns = try await (app.db as! any SQLDatabase).raw("SELECT * FROM budget_round_ballots WHERE round_id = \(bind: round.requireID())").all()
             #expect(columns.allSatisfy { Set($0.allColumns) == ["id", "round_id", "receipt_hash", "channel"] })
 
             // The result: 2 votes for project 1 (€3,000), 3 for project 2 (€2,500): greedy takes 2, then 1 no longer fits.
@@ -131,7 +139,7 @@ struct BudgetRoundTests {
             // Closing: the winner becomes a granted initiative whose money is committed in the area budget.
             let before = try await AreaBudget.find(budget.id, on: app.db)!
             #expect(try await coordinator.submit(manage, to: manage + "/afsluiten", []).status == .seeOther)
-            let winner = try #require(try await BudgetRoundProject.query(on: app.db).filter(\.$number == 2).first())
+            let winner = try #require(try await BudgetRoundProject.query(on: app.db).filter(\.$round.$id == round.requireID()).filter(\.$number == 2).first())
             let initiative = try #require(try await Initiative.find(winner.initiativeID, on: app.db))
             #expect(initiative.status == .granted && initiative.grantedCents == 250_000 && initiative.budgetID == budget.id)
             #expect(try await AreaBudget.find(budget.id, on: app.db)!.availableCents == before.availableCents - 250_000)
@@ -152,10 +160,10 @@ struct BudgetRoundTests {
         try await withApp(now: Self.now) { app in
             let (area, budget, coordinator) = try await Self.setUp(app)
             #expect(try await coordinator.submit("/gemeenten/oss/buurtbegroting/nieuw", Self.roundForm(area, budget, rule: "count")).status == .seeOther)
-            let round = try #require(try await BudgetRound.query(on: app.db).first())
+            let round = try #require(try await BudgetRound.query(on: app.db).filter(\.$demo == false).first())
             for (i, title) in ["Bankjes", "Bomen", "Speeltuin"].enumerated() {
                 try await BudgetRoundService.addProject(round: round.requireID(), title: title, summary: title, idea: nil, at: Self.now, on: app.db)
-                let p = try await BudgetRoundProject.query(on: app.db).filter(\.$number == i + 1).first()!
+                let p = try await BudgetRoundProject.query(on: app.db).filter(\.$round.$id == round.requireID()).filter(\.$number == i + 1).first()!
                 p.feasible = true; p.costCents = 100_000; p.feasibilityReason = "Kan."
                 try await p.update(on: app.db)
             }
@@ -180,9 +188,9 @@ struct BudgetRoundTests {
                 return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
             #expect(outcomes.filter { $0 }.count == 900)
-            #expect(try await BudgetRoundBallot.query(on: app.db).count() == 900)
-            #expect(try await BudgetRoundChoice.query(on: app.db).count() == 900)
-            #expect(try await BudgetRoundCode.query(on: app.db).filter(\.$usedOn == nil).count() == 0)
+            #expect(try await BudgetRoundBallot.query(on: app.db).filter(\.$round.$id == round.requireID()).count() == 900)
+            #expect(try await BudgetRoundChoice.query(on: app.db).filter(\.$roundID == round.requireID()).count() == 900)
+            #expect(try await BudgetRoundCode.query(on: app.db).filter(\.$round.$id == round.requireID()).filter(\.$usedOn == nil).count() == 0)
         }
     }
 }

@@ -101,6 +101,7 @@ struct IdeasController: RouteCollection {
         var supports: Int; var status: String; var answer: String?; var answeredOn: String?; var initiativeHref: String?; var initiativeTitle: String?
         var supportForm: FormView?; var makeInitiativeHref: String?; var listHref: String
         var outsidePlan: CycleReferences.Reference?; var spearheads: [CycleReferences.Reference]
+        var budgetRound: CycleReferences.Reference?
     }
 
     private func ideaPage(_ req: Request, _ s: MunicipalitySnapshot, _ idea: Idea, values: [String: String], errors: [FieldError], status: String?) async throws -> IdeaPage {
@@ -120,7 +121,15 @@ struct IdeasController: RouteCollection {
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil,
             makeInitiativeHref: idea.status == .open ? Site.initiativeNew.link(s.slug) + "?idee=" + idea.code : nil, listHref: Site.ideas.link(s.slug),
             outsidePlan: try await CycleReferences.planReference(req, s, productID: idea.outsidePlanID),
-            spearheads: try await CycleReferences.spearheads(req, s, kind: .idea, target: idea.requireID()))
+            spearheads: try await CycleReferences.spearheads(req, s, kind: .idea, target: idea.requireID()),
+            budgetRound: try await roundReference(req, s, idea))
+    }
+
+    /// The buurtbegroting round this idea takes part in, as project number N.
+    private func roundReference(_ req: Request, _ s: MunicipalitySnapshot, _ idea: Idea) async throws -> CycleReferences.Reference? {
+        guard let project = try await BudgetRoundProject.query(on: req.db).filter(\.$ideaID == idea.requireID()).first(),
+              let round = try await BudgetRound.find(project.$round.id, on: req.db) else { return nil }
+        return .init(text: req.t("idea.inBudgetRound", round.title, String(project.number)), href: BudgetRoundPages.link(s, round) + "#project-\(project.number)")
     }
 
     func show(req: Request) async throws -> View {

@@ -10,6 +10,7 @@ struct InitiativesAreaSection: AreaPageSection {
         var year: Int; var available: String?; var allocated: String?; var items: [Item]; var total: Int
         var newHref: String; var listHref: String; var moneyHref: String
         var ideas: [IdeaItem]; var ideaCount: Int; var ideasHref: String; var shareIdeaHref: String
+        var rounds: [BudgetRoundLinks.Item]; var roundsHref: String
     }
 
     func html(_ context: AreaPageContext, req: Request) async throws -> String? {
@@ -30,6 +31,7 @@ struct InitiativesAreaSection: AreaPageSection {
             total: total, newHref: Site.initiativeNew.link(s.slug) + "?gebied=" + area.slug, listHref: Site.initiatives.link(s.slug) + "?gebied=" + area.slug,
             moneyHref: Site.money.link(s.slug),
             ideas: ideas.map { .init(title: $0.title, href: Site.idea.link(s.slug, $0.code), supports: $0.supportCount) }, ideaCount: ideaCount,
-            ideasHref: Site.ideas.link(s.slug) + "?gebied=" + area.slug, shareIdeaHref: Site.ideaNew.link(s.slug) + "?gebied=" + area.slug))
+            ideasHref: Site.ideas.link(s.slug) + "?gebied=" + area.slug, shareIdeaHref: Site.ideaNew.link(s.slug) + "?gebied=" + area.slug,
+            rounds: try await BudgetRoundLinks.items(req, s, area: area.id, limit: 3), roundsHref: Site.budgetRounds.link(s.slug)))
     }
 }
