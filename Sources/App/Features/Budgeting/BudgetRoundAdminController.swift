@@ -139,7 +139,8 @@ struct BudgetRoundAdminController: RouteCollection {
         let roundID = try round.requireID()
         let mayManage = Self.mayManage(actor, round)
         let projects = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == roundID).sort(\.$number).all()
-        let votes = try await BudgetRoundResults.votes(roundID, on: req.db)
+        // During voting nobody sees the count so far, staff included, unless the round publishes it.
+        let votes = phase != .voting || round.showCounts ? try await BudgetRoundResults.votes(roundID, on: req.db) : nil
         let rows = try await BudgetRoundPages.projectRows(req, s, projects, votes: votes)
         let canAssess = [.announced, .ideas, .feasibility].contains(phase)
         let assess = rows.map { AssessRow(project: $0, assessHref: canAssess ? Site.budgetRoundAssess.link(s.slug, String(round.number), String($0.number)) : nil) }
