@@ -129,7 +129,7 @@ struct BudgetRoundAdminController: RouteCollection {
         var mayManage: Bool; var settings: [FormView]; var ruleLocked: Bool
         var projects: [AssessRow]; var batches: [BatchRow]; var codesForm: [FormView]; var paperForm: [FormView]
         var online: Int; var paper: Int; var codesIssued: Int; var codesUsed: Int
-        var closeAction: String?; var results: BudgetRoundPages.ResultsView?; var csrf: String; var version: Int
+        var closeAction: String?; var results: BudgetRoundPages.ResultsView?; var csrf: String; var version: Int; var showVotes: Bool
     }
 
     private func managePage(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, _ actor: Actor, values: [String: String] = [:], errors: [FieldError] = [],
@@ -190,7 +190,7 @@ struct BudgetRoundAdminController: RouteCollection {
                           codesForm: codesForm.map { [$0] } ?? [], paperForm: paperForm.map { [$0] } ?? [],
                           online: counts.online, paper: counts.paper, codesIssued: issued, codesUsed: usedTotal,
                           closeAction: mayManage && phase == .result ? BudgetRoundPages.link(s, round, Site.budgetRoundClose) : nil, results: results,
-                          csrf: req.csrfToken(), version: round.version)
+                          csrf: req.csrfToken(), version: round.version, showVotes: votes != nil)
     }
 
     static func values(of r: BudgetRound) -> [String: String] {
