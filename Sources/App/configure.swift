@@ -129,6 +129,7 @@ func registerCommands(_ app: Application) {
     app.asyncCommands.use(GrantBenchCommand(), as: "bench-grants")
     app.asyncCommands.use(CycleBenchCommand(), as: "bench-cycle")
     app.asyncCommands.use(PabulibCommands(), as: "pb")
+    app.asyncCommands.use(BudgetRoundBenchCommands(), as: "bench-pb")
 }
 
 /// `wijkwerk seed`: loads the demo into an empty database (serve does this by itself).

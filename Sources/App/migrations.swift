@@ -35,4 +35,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateCycleSettings())
     app.migrations.add(AddOpen311KeyScope())
     app.migrations.add(CreateBudgetRounds())
+    app.migrations.add(AddChequeRounds())
 }

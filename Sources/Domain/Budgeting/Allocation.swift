@@ -100,6 +100,9 @@ public enum Allocator {
         }
     }
 
+    /// Counts the ballots once: the number of different ballots (what equal shares' work grows with).
+    public static func distinctBallots(_ election: BudgetElection) -> Int { Tally(election).groups.count }
+
     // MARK: the ballots, counted once
 
     /// The ballots grouped: identical ballots are one group with a weight, so equal shares grows with the number
@@ -191,9 +194,13 @@ public enum Allocator {
     /// whose price per unit of satisfaction (the largest share a supporter pays, divided by the cost) is lowest;
     /// its supporters pay equal shares, or all they have left when that is less. A project's price only goes up
     /// as voters spend, so the last computed price is a lower bound and most projects need no new computation.
+    ///
+    /// Voters' money is kept as a few "money classes": all groups of ballots that started equal and paid the same
+    /// shares hold the same amount, so a group points to its class and the exact fractions are computed per class,
+    /// not per voter. The work per step grows with the number of different ballots that support a project.
     static func equalShares(_ t: Tally, perVoter: Fraction) -> Run {
         var run = Run()
-        var money = [Fraction](repeating: perVoter, count: t.groups.count)
+        var money = MoneyClasses(groups: t.groups.count, start: perVoter)
         var lowerBound = [Fraction](repeating: .zero, count: t.costs.count)
         var candidates = Array(t.costs.indices)
         var step = 0
@@ -203,30 +210,22 @@ public enum Allocator {
             var unaffordable = Set<Int>()
             for p in candidates {
                 if let b = best, b.rho < lowerBound[p] { break }
-                guard let alpha = share(t, project: p, money: money) else {
+                let held = money.held(by: t.supporters[p], weights: t.weights)
+                guard let alpha = share(cost: t.costs[p], held: held) else {
                     unaffordable.insert(p)
+                    run.reasons[p] = .supportersCouldNotPay(supportersMoney: held.reduce(Fraction.zero) { $0 + $1.value * $1.weight })
                     continue
                 }
-                let rho = t.costs[p] == 0 ? Fraction.zero : Fraction(alpha.numerator, alpha.denominator * BigInt(t.costs[p]))
+                let rho = t.costs[p] == 0 ? Fraction.zero : alpha / t.costs[p]
                 lowerBound[p] = rho
                 if let b = best, !(rho < b.rho || (rho == b.rho && t.rank[p] < t.rank[b.project])) { continue }
                 best = (p, rho, alpha)
             }
             // Voters' money only goes down: a project its supporters cannot pay now, they never can.
-            for p in unaffordable { run.reasons[p] = .supportersCouldNotPay(supportersMoney: supportersMoney(t, p, money)) }
             candidates.removeAll { unaffordable.contains($0) }
             guard let chosen = best else { break }
             step += 1
-            var payers = 0, paidAll = 0
-            for g in t.supporters[chosen.project] where !money[g].isZero {
-                payers += t.weights[g]
-                if money[g] < chosen.alpha || money[g] == chosen.alpha {
-                    if money[g] < chosen.alpha { paidAll += t.weights[g] }
-                    money[g] = .zero
-                } else {
-                    money[g] = money[g] - chosen.alpha
-                }
-            }
+            let (payers, paidAll) = money.pay(chosen.alpha, by: t.supporters[chosen.project], weights: t.weights)
             run.order.append(chosen.project)
             run.reasons[chosen.project] = .boughtByShares(step: step, payers: payers, maxShare: chosen.alpha, paidAll: paidAll)
             candidates.removeAll { $0 == chosen.project }
@@ -234,31 +233,84 @@ public enum Allocator {
         return run
     }
 
-    /// The smallest share α such that the supporters, each paying α or all they have left when that is less,
-    /// pay the project's cost exactly; nil when they cannot.
-    static func share(_ t: Tally, project p: Int, money: [Fraction]) -> Fraction? {
-        let cost = t.costs[p]
-        if cost == 0 { return .zero }
-        var weightAt: [Fraction: Int] = [:]
-        var voters = 0
-        for g in t.supporters[p] where !money[g].isZero {
-            weightAt[money[g], default: 0] += t.weights[g]
-            voters += t.weights[g]
+    /// The voters' money during equal shares, by class (see `equalShares`). Class 0 is "nothing left". The classes
+    /// are kept ranked by amount (re-ranked once per step, when new classes appear), so collecting what a
+    /// project's supporters hold needs only integer work.
+    struct MoneyClasses {
+        var value: [Fraction]
+        var classOf: [Int]
+        private var rank: [Int]
+        private var weightAt: [Int]
+        private var touched: [Int] = []
+
+        init(groups: Int, start: Fraction) {
+            value = [.zero, start]
+            classOf = [Int](repeating: start.isZero ? 0 : 1, count: groups)
+            weightAt = [0, 0]
+            rank = [0, 1]
         }
+
+        /// The money the groups hold, as (amount per voter, number of voters) in increasing amount, without empties.
+        mutating func held(by groups: [Int], weights: [Int]) -> [(value: Fraction, weight: Int)] {
+            for g in groups {
+                let k = classOf[g]
+                if k == 0 { continue }
+                if weightAt[k] == 0 { touched.append(k) }
+                weightAt[k] += weights[g]
+            }
+            touched.sort { rank[$0] < rank[$1] }
+            let out = touched.map { (value: value[$0], weight: weightAt[$0]) }
+            for k in touched { weightAt[k] = 0 }
+            touched.removeAll(keepingCapacity: true)
+            return out
+        }
+
+        /// Every group pays `alpha` per voter, or all it has left when that is less. Returns how many voters paid and
+        /// how many of them gave everything they had.
+        mutating func pay(_ alpha: Fraction, by groups: [Int], weights: [Int]) -> (payers: Int, paidAll: Int) {
+            var next: [Int: Int] = [:]
+            var payers = 0, paidAll = 0
+            let before = value.count
+            for g in groups {
+                let k = classOf[g]
+                if k == 0 { continue }
+                payers += weights[g]
+                if value[k] < alpha { paidAll += weights[g] }
+                if let n = next[k] { classOf[g] = n; continue }
+                let n: Int
+                if alpha < value[k] {
+                    n = value.count
+                    value.append(value[k] - alpha)
+                    weightAt.append(0)
+                } else {
+                    n = 0
+                }
+                next[k] = n
+                classOf[g] = n
+            }
+            if value.count > before {
+                // Classes nobody holds any more are kept (their index is stable) but cost nothing: rank them all again.
+                let order = value.indices.sorted { value[$0] < value[$1] }
+                rank = [Int](repeating: 0, count: value.count)
+                for (r, k) in order.enumerated() { rank[k] = r }
+            }
+            return (payers, paidAll)
+        }
+    }
+
+    /// The smallest share α such that the supporters, each paying α or all they have left when that is less,
+    /// pay the project's cost exactly; nil when they cannot. `held` is in increasing amount.
+    static func share(cost: Int, held: [(value: Fraction, weight: Int)]) -> Fraction? {
+        if cost == 0 { return .zero }
+        var voters = held.reduce(0) { $0 + $1.weight }
         var remaining = Fraction(cost)
-        for (value, weight) in weightAt.sorted(by: { $0.key < $1.key }) {
+        for (value, weight) in held {
             // If everyone still paying can pay `value`, the cost is shared equally among them.
             if !(value * voters < remaining) { return remaining / voters }
             remaining = remaining - value * weight
             voters -= weight
         }
         return nil
-    }
-
-    static func supportersMoney(_ t: Tally, _ p: Int, _ money: [Fraction]) -> Fraction {
-        var sum = Fraction.zero
-        for g in t.supporters[p] where !money[g].isZero { sum = sum + money[g] * t.weights[g] }
-        return sum
     }
 
     /// Equal shares with every voter's money raised one currency unit at a time from budget/n, until the outcome

@@ -16,6 +16,9 @@ struct BudgetRoundAdminController: RouteCollection {
         manage.post(Site.budgetRoundBatchSent.route, use: markSent)
         manage.post(Site.budgetRoundPaper.route, use: paper)
         manage.post(Site.budgetRoundClose.route, use: close)
+        manage.get(Site.budgetRoundNewCheques.route, use: newChequesForm)
+        manage.post(Site.budgetRoundNewCheques.route, use: createCheques)
+        manage.post(Site.budgetRoundChequeInitiative.route, use: addChequeInitiative)
         let assess = routes.access(.anyOf([.coordinateArea, .manageBudgets, .handleDepartmentWork]))
         assess.get(Site.budgetRoundManage.route, use: overview)
         assess.get(Site.budgetRoundAssess.route, use: assessForm)
@@ -120,6 +123,76 @@ struct BudgetRoundAdminController: RouteCollection {
         }
     }
 
+    // MARK: A cheque round (Ede Doet)
+
+    private func newChequesPage(_ req: Request, _ s: MunicipalitySnapshot, _ actor: Actor, values v: [String: String], errors: [FieldError]) async throws -> FormPage {
+        let (areas, budgets) = try await choices(req, s, actor)
+        let dutch = req.language == .nl
+        let heading = req.t("cheques.new.title")
+        return FormPage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))], errors: errors),
+                        heading: heading, intro: req.t("cheques.new.intro"),
+                        form: FormView(action: Site.budgetRoundNewCheques.link(s.slug), submitLabel: req.t("cheques.new.submit"), fields: [
+                            FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: v["gebied"] ?? "",
+                                      options: [("", req.t("initiative.field.areaChoose"))] + areas.map { ($0.slug, $0.name) }, errors: errors),
+                            FieldView(req, name: "titel", label: req.t("budgetRound.field.title"), value: v["titel"] ?? "", errors: errors),
+                            FieldView(req, name: "tekst", label: req.t("budgetRound.field.text"), type: "textarea", value: v["tekst"] ?? "", description: req.t("cheques.field.textHelp"), errors: errors),
+                            FieldView(req, name: "budget", label: req.t("budgetRound.field.budget"), type: "select", value: v["budget"] ?? "", description: req.t("budgetRound.field.budgetHelp"),
+                                      options: [("", req.t("budgetRound.field.budgetChoose"))] + budgets.map { b in
+                                          (b.id!.uuidString, "\(b.name) (\(s.areas.first { $0.id == b.$area.id }?.name ?? ""), \(b.year)) – " + req.t("budgetRound.available", Money.format(b.availableCents, dutch: dutch)))
+                                      }, errors: errors),
+                            FieldView(req, name: "bedrag", label: req.t("budgetRound.field.amount"), value: v["bedrag"] ?? "", description: req.t("budgetRound.field.amountHelp"), errors: errors),
+                            FieldView(req, name: "chequewaarde", label: req.t("cheques.field.value"), value: v["chequewaarde"] ?? "", description: req.t("cheques.field.valueHelp"), errors: errors),
+                            FieldView(req, name: "geldig_van", label: req.t("cheques.field.validFrom"), type: "date", value: v["geldig_van"] ?? "", errors: errors),
+                            FieldView(req, name: "geldig_tot", label: req.t("cheques.field.validUntil"), type: "date", value: v["geldig_tot"] ?? "", errors: errors),
+                        ], csrf: req.csrfToken(), showRequiredNote: true))
+    }
+
+    func newChequesForm(req: Request) async throws -> View {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        let actor = try await req.actor()
+        guard actor.municipalityID == s.id || actor.role == .admin else { throw AppError.forbidden }
+        return try await req.view.render("Initiatives/idea-form", newChequesPage(req, s, actor, values: [:], errors: []))
+    }
+
+    func createCheques(req: Request) async throws -> Response {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        let actor = try await req.actor()
+        let values = FormParts.read(req).values
+        let (areas, budgets) = try await choices(req, s, actor)
+        do {
+            guard let area = areas.first(where: { $0.slug == values["gebied"] }) else { throw ValidationFailure([FieldError("gebied", "initiative.areaMissing")]) }
+            let (settings, value) = try ChequeService.readSetup(values, budgets: budgets.filter { $0.$area.id == area.id }).get()
+            let round = try await BudgetRoundService.create(settings, cheques: value, municipalityID: s.id, areaID: area.id, req: req)
+            req.flash(req.t("budgetRound.new.created"))
+            return req.redirect(to: BudgetRoundPages.link(s, round, Site.budgetRoundManage))
+        } catch let failure as ValidationFailure {
+            return try await req.render("Initiatives/idea-form", newChequesPage(req, s, actor, values: values, errors: failure.errors), status: failure.status)
+        }
+    }
+
+    private func chequeInitiativeForm(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, values v: [String: String], errors: [FieldError]) async throws -> FormView {
+        let open = try await Initiative.query(on: req.db).filter(\.$area.$id == round.$area.id).filter(\.$status ~~ ChequeService.openStatuses).sort(\.$code).all()
+        return FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundChequeInitiative), submitLabel: req.t("cheques.add.submit"), fields: [
+            FieldView(req, name: "initiatief", label: req.t("cheques.field.openInitiative"), type: "select", value: v["initiatief"] ?? "",
+                      options: [("", req.t("cheques.field.openInitiativeChoose"))] + open.map { ($0.code, "\($0.code): \($0.title) (" + Money.format($0.askedCents, dutch: req.language == .nl) + ")") },
+                      errors: errors),
+            FieldView(req, name: "doel", label: req.t("cheques.field.target"), value: v["doel"] ?? "", description: req.t("cheques.field.targetHelp"), errors: errors),
+            FieldView(req, name: "deadline", label: req.t("cheques.field.deadline"), type: "date", value: v["deadline"] ?? "", errors: errors),
+        ], csrf: req.csrfToken(), showRequiredNote: false)
+    }
+
+    func addChequeInitiative(req: Request) async throws -> Response {
+        let (s, round, actor) = try await managed(req)
+        let values = FormParts.read(req).values
+        do {
+            try await ChequeService.addInitiative(round, values: values, req: req)
+            req.flash(req.t("cheques.add.done"))
+            return req.redirect(to: BudgetRoundPages.link(s, round, Site.budgetRoundManage) + "#cheques")
+        } catch let failure as ValidationFailure {
+            return try await req.render("Budgeting/manage", managePage(req, s, round, actor, errors: failure.errors, chequeValues: values), status: failure.status)
+        }
+    }
+
     // MARK: Managing a round
 
     struct AssessRow: Encodable { var project: BudgetRoundPages.ProjectRow; var assessHref: String? }
@@ -130,10 +203,11 @@ struct BudgetRoundAdminController: RouteCollection {
         var projects: [AssessRow]; var batches: [BatchRow]; var codesForm: [FormView]; var paperForm: [FormView]
         var online: Int; var paper: Int; var codesIssued: Int; var codesUsed: Int
         var closeAction: String?; var results: BudgetRoundPages.ResultsView?; var csrf: String; var version: Int; var showVotes: Bool
+        var isCheques: Bool; var pools: [BudgetRoundPages.PoolRow]; var chequeForm: [FormView]
     }
 
     private func managePage(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, _ actor: Actor, values: [String: String] = [:], errors: [FieldError] = [],
-                            paperValues: [String: String] = [:], paperChosen: [String] = []) async throws -> ManagePage {
+                            paperValues: [String: String] = [:], paperChosen: [String] = [], chequeValues: [String: String]? = nil) async throws -> ManagePage {
         let now = req.application.clock()
         let phase = round.phase(at: now)
         let roundID = try round.requireID()
@@ -142,7 +216,7 @@ struct BudgetRoundAdminController: RouteCollection {
         // During voting nobody sees the count so far, staff included, unless the round publishes it.
         let votes = phase != .voting || round.showCounts ? try await BudgetRoundResults.votes(roundID, on: req.db) : nil
         let rows = try await BudgetRoundPages.projectRows(req, s, projects, votes: votes)
-        let canAssess = [.announced, .ideas, .feasibility].contains(phase)
+        let canAssess = [.announced, .ideas, .feasibility].contains(phase) && !round.isCheques
         let assess = rows.map { AssessRow(project: $0, assessHref: canAssess ? Site.budgetRoundAssess.link(s.slug, String(round.number), String($0.number)) : nil) }
         let counts = try await BudgetRoundResults.channelCounts(roundID, on: req.db)
         var batches: [BatchRow] = []
@@ -163,13 +237,13 @@ struct BudgetRoundAdminController: RouteCollection {
         let (_, budgets) = try await choices(req, s, actor)
         var settingsValues = values["form"] != "instellingen" ? Self.values(of: round) : values
         settingsValues["form"] = nil
-        let settings: FormView? = mayManage && phase != .execution ? FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundSettings), submitLabel: req.t("budgetRound.settings.submit"),
+        let settings: FormView? = mayManage && phase != .execution && !round.isCheques ? FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundSettings), submitLabel: req.t("budgetRound.settings.submit"),
             fields: [FieldView(req, name: "versie", label: "", type: "hidden", value: String(round.version))]
                 + Self.settingsFields(req, s, areas: [], budgets: budgets.filter { $0.$area.id == round.$area.id }, values: settingsValues,
                                       errors: values["form"] == "instellingen" ? errors : [], withArea: false),
             csrf: req.csrfToken(), showRequiredNote: true) : nil
         let onBallot = projects.filter(\.onBallot)
-        let paperForm: FormView? = mayManage && (phase == .voting || phase == .result) ? FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundPaper),
+        let paperForm: FormView? = mayManage && (phase == .voting || phase == .result) && !round.isCheques ? FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundPaper),
             submitLabel: req.t("budgetRound.paper.submit"), fields: [
                 FieldView(req, name: "code", label: req.t("budgetRound.field.paperCode"), value: paperValues["code"] ?? "", autocomplete: "off", errors: errors),
                 FieldView(req, name: "projecten", label: req.t("budgetRound.field.projects"), type: "checkboxes", description: BudgetRoundPages.ruleText(req, round),
@@ -181,16 +255,18 @@ struct BudgetRoundAdminController: RouteCollection {
                 FieldView(req, name: "aantal", label: req.t("budgetRound.field.codeCount"), value: values["aantal"] ?? "", description: req.t("budgetRound.field.codeCountHelp"),
                           errors: values["aantal"] != nil ? errors : []),
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil
-        let results = phase == .result || phase == .execution ? BudgetRoundPages.results(req, round, try await BudgetRoundResults.compute(round, on: req)) : nil
+        let results = !round.isCheques && (phase == .result || phase == .execution) ? BudgetRoundPages.results(req, round, try await BudgetRoundResults.compute(round, on: req)) : nil
         let heading = req.t("budgetRound.manage.title", round.title)
         return ManagePage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (round.title, BudgetRoundPages.link(s, round))],
                                          errors: errors, status: req.takeFlash()),
-                          heading: heading, phase: req.t("budgetRound.phase." + phase.rawValue), phases: BudgetRoundPages.phases(req, round, now: now), roundHref: BudgetRoundPages.link(s, round),
+                          heading: heading, phase: BudgetRoundPages.phaseLabel(req, round, phase), phases: BudgetRoundPages.phases(req, round, now: now), roundHref: BudgetRoundPages.link(s, round),
                           mayManage: mayManage, settings: settings.map { [$0] } ?? [], ruleLocked: ballots > 0, projects: assess, batches: batches,
                           codesForm: codesForm.map { [$0] } ?? [], paperForm: paperForm.map { [$0] } ?? [],
                           online: counts.online, paper: counts.paper, codesIssued: issued, codesUsed: usedTotal,
-                          closeAction: mayManage && phase == .result ? BudgetRoundPages.link(s, round, Site.budgetRoundClose) : nil, results: results,
-                          csrf: req.csrfToken(), version: round.version, showVotes: votes != nil)
+                          closeAction: mayManage && phase == .result && !round.isCheques ? BudgetRoundPages.link(s, round, Site.budgetRoundClose) : nil, results: results,
+                          csrf: req.csrfToken(), version: round.version, showVotes: votes != nil,
+                          isCheques: round.isCheques, pools: round.isCheques ? try await BudgetRoundPages.poolRows(req, s, round) : [],
+                          chequeForm: round.isCheques && mayManage && phase != .result && phase != .execution ? [try await chequeInitiativeForm(req, s, round, values: chequeValues ?? [:], errors: chequeValues == nil ? [] : errors)] : [])
     }
 
     static func values(of r: BudgetRound) -> [String: String] {
@@ -302,7 +378,7 @@ struct BudgetRoundAdminController: RouteCollection {
     struct Letter: Encodable { var number: Int; var code: String }
     struct LettersPage: Encodable {
         var page: PageMeta; var heading: String; var round: String; var area: String; var voteURL: String; var votingFrom: String; var votingUntil: String
-        var minimumAge: Int; var rule: String; var letters: [Letter]; var manageHref: String
+        var minimumAge: Int; var rule: String; var letters: [Letter]; var manageHref: String; var isCheques: Bool; var chequeValue: String
     }
 
     /// Printable letters, one per page: the code, where and until when to vote, and who may vote.
@@ -314,10 +390,11 @@ struct BudgetRoundAdminController: RouteCollection {
         let heading = req.t("budgetRound.letters.title", String(batch.number))
         return try await req.view.render("Budgeting/letters", LettersPage(
             page: req.page(heading, municipality: s.name, crumbs: [(round.title, BudgetRoundPages.link(s, round, Site.budgetRoundManage))]), heading: heading, round: round.title, area: area,
-            voteURL: req.application.config.publicURL + BudgetRoundPages.link(s, round, Site.budgetRoundVote),
+            voteURL: req.application.config.publicURL + BudgetRoundPages.link(s, round, round.isCheques ? Site.budgetRound : Site.budgetRoundVote),
             votingFrom: Format.day(round.votingFrom, req.language), votingUntil: Format.day(round.votingUntil, req.language), minimumAge: round.minimumAge,
             rule: BudgetRoundPages.ruleText(req, round), letters: codes.enumerated().map { Letter(number: $0.offset + 1, code: $0.element) },
-            manageHref: BudgetRoundPages.link(s, round, Site.budgetRoundManage)))
+            manageHref: BudgetRoundPages.link(s, round, Site.budgetRoundManage), isCheques: round.isCheques,
+            chequeValue: Money.format(round.chequeCents, dutch: req.language == .nl)))
     }
 
     /// The mailing house's file: a sequence number and a code per line (they add the addresses; Wijkwerk never has them).

@@ -51,6 +51,8 @@ enum BudgetRoundDemoSeeder {
             round.showCounts = false
             round.minimumAge = 16
             round.demo = true
+            round.kind = "vote"
+            round.chequeCents = 0
             round.createdAt = day(offset - 7)
             round.updatedAt = now
             round.version = 1

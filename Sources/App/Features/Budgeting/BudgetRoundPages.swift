@@ -25,6 +25,36 @@ enum BudgetRoundPages {
         return Money.format(cents, dutch: req.language == .nl)
     }
 
+    /// The phase's name; a cheque round's "voting" is the period its cheques are valid.
+    static func phaseLabel(_ req: Request, _ round: BudgetRound, _ phase: RoundPhase) -> String {
+        guard round.isCheques else { return req.t("budgetRound.phase." + phase.rawValue) }
+        switch phase {
+        case .announced, .ideas, .feasibility: return req.t("cheques.phase.soon")
+        case .voting: return req.t("cheques.phase.valid")
+        case .result, .execution: return req.t("cheques.phase.expired")
+        }
+    }
+
+    struct PoolRow: Encodable {
+        var number: Int; var title: String; var target: String; var pledged: String; var needed: Int; var deadline: String
+        var state: String; var stateClass: String; var collecting: Bool; var initiativeHref: String?; var initiativeCode: String?
+    }
+
+    static func poolRows(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound) async throws -> [PoolRow] {
+        let pools = try await ChequeService.pools(round, now: req.application.clock(), on: req.db)
+        let initiatives = try await Initiative.query(on: req.db).filter(\.$id ~~ pools.compactMap(\.project.initiativeID)).all()
+        let dutch = req.language == .nl
+        return pools.map { pool in
+            let initiative = initiatives.first { $0.id == pool.project.initiativeID }
+            let target = pool.project.costCents ?? 0
+            return PoolRow(number: pool.project.number, title: pool.project.title, target: Money.format(target, dutch: dutch), pledged: Money.format(pool.pledgedCents, dutch: dutch),
+                           needed: ChequePool.chequesNeeded(target: target, pledged: pool.pledgedCents, value: round.chequeCents),
+                           deadline: Format.day(pool.project.deadline ?? round.votingUntil, req.language), state: req.t("cheques.state." + pool.state.rawValue),
+                           stateClass: pool.state == .funded ? "success" : (pool.state == .released ? "inactive" : "active"), collecting: pool.state == .collecting,
+                           initiativeHref: initiative.map { Site.initiative.link(s.slug, $0.code) }, initiativeCode: initiative?.code)
+        }
+    }
+
     struct PhaseRow: Encodable { var label: String; var dates: String; var current: Bool; var done: Bool }
 
     static func phases(_ req: Request, _ round: BudgetRound, now: Date) -> [PhaseRow] {
@@ -40,7 +70,7 @@ enum BudgetRoundPages {
         ]
         let at = order.firstIndex(of: current) ?? -1
         return order.enumerated().map { i, p in
-            PhaseRow(label: req.t("budgetRound.phase." + p.rawValue), dates: dates[p] ?? "", current: p == current, done: i < at)
+            PhaseRow(label: phaseLabel(req, round, p), dates: dates[p] ?? "", current: p == current, done: i < at)
         }
     }
 

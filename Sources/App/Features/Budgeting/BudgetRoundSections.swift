@@ -13,7 +13,7 @@ enum BudgetRoundLinks {
         let rounds = try await query.sort(\.$votingUntil, .descending).limit(50).all()
             .sorted { ($0.phase(at: now) == .execution ? 1 : 0, $1.votingUntil) < ($1.phase(at: now) == .execution ? 1 : 0, $0.votingUntil) }
         return rounds.prefix(limit).map { r in
-            Item(title: r.title, href: BudgetRoundPages.link(s, r), phase: req.t("budgetRound.phase." + r.phase(at: now).rawValue),
+            Item(title: r.title, href: BudgetRoundPages.link(s, r), phase: BudgetRoundPages.phaseLabel(req, r, r.phase(at: now)),
                  area: s.areas.first { $0.id == r.$area.id }?.name ?? "")
         }
     }

@@ -124,7 +124,8 @@ enum BudgetRoundService {
 
     // MARK: Setting up
 
-    static func create(_ s: Settings, municipalityID: UUID, areaID: UUID, req: Request) async throws -> BudgetRound {
+    /// A new round; with `cheques` (the value of one cheque) a cheque round.
+    static func create(_ s: Settings, cheques: Int? = nil, municipalityID: UUID, areaID: UUID, req: Request) async throws -> BudgetRound {
         let now = req.application.clock()
         for attempt in 1...4 {
             let round = BudgetRound()
@@ -135,6 +136,8 @@ enum BudgetRoundService {
             round.maximumProjects = 1
             apply(s, to: round)
             round.demo = false
+            round.kind = cheques == nil ? "vote" : "cheques"
+            round.chequeCents = cheques ?? 0
             round.createdAt = now
             round.updatedAt = now
             round.version = 1
@@ -247,6 +250,13 @@ enum BudgetRoundService {
             throw ValidationFailure([FieldError("aantal", "budgetRound.codesClosed")], status: .conflict)
         }
         let roundID = try round.requireID()
+        if round.isCheques {
+            // Cheques never promise more money than the round has.
+            let issued = try await BudgetRoundCodeBatch.query(on: req.db).filter(\.$round.$id == roundID).sum(\.$count) ?? 0
+            if (issued + count) * round.chequeCents > round.amountCents {
+                throw ValidationFailure([FieldError("aantal", "cheques.tooMany", [String(max(0, round.amountCents / max(round.chequeCents, 1) - issued))])])
+            }
+        }
         let now = req.application.clock()
         var random = SystemRandomNumberGenerator()
         let codes = (0..<count).map { _ in VotingCode.generate(using: &random) }

@@ -15,12 +15,13 @@ struct BudgetRoundsController: RouteCollection {
         open.post(Site.budgetRoundVote.route, use: vote)
         open.post(Site.budgetRoundCheck.route, use: check)
         open.get(Site.budgetRoundExport.route, use: export)
+        open.post(Site.budgetRoundPledge.route, use: pledge)
     }
 
     // MARK: List
 
     struct ListRow: Encodable { var title: String; var href: String; var area: String; var money: String; var phase: String }
-    struct ListPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var rows: [ListRow]; var newHref: String? }
+    struct ListPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var rows: [ListRow]; var newHref: String?; var newChequesHref: String }
 
     func list(req: Request) async throws -> View {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
@@ -28,14 +29,14 @@ struct BudgetRoundsController: RouteCollection {
         let rounds = try await BudgetRound.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$votingFrom, .descending).all()
         let rows = rounds.map { r in
             ListRow(title: r.title, href: BudgetRoundPages.link(s, r), area: s.areas.first { $0.id == r.$area.id }?.name ?? "",
-                    money: Money.format(r.amountCents, dutch: req.language == .nl, compact: true), phase: req.t("budgetRound.phase." + r.phase(at: now).rawValue))
+                    money: Money.format(r.amountCents, dutch: req.language == .nl, compact: true), phase: BudgetRoundPages.phaseLabel(req, r, r.phase(at: now)))
         }
         let actor = try await req.optionalActor()
         let mayCreate = actor.map { a in Permissions.allows(a, .manageBudgets(municipality: s.id)) || s.areas.contains { Permissions.allows(a, .coordinateArea(municipality: s.id, area: $0.id)) } } ?? false
         let heading = req.t("budgetRound.list.title")
         return try await req.view.render("Budgeting/rounds", ListPage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug))], status: req.takeFlash()),
                                                                      heading: heading, intro: req.t("budgetRound.list.intro"), rows: rows,
-                                                                     newHref: mayCreate ? Site.budgetRoundNew.link(s.slug) : nil))
+                                                                     newHref: mayCreate ? Site.budgetRoundNew.link(s.slug) : nil, newChequesHref: Site.budgetRoundNewCheques.link(s.slug)))
     }
 
     // MARK: The round's page
@@ -47,19 +48,29 @@ struct BudgetRoundsController: RouteCollection {
         var projects: [BudgetRoundPages.ProjectRow]; var showVotes: Bool; var onBallotOnly: Bool
         var results: BudgetRoundPages.ResultsView?; var exportHref: String?; var checkForm: [FormView]; var checked: [CheckedRow]?
         var listHref: String
+        var isCheques: Bool; var chequeValue: String; var validity: String; var pools: [BudgetRoundPages.PoolRow]; var pledgeForm: [FormView]
     }
     struct CheckedRow: Encodable { var title: String; var won: Bool }
 
-    func roundPage(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, checkValue: String = "", checked: [CheckedRow]? = nil, errors: [FieldError] = []) async throws -> RoundPage {
+    func roundPage(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, checkValue: String = "", checked: [CheckedRow]? = nil, errors: [FieldError] = [],
+                   pledgeValues: [String: String] = [:]) async throws -> RoundPage {
         let now = req.application.clock()
         let phase = round.phase(at: now)
+        let pools = round.isCheques ? try await BudgetRoundPages.poolRows(req, s, round) : []
+        let collecting = pools.filter(\.collecting)
+        let pledgeForm: [FormView] = round.isCheques && phase == .voting && !collecting.isEmpty ? [FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundPledge),
+            submitLabel: req.t("cheques.pledge.submit"), fields: [
+                FieldView(req, name: "code", label: req.t("cheques.field.code"), value: pledgeValues["code"] ?? "", description: req.t("cheques.field.codeHelp"), autocomplete: "off", errors: errors),
+                FieldView(req, name: "initiatief", label: req.t("cheques.field.initiative"), type: "radios", value: pledgeValues["initiatief"] ?? "",
+                          options: collecting.map { (String($0.number), $0.title + " — " + req.t("cheques.stillNeeded", String($0.needed))) }, errors: errors),
+            ], csrf: req.csrfToken(), showRequiredNote: false)] : []
         let area = s.areas.first { $0.id == round.$area.id }
         let projects = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == round.requireID()).all()
         let showVotes = round.showCounts && phase == .voting
         let votes = showVotes ? try await BudgetRoundResults.votes(round.requireID(), on: req.db) : nil
         var results: BudgetRoundPages.ResultsView? = nil
         var checkForm: FormView? = nil
-        if phase == .result || phase == .execution {
+        if !round.isCheques && (phase == .result || phase == .execution) {
             results = BudgetRoundPages.results(req, round, try await BudgetRoundResults.compute(round, on: req))
             checkForm = FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundCheck), submitLabel: req.t("budgetRound.check.submit"), fields: [
                 FieldView(req, name: "code", label: req.t("budgetRound.field.code"), value: checkValue, description: req.t("budgetRound.check.help"), autocomplete: "off", errors: errors),
@@ -71,16 +82,33 @@ struct BudgetRoundsController: RouteCollection {
         return RoundPage(page: req.page(round.title, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))],
                                         errors: errors, status: req.takeFlash()),
                          heading: round.title, text: round.text, area: area?.name ?? "", areaHref: area.map { Paths.area(s.slug, $0.slug) } ?? "",
-                         money: Money.format(round.amountCents, dutch: req.language == .nl, compact: true), phase: req.t("budgetRound.phase." + phase.rawValue),
+                         money: Money.format(round.amountCents, dutch: req.language == .nl, compact: true), phase: BudgetRoundPages.phaseLabel(req, round, phase),
                          phases: BudgetRoundPages.phases(req, round, now: now), rule: BudgetRoundPages.ruleText(req, round),
                          deciding: BudgetRoundPages.decidingText(req, round.rule), minimumAge: round.minimumAge,
-                         ideaHref: phase == .ideas ? BudgetRoundPages.link(s, round, Site.budgetRoundIdea) : nil,
-                         voteHref: phase == .voting ? BudgetRoundPages.link(s, round, Site.budgetRoundVote) : nil,
+                         ideaHref: phase == .ideas && !round.isCheques ? BudgetRoundPages.link(s, round, Site.budgetRoundIdea) : nil,
+                         voteHref: phase == .voting && !round.isCheques ? BudgetRoundPages.link(s, round, Site.budgetRoundVote) : nil,
                          manageHref: mayManage ? BudgetRoundPages.link(s, round, Site.budgetRoundManage) : nil,
                          projects: phase == .voting || phase == .result || phase == .execution ? rows.filter { $0.feasible == true && $0.cost != nil } + rows.filter { !($0.feasible == true && $0.cost != nil) } : rows,
                          showVotes: showVotes, onBallotOnly: false, results: results,
                          exportHref: results == nil ? nil : BudgetRoundPages.link(s, round, Site.budgetRoundExport), checkForm: checkForm.map { [$0] } ?? [], checked: checked,
-                         listHref: Site.budgetRounds.link(s.slug))
+                         listHref: Site.budgetRounds.link(s.slug),
+                         isCheques: round.isCheques, chequeValue: Money.format(round.chequeCents, dutch: req.language == .nl),
+                         validity: Format.day(round.votingFrom, req.language) + " – " + Format.day(round.votingUntil, req.language), pools: pools, pledgeForm: pledgeForm)
+    }
+
+    // MARK: Cheques
+
+    func pledge(req: Request) async throws -> Response {
+        let (s, round) = try await BudgetRoundPages.find(req)
+        guard round.isCheques else { throw AppError.notFound() }
+        let values = FormParts.read(req).values
+        do {
+            try await ChequeService.pledge(round, code: values["code"] ?? "", project: Int(values["initiatief"] ?? ""), req: req)
+            req.flash(req.t("cheques.pledge.done"))
+            return req.redirect(to: BudgetRoundPages.link(s, round) + "#cheques")
+        } catch let failure as ValidationFailure {
+            return try await req.render("Budgeting/round", roundPage(req, s, round, errors: failure.errors, pledgeValues: values), status: failure.status)
+        }
     }
 
     func show(req: Request) async throws -> View {
@@ -112,6 +140,7 @@ struct BudgetRoundsController: RouteCollection {
 
     func ideaForm(req: Request) async throws -> Response {
         let (s, round) = try await BudgetRoundPages.find(req)
+        guard !round.isCheques else { throw AppError.notFound() }
         guard round.phase(at: req.application.clock()) == .ideas else {
             return try await req.render("Budgeting/round", roundPage(req, s, round, errors: [FieldError("formulier", "budgetRound.notIdeasPhase")]), status: .conflict)
         }
@@ -120,6 +149,7 @@ struct BudgetRoundsController: RouteCollection {
 
     func postIdea(req: Request) async throws -> Response {
         let (s, round) = try await BudgetRoundPages.find(req)
+        guard !round.isCheques else { throw AppError.notFound() }
         let values = FormParts.read(req).values
         do {
             let posting = try IdeaService.read(values, snapshot: s).get()
@@ -173,6 +203,7 @@ struct BudgetRoundsController: RouteCollection {
 
     func ballot(req: Request) async throws -> Response {
         let (s, round) = try await BudgetRoundPages.find(req)
+        guard !round.isCheques else { throw AppError.notFound() }
         guard round.phase(at: req.application.clock()) == .voting else {
             return try await req.render("Budgeting/round", roundPage(req, s, round, errors: [FieldError("formulier", "budgetRound.votingNotOpen")]), status: .conflict)
         }
@@ -181,6 +212,7 @@ struct BudgetRoundsController: RouteCollection {
 
     func vote(req: Request) async throws -> Response {
         let (s, round) = try await BudgetRoundPages.find(req)
+        guard !round.isCheques else { throw AppError.notFound() }
         let parts = FormParts.read(req)
         let chosen = parts.all["projecten[]"] ?? []
         let numbers = chosen.compactMap { Int($0) }

@@ -73,3 +73,27 @@ struct CreateBudgetRounds: AsyncMigration {
         }
     }
 }
+
+/// Cheque rounds (Ede Doet): a round's kind and cheque value, an initiative's deadline and funding, the pledges.
+struct AddChequeRounds: AsyncMigration {
+    var name: String { "2026-12-01-02-add-cheque-rounds" }
+    func prepare(on db: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
+        try await db.schema(BudgetRound.schema).field("kind", .string, .required, .sql(.default("vote"))).update()
+        try await db.schema(BudgetRound.schema).field("cheque_cents", .int64, .required, .sql(.default(0))).update()
+        try await db.schema(BudgetRoundProject.schema).field("deadline", .datetime).update()
+        try await db.schema(BudgetRoundProject.schema).field("funded_at", .datetime).update()
+        try await db.schema(ChequePledge.schema)
+            .id()
+            .field("round_id", .uuid, .required, .references(BudgetRound.schema, "id", onDelete: .cascade))
+            .field("project_number", .int, .required).field("code_hash", .string, .required).field("pledged_at", .datetime, .required)
+            .unique(on: "code_hash")
+            .create()
+        guard let sql = db as? any SQLDatabase else { return }
+        try await sql.raw("CREATE INDEX cheque_pledges_project ON cheque_pledges (round_id, project_number)").run()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema(ChequePledge.schema).delete()
+    }
+}

@@ -11,6 +11,10 @@ final class BudgetRound: Model, @unchecked Sendable {
     @Parent(key: "area_id") var area: Area
     @Parent(key: "budget_id") var budget: AreaBudget
     @Field(key: "number") var number: Int
+    /// `vote` (a buurtbegroting residents vote in) or `cheques` (Ede Doet: residents pool cheques on initiatives).
+    @Field(key: "kind") var kind: String
+    /// The value of one cheque (cheque rounds only).
+    @Field(key: "cheque_cents") var chequeCents: Int
     @Field(key: "title") var title: String
     @Field(key: "description") var text: String
     /// Whole euros, in cents (a round's money and costs are whole euros, as in every Pabulib file).
@@ -47,6 +51,8 @@ final class BudgetRound: Model, @unchecked Sendable {
     var rule: AllocationRule { AllocationRule(rawValue: decidedBy) ?? .greedy }
 
     func phase(at now: Date) -> RoundPhase { schedule.phase(on: DutchTime.calendar.startOfDay(for: now), closed: closedAt != nil) }
+
+    var isCheques: Bool { kind == "cheques" }
 }
 
 /// A project of a round: a resident's idea (linked to the idea it came from), its cost and feasibility as the
@@ -68,6 +74,9 @@ final class BudgetRoundProject: Model, @unchecked Sendable {
     @OptionalField(key: "initiative_id") var initiativeID: UUID?
     /// Set when the round is closed: the place in the deciding rule's selection order.
     @OptionalField(key: "selected_position") var selectedPosition: Int?
+    /// Cheque rounds: the last day cheques can be pooled on this initiative, and when it reached its amount.
+    @OptionalField(key: "deadline") var deadline: Date?
+    @OptionalField(key: "funded_at") var fundedAt: Date?
     @Field(key: "created_at") var createdAt: Date
     init() {}
 
@@ -121,5 +130,17 @@ final class BudgetRoundChoice: Model, @unchecked Sendable {
     @Parent(key: "ballot_id") var ballot: BudgetRoundBallot
     @Field(key: "round_id") var roundID: UUID
     @Field(key: "project_number") var projectNumber: Int
+    init() {}
+}
+
+/// A cheque pooled on an initiative of a cheque round. Unlike a ballot it keeps the cheque's hash: a pledge to an
+/// initiative that does not reach its amount is released, and the cheque can be pooled again.
+final class ChequePledge: Model, @unchecked Sendable {
+    static let schema = "cheque_pledges"
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "round_id") var round: BudgetRound
+    @Field(key: "project_number") var projectNumber: Int
+    @Field(key: "code_hash") var codeHash: String
+    @Field(key: "pledged_at") var pledgedAt: Date
     init() {}
 }
