@@ -198,8 +198,9 @@ public enum Allocator {
     /// Voters' money is kept as a few "money classes": all groups of ballots that started equal and paid the same
     /// shares hold the same amount, so a group points to its class and the exact fractions are computed per class,
     /// not per voter. The work per step grows with the number of different ballots that support a project.
-    static func equalShares(_ t: Tally, perVoter: Fraction) -> Run {
+    static func equalShares(_ t: Tally, perVoter: Fraction, stopAbove limit: Int = .max) -> Run {
         var run = Run()
+        var spent = 0
         var money = MoneyClasses(groups: t.groups.count, start: perVoter)
         var lowerBound = [Fraction](repeating: .zero, count: t.costs.count)
         var candidates = Array(t.costs.indices)
@@ -229,6 +230,9 @@ public enum Allocator {
             run.order.append(chosen.project)
             run.reasons[chosen.project] = .boughtByShares(step: step, payers: payers, maxShare: chosen.alpha, paidAll: paidAll)
             candidates.removeAll { $0 == chosen.project }
+            // Selections only grow: once over the limit, the outcome stays over it (add1 only needs to know that).
+            spent += t.costs[chosen.project]
+            if spent > limit { break }
         }
         return run
     }
@@ -238,6 +242,7 @@ public enum Allocator {
     /// project's supporters hold needs only integer work.
     struct MoneyClasses {
         var value: [Fraction]
+        private var approx: [Double]
         var classOf: [Int]
         private var rank: [Int]
         private var weightAt: [Int]
@@ -245,6 +250,7 @@ public enum Allocator {
 
         init(groups: Int, start: Fraction) {
             value = [.zero, start]
+            approx = [0, start.double]
             classOf = [Int](repeating: start.isZero ? 0 : 1, count: groups)
             weightAt = [0, 0]
             rank = [0, 1]
@@ -281,6 +287,7 @@ public enum Allocator {
                 if alpha < value[k] {
                     n = value.count
                     value.append(value[k] - alpha)
+                    approx.append(value[n].double)
                     weightAt.append(0)
                 } else {
                     n = 0
@@ -290,7 +297,12 @@ public enum Allocator {
             }
             if value.count > before {
                 // Classes nobody holds any more are kept (their index is stable) but cost nothing: rank them all again.
-                let order = value.indices.sorted { value[$0] < value[$1] }
+                // By the approximations, and exactly where two are too close to tell apart.
+                let order = value.indices.sorted { a, b in
+                    let x = approx[a], y = approx[b]
+                    if abs(x - y) > 1e-9 * max(abs(x), abs(y)) { return x < y }
+                    return value[a] < value[b]
+                }
                 rank = [Int](repeating: 0, count: value.count)
                 for (r, k) in order.enumerated() { rank[k] = r }
             }
@@ -324,7 +336,7 @@ public enum Allocator {
         var extra = 0
         while true {
             let perVoter = start + Fraction(extra)
-            let run = equalShares(t, perVoter: perVoter)
+            let run = equalShares(t, perVoter: perVoter, stopAbove: budget)
             let cost = run.order.reduce(0) { $0 + t.costs[$1] }
             if cost > budget { return previous ?? (run, perVoter) }
             let left = budget - cost

@@ -131,6 +131,17 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
         return r < 0 ? q - 1 : q
     }
 
+    /// A floating-point approximation (relative error far below 1e-12), to order many values quickly; equal or
+    /// nearly equal approximations are decided with the exact value.
+    public var double: Double {
+        switch storage {
+        case .small(let n, let d): return Double(n) / Double(d)
+        case .big(let n, let d):
+            let shift = max(0, max(n.magnitude.bitWidth, d.magnitude.bitWidth) - 960)
+            return Double(n >> shift) / Double(d >> shift)
+        }
+    }
+
     /// Rounded to two decimals, for showing (never for deciding).
     public var approximate: Double {
         let scaled = (numerator * 100 + denominator / 2) / denominator
