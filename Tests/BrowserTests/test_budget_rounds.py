@@ -159,3 +159,53 @@ def test_the_round_pages_reflow_at_phone_width(driver, base_url):
             assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;"), (
                 f"{url} scrolls sideways at {width} px (WCAG 1.4.10 reflow)")
     axe_check(driver, "buurtbegroting-320")
+
+
+def test_a_cheque_round_where_a_resident_gives_a_cheque(driver, base_url, admin_password):
+    login(driver, base_url, COORDINATOR, admin_password)
+    open_page(driver, base_url + ROUNDS)
+    follow(driver, driver.find_element(By.LINK_TEXT, "Nieuwe chequeronde"))
+    axe_check(driver, "cheques-nieuw")
+    Select(driver.find_element(By.ID, "gebied")).select_by_visible_text("Ruwaard")
+    driver.find_element(By.ID, "titel").send_keys(f"Cheques Ruwaard {int(time.time())}")
+    driver.find_element(By.ID, "tekst").send_keys("Geef uw cheque aan een initiatief in uw straat.")
+    budget = Select(driver.find_element(By.ID, "budget"))
+    budget.select_by_visible_text(next(o.text for o in budget.options if o.text.startswith("Wijkbudget Ruwaard")))
+    driver.find_element(By.ID, "bedrag").send_keys("100")
+    driver.find_element(By.ID, "chequewaarde").send_keys("7,50")
+    set_date(driver, "geldig_van", 0)
+    set_date(driver, "geldig_tot", 60)
+    submit(driver, "Maak de chequeronde")
+    assert "De buurtbegroting is aangemaakt." in driver.page_source
+    manage = driver.current_url.split("#")[0]
+    initiative = Select(driver.find_element(By.ID, "initiatief"))
+    assert len(initiative.options) > 1, "the demo has submitted initiatives in Ruwaard"
+    initiative.select_by_index(1)
+    driver.find_element(By.ID, "doel").send_keys("15")
+    set_date(driver, "deadline", 30)
+    submit(driver, "Laat dit initiatief cheques verzamelen")
+    assert "verzamelt nu cheques" in driver.page_source
+    driver.find_element(By.ID, "aantal").send_keys("2")
+    submit(driver, "Maak cheques")
+    follow(driver, driver.find_element(By.LINK_TEXT, "Brieven om te printen"))
+    assert "Uw cheque" in main_text(driver)
+    codes = re.findall(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", main_text(driver))
+    round_page = manage.rsplit("/beheer", 1)[0]
+
+    clear_browser_state(driver)
+    open_page(driver, round_page)
+    axe_check(driver, "cheques-ronde")
+    driver.find_element(By.ID, "code").send_keys(codes[0])
+    driver.find_element(By.ID, "initiatief").click()
+    submit(driver, "Geef mijn cheque")
+    assert "Uw cheque is gegeven" in driver.page_source and "nog 1 cheques nodig" in main_text(driver)
+    driver.find_element(By.ID, "code").send_keys(codes[0])
+    driver.find_element(By.ID, "initiatief").click()
+    submit(driver, "Geef mijn cheque")
+    assert "één keer geven" in driver.find_element(By.CSS_SELECTOR, ".ww-error-summary").text
+    axe_check(driver, "cheques-fout")
+    driver.find_element(By.ID, "code").clear()
+    driver.find_element(By.ID, "code").send_keys(codes[1])
+    driver.find_element(By.ID, "initiatief").click()
+    submit(driver, "Geef mijn cheque")
+    assert "Bedrag gehaald" in main_text(driver)

@@ -202,29 +202,52 @@ public enum Allocator {
         var run = Run()
         var spent = 0
         var money = MoneyClasses(groups: t.groups.count, start: perVoter)
-        var lowerBound = [Fraction](repeating: .zero, count: t.costs.count)
+        // Each project's price is first computed with floating point, to find the few projects that can be the
+        // cheapest; only those are computed exactly, and the exact values decide. `lowerBound` is a little below
+        // the last approximate price, so it stays below the exact price as voters spend.
+        let margin = 1e-9
+        var lowerBound = [Double](repeating: 0, count: t.costs.count)
         var candidates = Array(t.costs.indices)
         var step = 0
         while !candidates.isEmpty {
             candidates.sort { lowerBound[$0] != lowerBound[$1] ? lowerBound[$0] < lowerBound[$1] : t.rank[$0] < t.rank[$1] }
-            var best: (project: Int, rho: Fraction, alpha: Fraction)?
+            var bestApprox = Double.infinity
+            var evaluated: [(project: Int, rho: Double)] = []
             var unaffordable = Set<Int>()
             for p in candidates {
-                if let b = best, b.rho < lowerBound[p] { break }
+                if lowerBound[p] > bestApprox * (1 + margin) { break }
                 let held = money.held(by: t.supporters[p], weights: t.weights)
-                guard let alpha = share(cost: t.costs[p], held: held) else {
+                let cost = Double(t.costs[p])
+                let total = held.reduce(0.0) { $0 + money.approx[$1.k] * Double($1.weight) }
+                if total < cost * (1 - margin) {
+                    // Clearly more than its supporters have left: never again (their money only goes down).
                     unaffordable.insert(p)
+                    run.reasons[p] = .supportersCouldNotPay(supportersMoney: held.reduce(Fraction.zero) { $0 + money.value[$1.k] * $1.weight })
+                    continue
+                }
+                let rho = t.costs[p] == 0 ? 0 : approximateShare(cost: cost, held: held.map { (money.approx[$0.k], $0.weight) }) / cost
+                lowerBound[p] = rho * (1 - margin)
+                evaluated.append((p, rho))
+                bestApprox = min(bestApprox, rho)
+            }
+            candidates.removeAll { unaffordable.contains($0) }
+            // The exact prices of the projects that may be the cheapest; ties by project id.
+            var best: (project: Int, rho: Fraction, alpha: Fraction)?
+            for (p, rho) in evaluated where rho <= bestApprox * (1 + margin) {
+                let held = money.held(by: t.supporters[p], weights: t.weights).map { (value: money.value[$0.k], weight: $0.weight) }
+                guard let alpha = share(cost: t.costs[p], held: held) else {
+                    candidates.removeAll { $0 == p }
                     run.reasons[p] = .supportersCouldNotPay(supportersMoney: held.reduce(Fraction.zero) { $0 + $1.value * $1.weight })
                     continue
                 }
-                let rho = t.costs[p] == 0 ? Fraction.zero : alpha / t.costs[p]
-                lowerBound[p] = rho
-                if let b = best, !(rho < b.rho || (rho == b.rho && t.rank[p] < t.rank[b.project])) { continue }
-                best = (p, rho, alpha)
+                let exact = t.costs[p] == 0 ? Fraction.zero : alpha / t.costs[p]
+                if let b = best, !(exact < b.rho || (exact == b.rho && t.rank[p] < t.rank[b.project])) { continue }
+                best = (p, exact, alpha)
             }
-            // Voters' money only goes down: a project its supporters cannot pay now, they never can.
-            candidates.removeAll { unaffordable.contains($0) }
-            guard let chosen = best else { break }
+            guard let chosen = best else {
+                if evaluated.isEmpty { break }
+                continue // the near-cheapest turned out unaffordable: look again among the rest
+            }
             step += 1
             let (payers, paidAll) = money.pay(chosen.alpha, by: t.supporters[chosen.project], weights: t.weights)
             run.order.append(chosen.project)
@@ -237,12 +260,24 @@ public enum Allocator {
         return run
     }
 
+    /// `share` in floating point, to rank projects quickly (never to decide).
+    static func approximateShare(cost: Double, held: [(Double, Int)]) -> Double {
+        var voters = Double(held.reduce(0) { $0 + $1.1 })
+        var remaining = cost
+        for (value, weight) in held {
+            if value * voters >= remaining { return remaining / voters }
+            remaining -= value * Double(weight)
+            voters -= Double(weight)
+        }
+        return held.last.map { $0.0 } ?? .infinity // only reached at the margin of affordability
+    }
+
     /// The voters' money during equal shares, by class (see `equalShares`). Class 0 is "nothing left". The classes
     /// are kept ranked by amount (re-ranked once per step, when new classes appear), so collecting what a
     /// project's supporters hold needs only integer work.
     struct MoneyClasses {
         var value: [Fraction]
-        private var approx: [Double]
+        var approx: [Double]
         var classOf: [Int]
         private var rank: [Int]
         private var weightAt: [Int]
@@ -256,8 +291,8 @@ public enum Allocator {
             rank = [0, 1]
         }
 
-        /// The money the groups hold, as (amount per voter, number of voters) in increasing amount, without empties.
-        mutating func held(by groups: [Int], weights: [Int]) -> [(value: Fraction, weight: Int)] {
+        /// The money the groups hold, as (class, number of voters) in increasing amount, without empties.
+        mutating func held(by groups: [Int], weights: [Int]) -> [(k: Int, weight: Int)] {
             for g in groups {
                 let k = classOf[g]
                 if k == 0 { continue }
@@ -265,7 +300,7 @@ public enum Allocator {
                 weightAt[k] += weights[g]
             }
             touched.sort { rank[$0] < rank[$1] }
-            let out = touched.map { (value: value[$0], weight: weightAt[$0]) }
+            let out = touched.map { (k: $0, weight: weightAt[$0]) }
             for k in touched { weightAt[k] = 0 }
             touched.removeAll(keepingCapacity: true)
             return out

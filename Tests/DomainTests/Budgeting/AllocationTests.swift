@@ -104,6 +104,9 @@ struct AllocationTests {
         #expect(shares.outcomes.first { $0.id == "y" }?.reason == .boughtByShares(step: 1, payers: 1, maxShare: Fraction(3), paidAll: 0))
         #expect(shares.outcomes.first { $0.id == "x" }?.reason == .supportersCouldNotPay(supportersMoney: Fraction(9)))
         #expect(shares.outcomes.first { $0.id == "z" }?.reason == .supportersCouldNotPay(supportersMoney: .zero))
+        // An exact tie in price: the lower project id first.
+        let tie = BudgetElection(budget: 10, projects: [.init(id: "y", cost: 4), .init(id: "x", cost: 4)], ballots: [["x", "y"], ["y", "x"]])
+        #expect(Allocator.allocate(tie, rule: .equalShares).selected == ["x", "y"])
         // Two supporters sharing a project pay half each.
         let pair = BudgetElection(budget: 10, projects: [.init(id: "a", cost: 4)], ballots: [["a"], ["a"]])
         #expect(Allocator.allocate(pair, rule: .equalShares).outcomes[0].reason == .boughtByShares(step: 1, payers: 2, maxShare: Fraction(2), paidAll: 0))
@@ -154,6 +157,17 @@ struct AllocationTests {
         }
     }
 
+    @Test func largerElectionsAgreeWithTheReferenceToo() {
+        // More voters and projects: many different amounts of money left, long fractions, near-ties.
+        var random = SeededRandom(seed: 99)
+        for round in 0..<40 {
+            let election = SeededRandom.election(&random, projects: 12, voters: 70, cost: 90, budget: 400)
+            for rule in AllocationRule.allCases {
+                #expect(Allocator.allocate(election, rule: rule).selected == Reference.allocate(election, rule: rule), "round \(round), \(rule.rawValue)")
+            }
+        }
+    }
+
     @Test func equalSharesKeepsEveryVoterWithinTheirShare() {
         var random = SeededRandom(seed: 7)
         for _ in 0..<200 {
@@ -191,12 +205,12 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 29)
     }
 
-    static func election(_ random: inout SeededRandom) -> BudgetElection {
-        let projects = (0..<Int.random(in: 1...8, using: &random)).map { i in
-            BudgetElection.Project(id: String(Int.random(in: 1...40, using: &random)) + "-\(i)", cost: Int.random(in: 1...40, using: &random))
+    static func election(_ random: inout SeededRandom, projects most: Int = 8, voters: Int = 25, cost: Int = 40, budget money: Int = 100) -> BudgetElection {
+        let projects = (0..<Int.random(in: 1...most, using: &random)).map { i in
+            BudgetElection.Project(id: String(Int.random(in: 1...40, using: &random)) + "-\(i)", cost: Int.random(in: 1...cost, using: &random))
         }
-        let budget = Int.random(in: 5...100, using: &random)
-        let ballots = (0..<Int.random(in: 0...25, using: &random)).map { _ in
+        let budget = Int.random(in: 5...money, using: &random)
+        let ballots = (0..<Int.random(in: 0...voters, using: &random)).map { _ in
             projects.filter { _ in Int.random(in: 0..<3, using: &random) == 0 }.map(\.id)
         }
         return BudgetElection(budget: budget, projects: projects, ballots: ballots)

@@ -251,7 +251,7 @@ struct BudgetRoundAdminController: RouteCollection {
                           selected: Set(paperChosen), errors: paperValues.isEmpty ? [] : errors),
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil
         let codesForm: FormView? = mayManage && phase != .result && phase != .execution ? FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundCodes),
-            submitLabel: req.t("budgetRound.codes.submit"), fields: [
+            submitLabel: req.t(round.isCheques ? "cheques.codes.submit" : "budgetRound.codes.submit"), fields: [
                 FieldView(req, name: "aantal", label: req.t("budgetRound.field.codeCount"), value: values["aantal"] ?? "", description: req.t("budgetRound.field.codeCountHelp"),
                           errors: values["aantal"] != nil ? errors : []),
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil
