@@ -16,6 +16,11 @@ public func configure(_ app: Application, config: AppConfig) async throws {
     app.localizer = try Localizer(directory: app.directory.resourcesDirectory + "Localization/")
     app.mixingPanelContent = try MixingPanelContent.load(from: app.directory.resourcesDirectory + "Seed/mixing_panel.json")
 
+    // The application's own pool for blocking work (SQLite statements, password hashing, file reads), larger than the
+    // process-wide default of one thread per core: an SQLite writer waiting in its busy handler holds a thread, and
+    // the writer it waits for needs one to finish. Set before the databases are first used.
+    app.threadPool = NIOThreadPool(numberOfThreads: max(8, System.coreCount * 4))
+
     // Database
     switch config.database {
     case .sqliteMemory:
