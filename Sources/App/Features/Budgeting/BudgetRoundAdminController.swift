@@ -48,7 +48,6 @@ struct BudgetRoundAdminController: RouteCollection {
 
     static func settingsFields(_ req: Request, _ s: MunicipalitySnapshot, areas: [MunicipalitySnapshot.AreaInfo], budgets: [AreaBudget], values v: [String: String],
                                errors: [FieldError], withArea: Bool) -> [FieldView] {
-        let dutch = req.language == .nl
         var fields: [FieldView] = []
         if withArea {
             fields.append(FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: v["gebied"] ?? "",
@@ -58,9 +57,7 @@ struct BudgetRoundAdminController: RouteCollection {
             FieldView(req, name: "titel", label: req.t("budgetRound.field.title"), value: v["titel"] ?? "", errors: errors),
             FieldView(req, name: "tekst", label: req.t("budgetRound.field.text"), type: "textarea", value: v["tekst"] ?? "", description: req.t("budgetRound.field.textHelp"), errors: errors),
             FieldView(req, name: "budget", label: req.t("budgetRound.field.budget"), type: "select", value: v["budget"] ?? "", description: req.t("budgetRound.field.budgetHelp"),
-                      options: [("", req.t("budgetRound.field.budgetChoose"))] + budgets.map { b in
-                          (b.id!.uuidString, "\(b.name) (\(s.areas.first { $0.id == b.$area.id }?.name ?? ""), \(b.year)) – " + req.t("budgetRound.available", Money.format(b.availableCents, dutch: dutch)))
-                      }, errors: errors),
+                      options: budgetOptions(req, s, budgets), errors: errors),
             FieldView(req, name: "bedrag", label: req.t("budgetRound.field.amount"), value: v["bedrag"] ?? "", description: req.t("budgetRound.field.amountHelp"), errors: errors),
             FieldView(req, name: "ideeen_van", label: req.t("budgetRound.field.ideasFrom"), type: "date", value: v["ideeen_van"] ?? "", errors: errors),
             FieldView(req, name: "ideeen_tot", label: req.t("budgetRound.field.ideasUntil"), type: "date", value: v["ideeen_tot"] ?? "", errors: errors),
@@ -80,6 +77,14 @@ struct BudgetRoundAdminController: RouteCollection {
             FieldView(req, name: "tussenstand", label: req.t("budgetRound.field.showCounts"), type: "checkbox", value: v["tussenstand"] ?? "", errors: errors),
         ]
         return fields
+    }
+
+    /// The area budgets to choose from, each with its area, year and what is still available.
+    static func budgetOptions(_ req: Request, _ s: MunicipalitySnapshot, _ budgets: [AreaBudget]) -> [(value: String, label: String)] {
+        [("", req.t("budgetRound.field.budgetChoose"))] + budgets.map { b in
+            (b.id!.uuidString, "\(b.name) (\(s.areas.first { $0.id == b.$area.id }?.name ?? ""), \(b.year)) – "
+                + req.t("budgetRound.available", Money.format(b.availableCents, dutch: req.language == .nl)))
+        }
     }
 
     /// The areas this person may set up a round for, and those areas' budgets.
@@ -127,7 +132,6 @@ struct BudgetRoundAdminController: RouteCollection {
 
     private func newChequesPage(_ req: Request, _ s: MunicipalitySnapshot, _ actor: Actor, values v: [String: String], errors: [FieldError]) async throws -> FormPage {
         let (areas, budgets) = try await choices(req, s, actor)
-        let dutch = req.language == .nl
         let heading = req.t("cheques.new.title")
         return FormPage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))], errors: errors),
                         heading: heading, intro: req.t("cheques.new.intro"),
@@ -137,9 +141,7 @@ struct BudgetRoundAdminController: RouteCollection {
                             FieldView(req, name: "titel", label: req.t("budgetRound.field.title"), value: v["titel"] ?? "", errors: errors),
                             FieldView(req, name: "tekst", label: req.t("budgetRound.field.text"), type: "textarea", value: v["tekst"] ?? "", description: req.t("cheques.field.textHelp"), errors: errors),
                             FieldView(req, name: "budget", label: req.t("budgetRound.field.budget"), type: "select", value: v["budget"] ?? "", description: req.t("budgetRound.field.budgetHelp"),
-                                      options: [("", req.t("budgetRound.field.budgetChoose"))] + budgets.map { b in
-                                          (b.id!.uuidString, "\(b.name) (\(s.areas.first { $0.id == b.$area.id }?.name ?? ""), \(b.year)) – " + req.t("budgetRound.available", Money.format(b.availableCents, dutch: dutch)))
-                                      }, errors: errors),
+                                      options: Self.budgetOptions(req, s, budgets), errors: errors),
                             FieldView(req, name: "bedrag", label: req.t("budgetRound.field.amount"), value: v["bedrag"] ?? "", description: req.t("budgetRound.field.amountHelp"), errors: errors),
                             FieldView(req, name: "chequewaarde", label: req.t("cheques.field.value"), value: v["chequewaarde"] ?? "", description: req.t("cheques.field.valueHelp"), errors: errors),
                             FieldView(req, name: "geldig_van", label: req.t("cheques.field.validFrom"), type: "date", value: v["geldig_van"] ?? "", errors: errors),

@@ -98,16 +98,7 @@ enum BudgetRoundDemoSeeder {
                 batch.createdAt = day(offset + 24)
                 try await batch.create(on: app.db)
                 var rng = SystemRandomNumberGenerator()
-                for position in 1...50 {
-                    let code = VotingCode.generate(using: &rng)
-                    let row = BudgetRoundCode()
-                    row.$round.id = roundID
-                    row.$batch.id = try batch.requireID()
-                    row.position = position
-                    row.codeHash = sha256Hex(VotingCode.key(VotingCode.normalise(code)!, round: roundID, purpose: "code"))
-                    row.plain = code
-                    try await row.create(on: app.db)
-                }
+                try await BudgetRoundService.insertCodes((1...50).map { _ in VotingCode.generate(using: &rng) }, batch: batch.requireID(), round: roundID, on: app.db)
             }
         }
     }

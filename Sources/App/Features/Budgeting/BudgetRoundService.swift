@@ -268,24 +268,43 @@ enum BudgetRoundService {
         try await req.db.writeTransaction { db in
             batch.number = (try await BudgetRoundCodeBatch.query(on: db).filter(\.$round.$id == roundID).max(\.$number) ?? 0) + 1
             try await batch.create(on: db)
-            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-            var position = 0
-            while position < count {
-                let size = min(500, count - position)
-                var rows: [SQLExpression] = []
-                for i in 0..<size {
-                    let code = codes[position + i]
-                    let hash = sha256Hex(VotingCode.key(VotingCode.normalise(code)!, round: roundID, purpose: "code"))
-                    rows.append(SQLGroupExpression([SQLBind(UUID()), SQLBind(roundID), SQLBind(batch.id!), SQLBind(position + i + 1), SQLBind(hash), SQLBind(code)]))
-                }
-                try await sql.raw("""
-                    INSERT INTO budget_round_codes (id, round_id, batch_id, position, code_hash, plain) VALUES \(SQLList(rows))
-                    """).run()
-                position += size
-            }
+            try await insertCodes(codes, batch: batch.requireID(), round: roundID, on: db)
             try await req.audit(.budgetRoundCodes, subject(round), after: ["batch": String(batch.number), "count": String(count)], on: db)
         }
         return batch
+    }
+
+    /// Stores codes of a batch, readable and by hash, 500 rows per statement.
+    static func insertCodes(_ codes: [String], batch: UUID, round: UUID, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var position = 0
+        while position < codes.count {
+            let size = min(500, codes.count - position)
+            let rows: [SQLExpression] = (0..<size).map { i in
+                let code = codes[position + i]
+                return SQLGroupExpression([SQLBind(UUID()), SQLBind(round), SQLBind(batch), SQLBind(position + i + 1), SQLBind(hash(VotingCode.normalise(code)!, round: round)), SQLBind(code)])
+            }
+            try await sql.raw("INSERT INTO budget_round_codes (id, round_id, batch_id, position, code_hash, plain) VALUES \(SQLList(rows))").run()
+            position += size
+        }
+    }
+
+    /// What is kept to recognise a code (purpose `code`) or, with another purpose, what a ballot keeps (`ballot`).
+    static func hash(_ normalised: String, round: UUID, purpose: String = "code") -> String {
+        sha256Hex(VotingCode.key(normalised, round: round, purpose: purpose))
+    }
+
+    /// Uses a code in the caller's transaction: a conditional update, so of two uses at the same moment one wins.
+    /// The other, and an unknown code, are refused with `<keys>.codeUsed` (409) or `<keys>.codeUnknown` (422).
+    static func useCode(_ codeHash: String, round: UUID, on day: Date, keys: String, db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let used = try await sql.raw("""
+            UPDATE budget_round_codes SET used_on = \(bind: day) WHERE code_hash = \(bind: codeHash) AND round_id = \(bind: round) AND used_on IS NULL RETURNING id
+            """).all()
+        guard used.count == 1 else {
+            let exists = try await BudgetRoundCode.query(on: db).filter(\.$codeHash == codeHash).count() > 0
+            throw ValidationFailure([FieldError("code", exists ? "\(keys).codeUsed" : "\(keys).codeUnknown")], status: exists ? .conflict : .unprocessableEntity)
+        }
     }
 
     /// The batch went to the printer: its codes are no longer kept readable, only their hashes.
@@ -325,18 +344,12 @@ enum BudgetRoundService {
         }
         if channel == .online && !declared { errors.append(FieldError("verklaring", "budgetRound.declarationMissing")) }
         guard errors.isEmpty, let code else { throw ValidationFailure(errors) }
-        let codeHash = sha256Hex(VotingCode.key(code, round: roundID, purpose: "code"))
-        let receipt = sha256Hex(VotingCode.key(code, round: roundID, purpose: "ballot"))
+        let codeHash = hash(code, round: roundID)
+        let receipt = hash(code, round: roundID, purpose: "ballot")
         let day = DutchTime.calendar.startOfDay(for: now)
         try await req.db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-            let used = try await sql.raw("""
-                UPDATE budget_round_codes SET used_on = \(bind: day) WHERE code_hash = \(bind: codeHash) AND round_id = \(bind: roundID) AND used_on IS NULL RETURNING id
-                """).all()
-            guard used.count == 1 else {
-                let exists = try await BudgetRoundCode.query(on: db).filter(\.$codeHash == codeHash).count() > 0
-                throw ValidationFailure([FieldError("code", exists ? "budgetRound.codeUsed" : "budgetRound.codeUnknown")], status: exists ? .conflict : .unprocessableEntity)
-            }
+            try await useCode(codeHash, round: roundID, on: day, keys: "budgetRound", db: db)
             let ballot = BudgetRoundBallot()
             ballot.$round.id = roundID
             ballot.receiptHash = receipt
@@ -366,7 +379,7 @@ enum BudgetRoundService {
     /// did not vote.
     static func choices(of typed: String, round: BudgetRound, on db: any Database) async throws -> [Int]? {
         guard let code = VotingCode.normalise(typed) else { return nil }
-        let receipt = sha256Hex(VotingCode.key(code, round: try round.requireID(), purpose: "ballot"))
+        let receipt = hash(code, round: try round.requireID(), purpose: "ballot")
         guard let ballot = try await BudgetRoundBallot.query(on: db).filter(\.$receiptHash == receipt).filter(\.$round.$id == round.requireID()).first() else { return nil }
         return try await BudgetRoundChoice.query(on: db).filter(\.$ballot.$id == ballot.requireID()).all().map(\.projectNumber).sorted()
     }

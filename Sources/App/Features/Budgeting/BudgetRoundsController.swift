@@ -127,15 +127,8 @@ struct BudgetRoundsController: RouteCollection {
                         heading: heading, intro: req.t("budgetRound.idea.intro", area?.name ?? "", Format.day(round.ideasUntil, req.language)),
                         form: FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundIdea), submitLabel: req.t("idea.new.submit"), fields: [
                             FieldView(req, name: "gebied", label: "", type: "hidden", value: area?.slug ?? ""),
-                            FieldView(req, name: "titel", label: req.t("idea.field.title"), value: values["titel"] ?? "", errors: errors),
-                            FieldView(req, name: "tekst", label: req.t("idea.field.text"), type: "textarea", value: values["tekst"] ?? "", description: req.t("budgetRound.idea.textHelp"), errors: errors),
-                            FieldView(req, name: "thema", label: req.t("initiative.field.theme"), type: "select", value: values["thema"] ?? "",
-                                      options: [("", req.t("initiative.field.themeChoose"))] + InitiativeTheme.allCases.map { ($0.rawValue, req.t("initiative.theme." + $0.rawValue)) }, errors: errors),
-                            FieldView(req, name: "naam", label: req.t("initiative.field.name"), value: values["naam"] ?? "", autocomplete: "name", errors: errors),
-                            FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: values["email"] ?? "", description: req.t("budgetRound.idea.emailHelp"),
-                                      autocomplete: "email", errors: errors),
-                            ReachCounter.field(req, value: values[ReachCounter.fieldName]),
-                        ], csrf: req.csrfToken(), showRequiredNote: true))
+                        ] + IdeasController.ideaFields(req, values: values, errors: errors, textHelp: "budgetRound.idea.textHelp", emailHelp: "budgetRound.idea.emailHelp"),
+                        csrf: req.csrfToken(), showRequiredNote: true))
     }
 
     func ideaForm(req: Request) async throws -> Response {

@@ -108,7 +108,7 @@ enum ChequeService {
         if let number { project = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == roundID).filter(\.$number == number).first() }
         if project == nil { errors.append(FieldError("initiatief", "cheques.chooseInitiative")) }
         guard errors.isEmpty, let code, let project else { throw ValidationFailure(errors) }
-        let codeHash = sha256Hex(VotingCode.key(code, round: roundID, purpose: "code"))
+        let codeHash = BudgetRoundService.hash(code, round: roundID)
         let projectID = try project.requireID()
         let fundedInitiative: Initiative? = try await req.db.writeTransaction { db in
             guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
@@ -123,13 +123,7 @@ enum ChequeService {
                 throw ValidationFailure([FieldError(problem == .expired ? "code" : "initiatief", "cheques.\(problem.rawValue)")], status: .conflict)
             case .accepted(let completes):
                 try await release(codeHash, round: round, day: day, on: db)
-                let used = try await sql.raw("""
-                    UPDATE budget_round_codes SET used_on = \(bind: day) WHERE code_hash = \(bind: codeHash) AND round_id = \(bind: roundID) AND used_on IS NULL RETURNING id
-                    """).all()
-                guard used.count == 1 else {
-                    let exists = try await BudgetRoundCode.query(on: db).filter(\.$codeHash == codeHash).count() > 0
-                    throw ValidationFailure([FieldError("code", exists ? "cheques.codeUsed" : "cheques.codeUnknown")], status: exists ? .conflict : .unprocessableEntity)
-                }
+                try await BudgetRoundService.useCode(codeHash, round: roundID, on: day, keys: "cheques", db: db)
                 let pledge = ChequePledge()
                 pledge.$round.id = roundID
                 pledge.projectNumber = current.number

@@ -58,15 +58,22 @@ struct IdeasController: RouteCollection {
                         form: FormView(action: Site.ideaNew.link(s.slug), submitLabel: req.t("idea.new.submit"), fields: [
                             FieldView(req, name: "gebied", label: req.t("initiative.field.area"), type: "select", value: values["gebied"] ?? "",
                                       options: [("", req.t("initiative.field.areaChoose"))] + s.areas.map { ($0.slug, $0.name) }, errors: errors),
-                            FieldView(req, name: "titel", label: req.t("idea.field.title"), value: values["titel"] ?? "", errors: errors),
-                            FieldView(req, name: "tekst", label: req.t("idea.field.text"), type: "textarea", value: values["tekst"] ?? "", description: req.t("initiative.field.summaryHelp"), errors: errors),
-                            FieldView(req, name: "thema", label: req.t("initiative.field.theme"), type: "select", value: values["thema"] ?? "",
-                                      options: [("", req.t("initiative.field.themeChoose"))] + InitiativeTheme.allCases.map { ($0.rawValue, req.t("initiative.theme." + $0.rawValue)) }, errors: errors),
-                            FieldView(req, name: "naam", label: req.t("initiative.field.name"), value: values["naam"] ?? "", autocomplete: "name", errors: errors),
-                            FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: values["email"] ?? "", description: req.t("idea.field.emailHelp"),
-                                      autocomplete: "email", errors: errors),
-                            ReachCounter.field(req, value: values[ReachCounter.fieldName]),
-                        ], csrf: req.csrfToken(), showRequiredNote: true))
+                        ] + Self.ideaFields(req, values: values, errors: errors, textHelp: "initiative.field.summaryHelp", emailHelp: "idea.field.emailHelp"),
+                        csrf: req.csrfToken(), showRequiredNote: true))
+    }
+
+    /// The questions of an idea (what `IdeaService.read` reads), for this form and a budget round's idea form.
+    static func ideaFields(_ req: Request, values: [String: String], errors: [FieldError], textHelp: String, emailHelp: String) -> [FieldView] {
+        [
+            FieldView(req, name: "titel", label: req.t("idea.field.title"), value: values["titel"] ?? "", errors: errors),
+            FieldView(req, name: "tekst", label: req.t("idea.field.text"), type: "textarea", value: values["tekst"] ?? "", description: req.t(textHelp), errors: errors),
+            FieldView(req, name: "thema", label: req.t("initiative.field.theme"), type: "select", value: values["thema"] ?? "",
+                      options: [("", req.t("initiative.field.themeChoose"))] + InitiativeTheme.allCases.map { ($0.rawValue, req.t("initiative.theme." + $0.rawValue)) }, errors: errors),
+            FieldView(req, name: "naam", label: req.t("initiative.field.name"), value: values["naam"] ?? "", autocomplete: "name", errors: errors),
+            FieldView(req, name: "email", label: req.t("initiative.field.email"), type: "email", value: values["email"] ?? "", description: req.t(emailHelp),
+                      autocomplete: "email", errors: errors),
+            ReachCounter.field(req, value: values[ReachCounter.fieldName]),
+        ]
     }
 
     func newForm(req: Request) async throws -> View {
