@@ -47,6 +47,9 @@ struct BudgetRoundTests {
             let round = try #require(try await BudgetRound.query(on: app.db).filter(\.$demo == false).first())
             let page = "/gemeenten/oss/buurtbegroting/\(round.number)"
             #expect(try await TestBrowser(app).get(page).text.contains("Stuur een idee in"))
+            // The round belongs to Oss: the same number under another municipality is not found.
+            #expect(try await TestBrowser(app).get("/gemeenten/oosterhout/buurtbegroting/\(round.number)").status == .notFound)
+            #expect(try await coordinator.get("/gemeenten/oosterhout/buurtbegroting/\(round.number)/beheer").status == .notFound)
 
             // Ideas: posted as ideas of the area and taken into the round; another area's idea is refused.
             let resident = TestBrowser(app)
