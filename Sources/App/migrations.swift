@@ -36,4 +36,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddOpen311KeyScope())
     app.migrations.add(CreateBudgetRounds())
     app.migrations.add(AddChequeRounds())
+    app.migrations.add(CreatePriorityRankings())
 }

@@ -15,6 +15,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: InfoPagesController())
     try app.register(collection: BudgetRoundsController())
     try app.register(collection: BudgetRoundAdminController())
+    try app.register(collection: PriorityRankingController())
     _ = BudgetRoundResults.cache(app)
     try app.register(collection: MixingPanelController())
     try app.register(collection: MixingPanelProfilesController())
@@ -61,5 +62,5 @@ func routes(_ app: Application) throws {
 
     // What features add to the public area page (the area feature does not depend on them).
     app.areaPage = AreaPageRegistry(sections: [ProfileAreaSection(), CycleAreaSection(), CouncilAreaSection(), SignalsAreaSection(), InitiativesAreaSection(), AreaContactSection()], mapLayers: [SignalDotsLayer()],
-                                   municipalitySections: [CycleMunicipalitySection(), BudgetRoundsMunicipalitySection()])
+                                   municipalitySections: [CycleMunicipalitySection(), BudgetRoundsMunicipalitySection(), PriorityRankingsMunicipalitySection()])
 }

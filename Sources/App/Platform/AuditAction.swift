@@ -35,6 +35,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case budgetRoundCreate = "budgetRound.create", budgetRoundSettings = "budgetRound.settings", budgetRoundAssess = "budgetRound.assess"
     case budgetRoundCodes = "budgetRound.codes", budgetRoundCodesSent = "budgetRound.codesSent", budgetRoundPaperBallot = "budgetRound.paperBallot"
     case budgetRoundClose = "budgetRound.close"
+    case priorityRankingCreate = "priorityRanking.create", priorityEntrySave = "priorityRanking.entry", priorityScoresSave = "priorityRanking.scores"
+    case priorityRankingAdopt = "priorityRanking.adopt"
 
     var entityType: AuditEntityType {
         switch self {
@@ -71,6 +73,7 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .projectCreate, .projectUpdate: return .areaProject
         case .linkDecide: return .linkingOpportunity
         case .budgetRoundCreate, .budgetRoundSettings, .budgetRoundAssess, .budgetRoundCodes, .budgetRoundCodesSent, .budgetRoundPaperBallot, .budgetRoundClose: return .budgetRound
+        case .priorityRankingCreate, .priorityEntrySave, .priorityScoresSave, .priorityRankingAdopt: return .priorityRanking
         }
     }
 
@@ -84,7 +87,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings, budgetRound
+    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings, budgetRound, priorityRanking
 
     var labelKey: String { "audit.type." + rawValue }
 }

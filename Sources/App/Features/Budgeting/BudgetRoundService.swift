@@ -432,50 +432,14 @@ enum BudgetRoundService {
 
     private static func winner(_ project: BudgetRoundProject, round: BudgetRound, idea: Idea?, areaName: String, key: String, user: User?, at now: Date,
                                req: Request, on db: any Database) async throws -> Initiative {
-        let cents = project.costCents ?? 0
-        let year = DutchTime.calendar.component(.year, from: now)
-        let initiative = Initiative()
-        initiative.$municipality.id = round.$municipality.id
-        initiative.$area.id = round.$area.id
-        initiative.year = year
-        initiative.sequence = (try await Initiative.query(on: db).filter(\.$municipality.$id == round.$municipality.id).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
-        initiative.code = InitiativeCode.make(year: year, sequence: initiative.sequence)
-        initiative.title = project.title
-        initiative.summary = project.summary
-        initiative.forWhom = areaName
-        initiative.place = areaName
-        initiative.period = req.application.localizer.text("budgetRound.initiativePeriod", .nl, [round.title])
-        initiative.theme = idea.map(\.theme) ?? InitiativeTheme.other.rawValue
-        initiative.askedCents = cents
-        initiative.kind = .initiative
-        initiative.task = ""
-        initiative.supportPeople = ""
-        initiative.supportKnowledge = ""
-        initiative.supportNetwork = ""
-        initiative.supportPlace = ""
-        initiative.ownContribution = ""
-        initiative.status = .granted
-        initiative.contactName = idea?.posterName ?? user?.name ?? ""
-        initiative.contactEmail = idea?.posterEmail ?? user?.email ?? ""
-        initiative.keyHash = sha256Hex(key)
-        initiative.budgetID = round.$budget.id
-        initiative.grantedCents = cents
-        initiative.decisionText = req.application.localizer.text("budgetRound.decisionText", .nl, [round.title, project.feasibilityReason ?? ""])
-        initiative.decidedAt = now
-        initiative.goodExample = false
-        initiative.demo = round.demo
-        initiative.createdAt = now
-        initiative.submittedAt = now
-        initiative.updatedAt = now
-        initiative.version = 1
-        try await initiative.create(on: db)
-        if cents > 0 {
-            try await BudgetLedger.record(.committed, cents: cents, budget: round.$budget.id, initiative: initiative.id,
-                                          reference: "\(initiative.code) – " + req.application.localizer.text("budgetRound.ledgerReference", .nl, [round.title]),
-                                          by: user, at: now, on: db)
-        }
-        try await InitiativeService.event(initiative, .grant, from: .toDecision, to: .granted, text: initiative.decisionText, user: user, at: now, on: db)
-        try await req.audit(.initiativePropose, InitiativeService.subject(initiative), after: InitiativeService.publicState(initiative), on: db)
-        return initiative
+        let l = req.application.localizer
+        let decided = InitiativeService.DecidedProject(areaID: round.$area.id, title: project.title, summary: project.summary, place: areaName,
+                                                       period: l.text("budgetRound.initiativePeriod", .nl, [round.title]),
+                                                       theme: idea.map(\.theme) ?? InitiativeTheme.other.rawValue,
+                                                       contactName: idea?.posterName ?? user?.name ?? "", contactEmail: idea?.posterEmail ?? user?.email ?? "")
+        return try await InitiativeService.createGranted(decided, municipality: round.$municipality.id, cents: project.costCents ?? 0, budget: round.$budget.id,
+                                                         decision: l.text("budgetRound.decisionText", .nl, [round.title, project.feasibilityReason ?? ""]),
+                                                         reference: l.text("budgetRound.ledgerReference", .nl, [round.title]), key: key, demo: round.demo,
+                                                         user: user, at: now, req: req, on: db)
     }
 }

@@ -152,25 +152,13 @@ enum ChequeService {
         project.fundedAt = now
         try await project.update(on: db)
         guard let initiative = try await Initiative.find(project.initiativeID, on: db), openStatuses.contains(initiative.status) else { return nil }
-        let cents = project.costCents ?? 0
-        let from = initiative.status
         do {
-            try await BudgetLedger.record(.committed, cents: cents, budget: round.$budget.id, initiative: initiative.id,
-                                          reference: "\(initiative.code) – " + req.application.localizer.text("cheques.ledgerReference", .nl, [round.title]),
-                                          by: nil, at: now, on: db)
+            try await InitiativeService.grantDecided(initiative, cents: project.costCents ?? 0, budget: round.$budget.id,
+                                                     decision: req.application.localizer.text("cheques.decisionText", .nl, [round.title]),
+                                                     reference: req.application.localizer.text("cheques.ledgerReference", .nl, [round.title]), user: nil, at: now, req: req, on: db)
         } catch let refused as ValidationFailure {
             throw ValidationFailure(refused.errors.map { FieldError("initiatief", $0.key, $0.values) }, status: .conflict)
         }
-        initiative.status = .granted
-        initiative.budgetID = round.$budget.id
-        initiative.grantedCents = cents
-        initiative.decisionText = req.application.localizer.text("cheques.decisionText", .nl, [round.title])
-        initiative.decidedAt = now
-        initiative.updatedAt = now
-        initiative.version += 1
-        try await initiative.update(on: db)
-        try await InitiativeService.event(initiative, .grant, from: from, to: .granted, text: initiative.decisionText, user: nil, at: now, on: db)
-        try await req.audit(.initiativeStep, InitiativeService.subject(initiative), after: InitiativeService.publicState(initiative), on: db)
         return initiative
     }
 }

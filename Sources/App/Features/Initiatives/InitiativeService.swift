@@ -233,6 +233,81 @@ enum InitiativeService {
         }
     }
 
+    // MARK: Grants decided by a rule
+
+    /// What an initiative that a rule funds is about, when it did not exist before (a budget round's winner, a
+    /// main priority the weighted ranking funds).
+    struct DecidedProject {
+        var areaID: UUID
+        var title: String
+        var summary: String
+        var place: String
+        var period: String
+        var theme: String
+        var ownContribution: String = ""
+        var contactName: String
+        var contactEmail: String
+    }
+
+    /// A new initiative, granted `cents` from `budget` by a rule; the initiators get `key` as their own link.
+    static func createGranted(_ project: DecidedProject, municipality: UUID, cents: Int, budget: UUID, decision: String, reference: String, key: String, demo: Bool,
+                              user: User?, at now: Date, req: Request, on db: any Database) async throws -> Initiative {
+        let year = DutchTime.calendar.component(.year, from: now)
+        let initiative = Initiative()
+        initiative.$municipality.id = municipality
+        initiative.$area.id = project.areaID
+        initiative.year = year
+        initiative.sequence = (try await Initiative.query(on: db).filter(\.$municipality.$id == municipality).filter(\.$year == year).max(\.$sequence) ?? 0) + 1
+        initiative.code = InitiativeCode.make(year: year, sequence: initiative.sequence)
+        initiative.title = project.title
+        initiative.summary = project.summary
+        initiative.forWhom = project.place
+        initiative.place = project.place
+        initiative.period = project.period
+        initiative.theme = project.theme
+        initiative.askedCents = cents
+        initiative.kind = .initiative
+        initiative.task = ""
+        initiative.supportPeople = ""
+        initiative.supportKnowledge = ""
+        initiative.supportNetwork = ""
+        initiative.supportPlace = ""
+        initiative.ownContribution = project.ownContribution
+        initiative.status = .toDecision
+        initiative.contactName = project.contactName
+        initiative.contactEmail = project.contactEmail
+        initiative.keyHash = sha256Hex(key)
+        initiative.goodExample = false
+        initiative.demo = demo
+        initiative.createdAt = now
+        initiative.submittedAt = now
+        initiative.version = 0
+        try await grantDecided(initiative, cents: cents, budget: budget, decision: decision, reference: reference, user: user, at: now, req: req, on: db)
+        return initiative
+    }
+
+    /// Grants an initiative `cents` from `budget` because a rule decided so (the round's outcome, a cheque pool
+    /// that reached its amount, the ranking): the money is committed in the budget's ledger (which refuses what the
+    /// budget no longer has) and the step is in the initiative's history and the audit log, in the caller's transaction.
+    static func grantDecided(_ initiative: Initiative, cents: Int, budget: UUID, decision: String, reference: String, user: User?, at now: Date,
+                             req: Request, on db: any Database) async throws {
+        let isNew = initiative.id == nil
+        let from = initiative.status
+        initiative.status = .granted
+        initiative.budgetID = budget
+        initiative.grantedCents = cents
+        initiative.decisionText = decision
+        initiative.decidedAt = now
+        initiative.updatedAt = now
+        initiative.version += 1
+        if isNew { try await initiative.create(on: db) } else { try await initiative.update(on: db) }
+        if cents > 0 {
+            try await BudgetLedger.record(.committed, cents: cents, budget: budget, initiative: initiative.id, reference: "\(initiative.code) – \(reference)", by: user, at: now, on: db)
+        }
+        try await event(initiative, .grant, from: from, to: .granted, text: decision, user: user, at: now, on: db)
+        try await req.audit(isNew ? .initiativePropose : .initiativeStep, subject(initiative), after: publicState(initiative), on: db)
+    }
+
     // MARK: Parts
 
     /// Takes the initiative at the version the person saw (a conditional UPDATE: the same on SQLite and PostgreSQL).

@@ -84,6 +84,7 @@ struct WorkController: RouteCollection {
         // The area cycle: outdated products, unanswered responses, linking opportunities, products to adopt.
         items += try await CycleWorkItems.items(req, actor: actor, municipality: m)
         items += try await BudgetRoundWorkItems.items(req, actor: actor, municipality: m)
+        items += try await PriorityRankingWorkItems.items(req, actor: actor, municipality: m)
 
         // Meetings in the next two weeks of councils this user coordinates, to prepare (agenda, documents).
         let coordinated = councils.filter { Permissions.allows(actor, .coordinateArea(municipality: mid, area: $0.$area.id)) }
