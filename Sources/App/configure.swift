@@ -115,6 +115,7 @@ extension Application {
             try await ProfileDemoSeeder.seed(app: self)
             try await CycleDemoSeeder.seed(app: self)
             try await BudgetRoundDemoSeeder.seed(app: self)
+            try await PriorityRankingDemoSeeder.seed(app: self)
         }
     }
 }
