@@ -129,7 +129,9 @@ public enum WeightedRanking {
     /// The own-contribution score: `maxScore × min(1, (own / cost) / (fullAt / 100))`.
     public static func ownContributionScore(ownCents: Int, costCents: Int, maxScore: Int, fullAtPercent: Int) -> Fraction {
         guard costCents > 0, ownCents > 0 else { return .zero }
-        let raw = Fraction(BigInt(ownCents) * BigInt(100) * BigInt(maxScore), BigInt(costCents) * BigInt(fullAtPercent))
+        let (a, o1) = ownCents.multipliedReportingOverflow(by: 100 * maxScore)
+        let (b, o2) = costCents.multipliedReportingOverflow(by: fullAtPercent)
+        let raw = o1 || o2 ? Fraction(BigInt(ownCents) * BigInt(100) * BigInt(maxScore), BigInt(costCents) * BigInt(fullAtPercent)) : Fraction(a, over: b)
         let full = Fraction(maxScore)
         return raw < full ? raw : full
     }

@@ -23,6 +23,12 @@ struct PriorityRankingTests {
 
     @Test func aWeighingFromCriteriaToFundedInitiatives() async throws {
         try await withApp(now: Self.now) { app in
+            // Without the demo's weighing, so that numbers and totals are this test's own.
+            #expect(try await PriorityRanking.query(on: app.db).filter(\.$demo == true).count() == 1)
+            try await PriorityScore.query(on: app.db).delete()
+            try await PriorityEntry.query(on: app.db).delete()
+            try await PriorityCriterion.query(on: app.db).delete()
+            try await PriorityRanking.query(on: app.db).delete()
             let oss = try #require(try await Municipality.query(on: app.db).filter(\.$code == "GM0828").first())
             let areas = try await Area.query(on: app.db).filter(\.$municipality.$id == oss.requireID()).sort(\.$slug).all()
             let village = try #require(areas.first { $0.kind == .village })
@@ -137,6 +143,10 @@ struct PriorityRankingTests {
                 #expect(budget.$area.id == initiative.$area.id && budget.allocatedCents == initiative.grantedCents && budget.committedCents == initiative.grantedCents)
             }
             #expect(try await PriorityEntry.query(on: app.db).filter(\.$initiativeID != nil).count() == 2)
+            #expect(granted.allSatisfy { $0.contactEmail == "secretaris@dorpsraad.test" })
+            #expect(try await PriorityEntry.query(on: app.db).all().allSatisfy { $0.contactEmail.isEmpty && $0.contactName.isEmpty },
+                    "after adoption the weighing keeps no contacts")
+            #expect(try await OutgoingMail.query(on: app.db).filter(\.$recipient == "secretaris@dorpsraad.test").count() == 2)
             let adopted = try await TestBrowser(app).get(base)
             #expect(adopted.text.contains("Vastgesteld op") && adopted.text.contains(granted[0].code))
             #expect(try await manager.submit(manage + "/gebieden/\(village.slug)", Self.entry("Anders", cost: "1000", own: "")).status != .seeOther)

@@ -8,11 +8,13 @@ import Domain
 ///   ballots) and of every allocation rule, the number of different ballots, and the process's peak memory;
 /// - `bench-pb setup --codes N --file F`: a round in its voting phase with N codes (written to F, one per line) for
 ///   the web-form load test; prints the round's ballot path;
+/// - `bench-pb ranking --entries N`: the weighted ranking (Venray) of N generated main priorities on five criteria;
 /// - `bench-pb raw --count N`: N ballots of the same shape inserted directly (code use, ballot, choice), one
 ///   transaction each, to set the web form's rate beside.
 struct BudgetRoundBenchCommands: AsyncCommandGroup {
     var help: String { "Measure the buurtbegroting (benchmarks only)" }
-    var commands: [String: any AnyAsyncCommand] { ["rules": BudgetRulesBench(), "setup": BudgetRoundBenchSetup(), "raw": BudgetRoundRawInsertBench()] }
+    var commands: [String: any AnyAsyncCommand] { ["rules": BudgetRulesBench(), "setup": BudgetRoundBenchSetup(), "raw": BudgetRoundRawInsertBench(),
+                                                         "ranking": WeightedRankingBench()] }
 }
 
 struct BudgetRulesBench: AsyncCommand {
@@ -153,5 +155,31 @@ struct BudgetRoundRawInsertBench: AsyncCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         context.console.print(String(format: "%d ballots inserted directly in %.2f s: %.0f ballots/s", count, seconds, Double(count) / seconds))
+    }
+}
+
+struct WeightedRankingBench: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "entries", help: "number of main priorities (default 1000)") var entries: Int?
+    }
+    var help: String { "Time the weighted ranking of generated main priorities" }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        let count = signature.entries ?? 1_000
+        guard (1...10_000_000).contains(count) else { context.console.error("--entries 1…10000000"); throw ExitCode(2) }
+        var random = BudgetRoundDemoSeeder.SplitMix(seed: UInt64(count))
+        let criteria = (1...4).map { WeightedRanking.Criterion(key: "c\($0)", weight: 10 + Int(random.next() % 30), maxScore: 5 + Int(random.next() % 6)) }
+            + [WeightedRanking.Criterion(key: "own", weight: 20, maxScore: 5, fullAtPercent: 50)]
+        let entries = (1...count).map { n in
+            WeightedRanking.Entry(number: n, areaKind: random.next() % 3 == 0 ? .village : .neighbourhood, costCents: 1_000_00 + Int(random.next() % 200) * 1_000_00,
+                                  ownContributionCents: Int(random.next() % 50) * 1_000_00, feasible: random.next() % 10 != 0,
+                                  scores: Dictionary(uniqueKeysWithValues: criteria.dropLast().map { ($0.key, Int(random.next() % UInt64($0.maxScore + 1))) }))
+        }
+        let credit = entries.reduce(0) { $0 + $1.costCents } / 3
+        let start = DispatchTime.now()
+        let result = WeightedRanking.rank(criteria: criteria, entries: entries, budgetCents: credit, areasPerKind: [.village: count / 3, .neighbourhood: count - count / 3])
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let funded = result.lines.filter { $0.outcome == .funded }.count
+        context.console.print("| \(count) | \(String(format: "%.3f s", seconds)) | \(result.lines.filter { $0.rank != nil }.count) | \(funded) |")
     }
 }

@@ -271,7 +271,8 @@ enum PriorityRankingService {
 
     /// Adopting the ranking (all or nothing): the weighing is closed, and every funded priority gets a budget of
     /// its own in its area's ledger (allocated from the framework credit) and becomes a granted initiative with
-    /// that money committed; its contact gets the initiative's own link.
+    /// that money committed; its contact gets the initiative's own link. Every contact is then erased from the
+    /// weighing.
     static func adopt(_ ranking: PriorityRanking, snapshot s: MunicipalitySnapshot, user: User?, req: Request) async throws {
         let now = req.application.clock()
         let l = req.application.localizer
@@ -309,6 +310,10 @@ enum PriorityRankingService {
                         try await entry.update(on: db)
                         keys.append((initiative, key))
                     }
+                    // The contacts were kept only to hand a funded priority to its initiators; they now live on the
+                    // initiatives, so the weighing keeps none (retention: AVG data minimisation).
+                    try await PriorityEntry.query(on: db).filter(\.$ranking.$id == ranking.requireID())
+                        .set(\.$contactName, to: "").set(\.$contactEmail, to: "").update()
                     try await req.audit(.priorityRankingAdopt, subject(ranking), after: ["funded": keys.map(\.0.code).joined(separator: ", "),
                                                                                         "cost": Money.format(evaluation.result.fundedCents)], on: db)
                     for (initiative, key) in keys where !initiative.contactEmail.isEmpty { try await InitiativeMailer.ownLink(initiative, key: key, req: req, on: db) }
