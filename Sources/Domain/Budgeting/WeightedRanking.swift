@@ -92,10 +92,12 @@ public enum WeightedRanking {
         public var ripe: Int
         public var funded: Int
         public var fundedCents: Int
-        /// Average total of the ranked entries of this kind (nil without any).
-        public var averageTotal: Fraction?
-        /// Average own-contribution share of the entries of this kind with a known cost (nil without any).
-        public var averageOwnShare: Fraction?
+        /// Average points of the ranked entries of this kind (nil without any); for display only, so in floating
+        /// point (an exact sum of totals whose denominators are the costs grows without bound).
+        public var averageTotal: Double?
+        /// The own contributions of the entries of this kind with a known cost, as a share of their costs together
+        /// (nil without any).
+        public var ownShare: Fraction?
     }
 
     public struct Result: Sendable {
@@ -177,6 +179,7 @@ public enum WeightedRanking {
             return a.number < b.number
         }
         let costs = Dictionary(uniqueKeysWithValues: entries.map { ($0.number, $0.costCents) })
+        let owns = Dictionary(uniqueKeysWithValues: entries.map { ($0.number, $0.ownContributionCents) })
         var left = max(0, budgetCents)
         for i in ranked.indices {
             ranked[i].rank = i + 1
@@ -197,8 +200,9 @@ public enum WeightedRanking {
             let withCost = mine.filter { (costs[$0.number] ?? 0) > 0 }
             return KindSummary(kind: k, areas: areasPerKind[k] ?? 0, entries: mine.count, ripe: rankedMine.count, funded: funded.count,
                                fundedCents: funded.reduce(0) { $0 + (costs[$1.number] ?? 0) },
-                               averageTotal: rankedMine.isEmpty ? nil : rankedMine.reduce(Fraction.zero) { $0 + $1.total } / rankedMine.count,
-                               averageOwnShare: withCost.isEmpty ? nil : withCost.reduce(Fraction.zero) { $0 + $1.ownShare } / withCost.count)
+                               averageTotal: rankedMine.isEmpty ? nil : rankedMine.reduce(0.0) { $0 + $1.total.double } / Double(rankedMine.count),
+                               ownShare: withCost.isEmpty ? nil : Fraction(withCost.reduce(0) { $0 + max(0, owns[$1.number] ?? 0) },
+                                                                           over: withCost.reduce(0) { $0 + (costs[$1.number] ?? 0) }))
         }
         return Result(lines: lines, byKind: byKind, fundedCents: max(0, budgetCents) - left, maximumTotal: criteria.reduce(0) { $0 + $1.weight })
     }

@@ -210,4 +210,34 @@ struct BudgetRoundTests {
             #expect(try await BudgetRoundCode.query(on: app.db).filter(\.$round.$id == round.requireID()).filter(\.$usedOn == nil).count() == 0)
         }
     }
+
+    @Test func resultsAreComputedOnceWhenManyAskAtTheSameMoment() async throws {
+        try await withApp(now: Self.now) { app in
+            // The demo's finished round (150 ballots): forget its results, then ask 16 times at once.
+            let round = try #require(try await BudgetRound.query(on: app.db).filter(\.$demo == true).sort(\.$number).first())
+            let cache = BudgetRoundResults.cache(app)
+            await BudgetRoundResults.forget(try round.requireID(), on: app)
+            let before = cache.started
+            let results = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<16 {
+                    group.addTask { try await BudgetRoundResults.compute(round, on: Request(application: app, on: app.eventLoopGroup.any())).decisive.selected }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            #expect(results.count == 16 && Set(results).count == 1 && !results[0].isEmpty)
+            #expect(cache.started == before + 1, "one computation for sixteen requests")
+            _ = try await BudgetRoundResults.compute(round, on: Request(application: app, on: app.eventLoopGroup.any()))
+            #expect(cache.started == before + 1, "then from the cache")
+
+            // A page does not wait for a long computation: it says the result is being computed, and shows it when done.
+            app.storage[BudgetRoundResults.PatienceKey.self] = .zero
+            await BudgetRoundResults.forget(try round.requireID(), on: app)
+            let page = "/gemeenten/oss/buurtbegroting/\(round.number)"
+            let waiting = try await TestBrowser(app).get(page)
+            #expect(waiting.status == .ok && waiting.text.contains("De uitslag wordt nu berekend") && !waiting.text.contains("id=\"uitslag\""))
+            _ = try await BudgetRoundResults.compute(round, on: Request(application: app, on: app.eventLoopGroup.any()))
+            let shown = try await TestBrowser(app).get(page)
+            #expect(shown.text.contains("id=\"uitslag\"") && !shown.text.contains("De uitslag wordt nu berekend"))
+        }
+    }
 }

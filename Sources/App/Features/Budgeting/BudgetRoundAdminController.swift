@@ -206,6 +206,7 @@ struct BudgetRoundAdminController: RouteCollection {
         var online: Int; var paper: Int; var codesIssued: Int; var codesUsed: Int
         var closeAction: String?; var results: BudgetRoundPages.ResultsView?; var csrf: String; var version: Int; var showVotes: Bool
         var isCheques: Bool; var pools: [BudgetRoundPages.PoolRow]; var chequeForm: [FormView]
+        var computing = false
     }
 
     private func managePage(_ req: Request, _ s: MunicipalitySnapshot, _ round: BudgetRound, _ actor: Actor, values: [String: String] = [:], errors: [FieldError] = [],
@@ -257,9 +258,9 @@ struct BudgetRoundAdminController: RouteCollection {
                 FieldView(req, name: "aantal", label: req.t("budgetRound.field.codeCount"), value: values["aantal"] ?? "", description: req.t("budgetRound.field.codeCountHelp"),
                           errors: values["aantal"] != nil ? errors : []),
             ], csrf: req.csrfToken(), showRequiredNote: false) : nil
-        let results = !round.isCheques && (phase == .result || phase == .execution) ? BudgetRoundPages.results(req, round, try await BudgetRoundResults.compute(round, on: req)) : nil
+        let results = !round.isCheques && (phase == .result || phase == .execution) ? try await BudgetRoundResults.ifReady(round, on: req).map { BudgetRoundPages.results(req, round, $0) } : nil
         let heading = req.t("budgetRound.manage.title", round.title)
-        return ManagePage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (round.title, BudgetRoundPages.link(s, round))],
+        var built = ManagePage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (round.title, BudgetRoundPages.link(s, round))],
                                          errors: errors, status: req.takeFlash()),
                           heading: heading, phase: BudgetRoundPages.phaseLabel(req, round, phase), phases: BudgetRoundPages.phases(req, round, now: now), roundHref: BudgetRoundPages.link(s, round),
                           mayManage: mayManage, settings: settings.map { [$0] } ?? [], ruleLocked: ballots > 0, projects: assess, batches: batches,
@@ -269,6 +270,8 @@ struct BudgetRoundAdminController: RouteCollection {
                           csrf: req.csrfToken(), version: round.version, showVotes: votes != nil,
                           isCheques: round.isCheques, pools: round.isCheques ? try await BudgetRoundPages.poolRows(req, s, round) : [],
                           chequeForm: round.isCheques && mayManage && phase != .result && phase != .execution ? [try await chequeInitiativeForm(req, s, round, values: chequeValues ?? [:], errors: chequeValues == nil ? [] : errors)] : [])
+        built.computing = !round.isCheques && (phase == .result || phase == .execution) && results == nil
+        return built
     }
 
     static func values(of r: BudgetRound) -> [String: String] {

@@ -35,23 +35,59 @@ enum BudgetRoundResults {
         return BudgetElection(budget: round.amountCents / 100, projects: list, ballots: ballots)
     }
 
+    /// The results, computed now if need be (closing a round and the tests wait for them).
     static func compute(_ round: BudgetRound, on req: Request) async throws -> Results {
+        try await computation(round, on: req).task.value
+    }
+
+    /// The results if they are ready within the application's patience (`resultsPatience`, 3 seconds); else nil,
+    /// while the computation goes on in the background and the page says so. `-add1` on a large round can take
+    /// minutes; no page waits that long.
+    static func ifReady(_ round: BudgetRound, on req: Request) async throws -> Results? {
+        let (task, cached) = try await computation(round, on: req)
+        if cached { return await task.value }
+        let patience = req.application.storage[PatienceKey.self] ?? .seconds(3)
+        guard patience > .zero else { return nil }
+        let deadline = ContinuousClock.now + patience
+        let done = LockedFlag()
+        Task.detached { _ = await task.value; done.set() }
+        while ContinuousClock.now < deadline {
+            if done.isSet { return await task.value }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return done.isSet ? await task.value : nil
+    }
+
+    /// How long a page waits for results before it says they are being computed.
+    struct PatienceKey: StorageKey { typealias Value = Duration }
+
+    final class LockedFlag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
+
+    /// The computation of the round's results as they stand (ballot counts, costs, the round's version), and whether
+    /// it was already done before this call.
+    private static func computation(_ round: BudgetRound, on req: Request) async throws -> (task: Task<Results, Never>, cached: Bool) {
         let roundID = try round.requireID()
         let projects = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == roundID).all()
         let counts = try await channelCounts(roundID, on: req.db)
         let stamp = "\(counts.online)-\(counts.paper)-\(round.version)-" + projects.map { "\($0.number):\($0.costCents ?? -1):\($0.feasible.map(String.init) ?? "-")" }.joined(separator: ",")
-        if let cached = cache(req.application).get(roundID, stamp: stamp) { return cached }
+        let cache = cache(req.application)
+        if let cached = cache.get(roundID, stamp: stamp) { return (Task { cached }, true) }
         let election = try await election(round, projects: projects, on: req.db)
         let deciding = round.rule
-        // The rules are pure and can take a moment on a large round: off the event loop.
-        let results = await Task.detached {
+        // The rules are pure and can take a while on a large round: off the event loop, and once, however many
+        // requests ask at the same moment (they all wait for the same computation).
+        let task = cache.computation(roundID, stamp: stamp) {
             let greedy = Allocator.allocate(election, rule: .greedy)
             let shares = Allocator.allocate(election, rule: .equalSharesAdd1Greedy)
             let decisive = deciding == .greedy ? greedy : (deciding == .equalSharesAdd1Greedy ? shares : Allocator.allocate(election, rule: deciding))
             return Results(election: election, greedy: greedy, shares: shares, decisive: decisive, online: counts.online, paper: counts.paper)
-        }.value
-        cache(req.application).set(roundID, stamp: stamp, results)
-        return results
+        }
+        return (task, false)
     }
 
     static func channelCounts(_ roundID: UUID, on db: any Database) async throws -> (online: Int, paper: Int) {
@@ -115,9 +151,11 @@ enum BudgetRoundResults {
     // MARK: Cache
 
     /// The last results per round, valid while nothing that feeds them changed (ballot counts, costs, the round).
+    /// A computation in progress is shared: a second request for the same round and stamp waits for the first one's.
     final class Cache: @unchecked Sendable {
         private let lock = NSLock()
         private var entries: [UUID: (stamp: String, results: Results)] = [:]
+        private var running: [UUID: (stamp: String, task: Task<Results, Never>)] = [:]
         func get(_ id: UUID, stamp: String) -> Results? { lock.withLock { entries[id].flatMap { $0.stamp == stamp ? $0.results : nil } } }
         func set(_ id: UUID, stamp: String, _ r: Results) {
             lock.withLock {
@@ -125,6 +163,33 @@ enum BudgetRoundResults {
                 entries[id] = (stamp, r)
             }
         }
+
+        /// The cached results as a finished task, the computation already running for this stamp, or a new one
+        /// (detached, so a page request's cancellation does not stop it) that stores its results when done.
+        func computation(_ id: UUID, stamp: String, _ work: @escaping @Sendable () -> Results) -> Task<Results, Never> {
+            lock.withLock {
+                if let done = entries[id], done.stamp == stamp { let r = done.results; return Task { r } }
+                if let current = running[id], current.stamp == stamp { return current.task }
+                let task = Task.detached { [weak self] in
+                    let results = work()
+                    self?.finish(id, stamp: stamp, results)
+                    return results
+                }
+                running[id] = (stamp, task)
+                startedCount += 1
+                return task
+            }
+        }
+
+        private func finish(_ id: UUID, stamp: String, _ results: Results) {
+            set(id, stamp: stamp, results)
+            lock.withLock { if running[id]?.stamp == stamp { running[id] = nil } }
+        }
+
+        /// How many computations were started since the application started (for tests and metrics).
+        var started: Int { lock.withLock { startedCount } }
+        private var startedCount = 0
+
         func forget(_ id: UUID) { lock.withLock { _ = entries.removeValue(forKey: id) } }
     }
 

@@ -392,7 +392,9 @@ enum BudgetRoundService {
     static func close(_ round: BudgetRound, expectedVersion: Int, user: User?, req: Request) async throws {
         let now = req.application.clock()
         guard round.phase(at: now) == .result else { throw ValidationFailure([FieldError("formulier", "budgetRound.notResultPhase")], status: .conflict) }
-        let results = try await BudgetRoundResults.compute(round, on: req)
+        guard let results = try await BudgetRoundResults.ifReady(round, on: req) else {
+            throw ValidationFailure([FieldError("formulier", "budgetRound.results.computingRetry")], status: .conflict)
+        }
         let decisive = results.decisive
         let projects = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == round.requireID()).all()
         let byNumber = Dictionary(uniqueKeysWithValues: projects.map { (String($0.number), $0) })

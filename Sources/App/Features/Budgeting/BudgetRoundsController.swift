@@ -49,6 +49,8 @@ struct BudgetRoundsController: RouteCollection {
         var results: BudgetRoundPages.ResultsView?; var exportHref: String?; var checkForm: [FormView]; var checked: [CheckedRow]?
         var listHref: String
         var isCheques: Bool; var chequeValue: String; var validity: String; var pools: [BudgetRoundPages.PoolRow]; var pledgeForm: [FormView]
+        /// The results are still being computed (a large round); the page says so.
+        var computing = false
     }
     struct CheckedRow: Encodable { var title: String; var won: Bool }
 
@@ -71,7 +73,7 @@ struct BudgetRoundsController: RouteCollection {
         var results: BudgetRoundPages.ResultsView? = nil
         var checkForm: FormView? = nil
         if !round.isCheques && (phase == .result || phase == .execution) {
-            results = BudgetRoundPages.results(req, round, try await BudgetRoundResults.compute(round, on: req))
+            results = try await BudgetRoundResults.ifReady(round, on: req).map { BudgetRoundPages.results(req, round, $0) }
             checkForm = FormView(action: BudgetRoundPages.link(s, round, Site.budgetRoundCheck), submitLabel: req.t("budgetRound.check.submit"), fields: [
                 FieldView(req, name: "code", label: req.t("budgetRound.field.code"), value: checkValue, description: req.t("budgetRound.check.help"), autocomplete: "off", errors: errors),
             ], csrf: req.csrfToken(), showRequiredNote: false)
@@ -79,7 +81,7 @@ struct BudgetRoundsController: RouteCollection {
         let actor = try await req.optionalActor()
         let mayManage = actor.map { BudgetRoundAdminController.mayAssess($0, round) } ?? false
         let rows = try await BudgetRoundPages.projectRows(req, s, projects, votes: votes)
-        return RoundPage(page: req.page(round.title, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))],
+        var built = RoundPage(page: req.page(round.title, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))],
                                         errors: errors, status: req.takeFlash()),
                          heading: round.title, text: round.text, area: area?.name ?? "", areaHref: area.map { Paths.area(s.slug, $0.slug) } ?? "",
                          money: Money.format(round.amountCents, dutch: req.language == .nl, compact: true), phase: BudgetRoundPages.phaseLabel(req, round, phase),
@@ -94,6 +96,8 @@ struct BudgetRoundsController: RouteCollection {
                          listHref: Site.budgetRounds.link(s.slug),
                          isCheques: round.isCheques, chequeValue: Money.format(round.chequeCents, dutch: req.language == .nl),
                          validity: Format.day(round.votingFrom, req.language) + " – " + Format.day(round.votingUntil, req.language), pools: pools, pledgeForm: pledgeForm)
+        built.computing = !round.isCheques && (phase == .result || phase == .execution) && results == nil
+        return built
     }
 
     // MARK: Cheques
@@ -241,7 +245,9 @@ struct BudgetRoundsController: RouteCollection {
         guard let chosen = try await BudgetRoundService.choices(of: typed, round: round, on: req.db) else {
             return try await req.render("Budgeting/round", roundPage(req, s, round, checkValue: typed, errors: [FieldError("code", "budgetRound.check.noBallot")]), status: .unprocessableEntity)
         }
-        let results = try await BudgetRoundResults.compute(round, on: req)
+        guard let results = try await BudgetRoundResults.ifReady(round, on: req) else {
+            return try await req.render("Budgeting/round", roundPage(req, s, round, checkValue: typed, errors: [FieldError("code", "budgetRound.results.computingRetry")]), status: .conflict)
+        }
         let won = Set(results.decisive.selected)
         let titles = Dictionary(uniqueKeysWithValues: results.election.projects.map { ($0.id, $0.name) })
         let rows = chosen.map { CheckedRow(title: titles[String($0)] ?? String($0), won: won.contains(String($0))) }
@@ -252,7 +258,7 @@ struct BudgetRoundsController: RouteCollection {
         let (s, round) = try await BudgetRoundPages.find(req)
         let phase = round.phase(at: req.application.clock())
         guard phase == .result || phase == .execution else { throw AppError(status: .conflict, key: "budgetRound.noResultYet") }
-        let results = try await BudgetRoundResults.compute(round, on: req)
+        guard let results = try await BudgetRoundResults.ifReady(round, on: req) else { throw AppError(status: .conflict, key: "budgetRound.results.computingRetry") }
         let area = s.areas.first { $0.id == round.$area.id }?.name ?? ""
         let text = BudgetRoundResults.pabulib(round, results: results, municipality: s.name, area: area).render()
         let response = Response(status: .ok, body: .init(string: text))

@@ -18,10 +18,9 @@ enum PriorityRankingPages {
     static func link(_ s: MunicipalitySnapshot, _ r: PriorityRanking, _ path: SitePath = Site.priorityRanking) -> String { path.link(s.slug, String(r.number)) }
 
     /// Tenths with a decimal comma in Dutch ("7,3") and a point in English.
-    static func decimal(_ req: Request, _ value: Fraction) -> String {
-        let t = WeightedRanking.tenths(value)
-        return "\(t / 10)\(req.language == .nl ? "," : ".")\(t % 10)"
-    }
+    static func decimal(_ req: Request, _ value: Fraction) -> String { decimal(req, tenths: WeightedRanking.tenths(value)) }
+
+    static func decimal(_ req: Request, tenths t: Int) -> String { "\(t / 10)\(req.language == .nl ? "," : ".")\(t % 10)" }
 
     static func percent(_ req: Request, _ share: Fraction) -> String { decimal(req, share * 100) + " %" }
 
@@ -70,7 +69,7 @@ enum PriorityRankingPages {
         }
         let kinds = e.result.byKind.map { k in
             KindRow(kind: req.t("priorities.kinds." + k.kind.rawValue), areas: k.areas, entries: k.entries, ripe: k.ripe, funded: k.funded, money: money(k.fundedCents),
-                    averageTotal: k.averageTotal.map { decimal(req, $0) } ?? "–", averageOwnShare: k.averageOwnShare.map { percent(req, $0) } ?? "–")
+                    averageTotal: k.averageTotal.map { decimal(req, tenths: Int(($0 * 10).rounded())) } ?? "–", averageOwnShare: k.ownShare.map { percent(req, $0) } ?? "–")
         }
         let criteria = e.criteria.map { c in
             CriterionRow(name: criterionName(req, c), weight: c.weight,
