@@ -37,4 +37,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateBudgetRounds())
     app.migrations.add(AddChequeRounds())
     app.migrations.add(CreatePriorityRankings())
+    app.migrations.add(AddBudgetRoundSeries())
 }

@@ -122,6 +122,8 @@ enum Site {
     static let budgetRounds = municipality("buurtbegroting")
     static let budgetRoundNew = budgetRounds("nieuw")
     static let budgetRoundNewCheques = budgetRounds("cheques-nieuw")
+    static let budgetRoundSeriesNew = budgetRounds("reeks-nieuw")
+    static let budgetRoundSeries = budgetRounds("reeks", ":series")
     static let budgetRound = budgetRounds(":round")
     static let budgetRoundIdea = budgetRound("idee")
     static let budgetRoundVote = budgetRound("stemmen")

@@ -240,4 +240,43 @@ struct BudgetRoundTests {
             #expect(shown.text.contains("id=\"uitslag\"") && !shown.text.contains("De uitslag wordt nu berekend"))
         }
     }
+
+    @Test func aRoundForTheWholeMunicipalityWithAPotPerArea() async throws {
+        try await withApp(now: Self.now) { app in
+            let (_, _, coordinator) = try await Self.setUp(app)
+            let budgets = try await AreaBudget.query(on: app.db).filter(\.$name ~~ "Wijkbudget").sort(\.$name).all()
+            try #require(budgets.count >= 2)
+            let (a, b) = (try #require(try await Area.find(budgets[0].$area.id, on: app.db)), try #require(try await Area.find(budgets[1].$area.id, on: app.db)))
+            try await Fixture.user(app, email: "geld@buurtbegroting.test", role: .areaManager)
+            let manager = TestBrowser(app)
+            #expect(try await manager.login("geld@buurtbegroting.test", Fixture.password).status == .seeOther)
+            let new = "/gemeenten/oss/buurtbegroting/reeks-nieuw"
+            #expect(try await coordinator.get(new).status == .forbidden, "an area's coordinator does not divide the whole municipality")
+            #expect(try await manager.get(new).text.contains("Budget voor \(a.name)"))
+            var form = Self.roundForm(a, budgets[0]).filter { !["gebied", "budget", "bedrag", "titel"].contains($0.0) }
+            form += [("titel", "Buurtbegroting Oss 2027")]
+            let before = try await BudgetRound.query(on: app.db).count()
+            let none = try await manager.submit(new, form)
+            #expect(none.status == .unprocessableEntity && none.text.contains("Kies voor minstens één gebied"))
+            // One pot larger than its area's budget: refused for that area, the form kept, nothing made.
+            let tooMuch = try await manager.submit(new, form + [("budget_\(a.slug)", budgets[0].id!.uuidString), ("bedrag_\(a.slug)", "4000"),
+                                                               ("budget_\(b.slug)", budgets[1].id!.uuidString), ("bedrag_\(b.slug)", "9999999")])
+            #expect(tooMuch.status == .unprocessableEntity && tooMuch.text.contains("Zo veel geld is er niet") && tooMuch.text.contains("Buurtbegroting Oss 2027"))
+            #expect(try await BudgetRound.query(on: app.db).count() == before)
+            let made = try await manager.submit(new, form + [("budget_\(a.slug)", budgets[0].id!.uuidString), ("bedrag_\(a.slug)", "4000"),
+                                                            ("budget_\(b.slug)", budgets[1].id!.uuidString), ("bedrag_\(b.slug)", "3000")])
+            #expect(made.status == .seeOther)
+            let rounds = try await BudgetRound.query(on: app.db).filter(\.$series != nil).sort(\.$number).all()
+            #expect(rounds.count == 2)
+            #expect(Set(rounds.map { $0.$area.id }) == [a.id!, b.id!] && rounds.map(\.amountCents) == [400_000, 300_000])
+            #expect(rounds.allSatisfy { $0.series == rounds[0].number && $0.votingFrom == rounds[0].votingFrom && $0.seriesTitle == "Buurtbegroting Oss 2027" })
+            let series = try await TestBrowser(app).get("/gemeenten/oss/buurtbegroting/reeks/\(rounds[0].number)")
+            #expect(series.status == .ok && series.text.contains(a.name) && series.text.contains(b.name) && series.text.contains("7.000"))
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/buurtbegroting/\(rounds[1].number)").text.contains("Dit is de pot van één gebied in"))
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/buurtbegroting").text.contains("Buurtbegroting Oss 2027"))
+            #expect(try await TestBrowser(app).get("/gemeenten/oss/buurtbegroting/reeks/999").status == .notFound)
+            // Each pot is a round of its own area: ideas, votes and results per area.
+            #expect(rounds[0].title.hasSuffix(" – \(try #require(try await Area.find(rounds[0].$area.id, on: app.db)).name)"))
+        }
+    }
 }

@@ -19,6 +19,9 @@ struct BudgetRoundAdminController: RouteCollection {
         manage.get(Site.budgetRoundNewCheques.route, use: newChequesForm)
         manage.post(Site.budgetRoundNewCheques.route, use: createCheques)
         manage.post(Site.budgetRoundChequeInitiative.route, use: addChequeInitiative)
+        let budgets = routes.access(.action(.manageBudgets))
+        budgets.get(Site.budgetRoundSeriesNew.route, use: newSeriesForm)
+        budgets.post(Site.budgetRoundSeriesNew.route, use: createSeries)
         let assess = routes.access(.anyOf([.coordinateArea, .manageBudgets, .handleDepartmentWork]))
         assess.get(Site.budgetRoundManage.route, use: overview)
         assess.get(Site.budgetRoundAssess.route, use: assessForm)
@@ -125,6 +128,53 @@ struct BudgetRoundAdminController: RouteCollection {
             return req.redirect(to: BudgetRoundPages.link(s, round, Site.budgetRoundManage))
         } catch let failure as ValidationFailure {
             return try await req.render("Initiatives/idea-form", newPage(req, s, actor, values: values, errors: failure.errors), status: failure.status)
+        }
+    }
+
+    // MARK: A round for the whole municipality, one pot per area
+
+    private func seriesPage(_ req: Request, _ s: MunicipalitySnapshot, values v: [String: String], errors: [FieldError]) async throws -> PriorityRankingController.GroupedFormPage {
+        let budgets = try await AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$year, .descending).sort(\.$name).all()
+        let heading = req.t("budgetRound.series.new.title")
+        let shared = Self.settingsFields(req, s, areas: [], budgets: [], values: v, errors: errors, withArea: false).filter { !["budget", "bedrag"].contains($0.name) }
+        let groups = s.areas.map { area in
+            PriorityRankingController.Group(legend: area.name, fields: [
+                FieldView(req, name: "budget_\(area.slug)", label: req.t("budgetRound.series.field.budget", area.name), type: "select", value: v["budget_\(area.slug)"] ?? "",
+                          optional: true,
+                          options: [("", req.t("budgetRound.series.field.notTakingPart"))] + Array(Self.budgetOptions(req, s, budgets.filter { $0.$area.id == area.id }).dropFirst()),
+                          errors: errors),
+                FieldView(req, name: "bedrag_\(area.slug)", label: req.t("budgetRound.series.field.amount", area.name), value: v["bedrag_\(area.slug)"] ?? "", optional: true, errors: errors),
+            ])
+        }
+        return PriorityRankingController.GroupedFormPage(
+            page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))], errors: errors),
+            heading: heading, intro: req.t("budgetRound.series.new.intro"), action: Site.budgetRoundSeriesNew.link(s.slug), csrf: req.csrfToken(), fields: shared,
+            groupsTitle: req.t("budgetRound.series.new.areasTitle"), groupsIntro: req.t("budgetRound.series.new.areasIntro"), groups: groups,
+            submit: req.t("budgetRound.series.new.submit"))
+    }
+
+    private func budgetManager(_ req: Request) async throws -> MunicipalitySnapshot {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        guard Permissions.allows(try await req.actor(), .manageBudgets(municipality: s.id)) else { throw AppError.forbidden }
+        return s
+    }
+
+    func newSeriesForm(req: Request) async throws -> View {
+        let s = try await budgetManager(req)
+        return try await req.view.render("Shared/grouped-form", seriesPage(req, s, values: ["minimumleeftijd": "16"], errors: []))
+    }
+
+    func createSeries(req: Request) async throws -> Response {
+        let s = try await budgetManager(req)
+        let values = FormParts.read(req).values
+        do {
+            let budgets = try await AreaBudget.query(on: req.db).filter(\.$municipality.$id == s.id).all()
+            let (title, specs) = try BudgetRoundService.readSeries(values, areas: s.areas, budgets: budgets).get()
+            let rounds = try await BudgetRoundService.createSeries(specs, title: title, municipalityID: s.id, req: req)
+            req.flash(req.t("budgetRound.series.created", String(rounds.count)))
+            return req.redirect(to: Site.budgetRoundSeries.link(s.slug, String(rounds[0].number)))
+        } catch let failure as ValidationFailure {
+            return try await req.render("Shared/grouped-form", seriesPage(req, s, values: values, errors: failure.errors), status: failure.status)
         }
     }
 

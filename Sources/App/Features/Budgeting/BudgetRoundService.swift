@@ -126,33 +126,81 @@ enum BudgetRoundService {
 
     /// A new round; with `cheques` (the value of one cheque) a cheque round.
     static func create(_ s: Settings, cheques: Int? = nil, municipalityID: UUID, areaID: UUID, req: Request) async throws -> BudgetRound {
+        try await createAll([(areaID, s)], cheques: cheques, municipalityID: municipalityID, seriesTitle: nil, req: req)[0]
+    }
+
+    /// A round for the whole municipality with one pot per area: one round per area, created together (all or
+    /// nothing), each with its own budget and amount and the same dates and rules; they form a series named after
+    /// the number of its first round.
+    static func createSeries(_ rounds: [(area: UUID, settings: Settings)], title: String, municipalityID: UUID, req: Request) async throws -> [BudgetRound] {
+        try await createAll(rounds, cheques: nil, municipalityID: municipalityID, seriesTitle: title, req: req)
+    }
+
+    private static func createAll(_ specs: [(area: UUID, settings: Settings)], cheques: Int?, municipalityID: UUID, seriesTitle: String?, req: Request) async throws -> [BudgetRound] {
         let now = req.application.clock()
         for attempt in 1...4 {
-            let round = BudgetRound()
-            round.$municipality.id = municipalityID
-            round.$area.id = areaID
-            round.minimumPercent = 0
-            round.minimumProjects = 1
-            round.maximumProjects = 1
-            apply(s, to: round)
-            round.demo = false
-            round.kind = cheques == nil ? "vote" : "cheques"
-            round.chequeCents = cheques ?? 0
-            round.createdAt = now
-            round.updatedAt = now
-            round.version = 1
+            let rounds = specs.map { spec -> BudgetRound in
+                let round = BudgetRound()
+                round.$municipality.id = municipalityID
+                round.$area.id = spec.area
+                round.minimumPercent = 0
+                round.minimumProjects = 1
+                round.maximumProjects = 1
+                apply(spec.settings, to: round)
+                round.demo = false
+                round.kind = cheques == nil ? "vote" : "cheques"
+                round.chequeCents = cheques ?? 0
+                round.seriesTitle = seriesTitle
+                round.createdAt = now
+                round.updatedAt = now
+                round.version = 1
+                return round
+            }
             do {
                 try await req.db.writeTransaction { db in
-                    round.number = (try await BudgetRound.query(on: db).filter(\.$municipality.$id == municipalityID).max(\.$number) ?? 0) + 1
-                    try await round.create(on: db)
-                    try await req.audit(.budgetRoundCreate, subject(round), after: state(round), on: db)
+                    let first = (try await BudgetRound.query(on: db).filter(\.$municipality.$id == municipalityID).max(\.$number) ?? 0) + 1
+                    for (i, round) in rounds.enumerated() {
+                        round.number = first + i
+                        round.series = seriesTitle == nil ? nil : first
+                        try await round.create(on: db)
+                        try await req.audit(.budgetRoundCreate, subject(round), after: state(round), on: db)
+                    }
                 }
-                return round
+                return rounds
             } catch let error as any DatabaseError where error.isConstraintFailure && attempt < 4 {
-                continue
+                continue // another round was numbered at the same moment
             }
         }
         throw AppError(status: .serviceUnavailable, key: "error.503")
+    }
+
+    /// Reads a series' form: the shared settings, and per area (`budget_<slug>`, `bedrag_<slug>`) the budget its pot
+    /// comes from and the amount; areas without a budget chosen take no part. Each area's pot is checked against
+    /// its own budget.
+    static func readSeries(_ v: [String: String], areas: [MunicipalitySnapshot.AreaInfo], budgets: [AreaBudget]) -> Result<(String, [(area: UUID, settings: Settings)]), ValidationFailure> {
+        var errors: [FieldError] = []
+        let title = Input.text(v["titel"], field: "titel", max: 100).collect(into: &errors)
+        var specs: [(area: UUID, settings: Settings)] = []
+        var shared: [FieldError] = []
+        let taking = areas.filter { !(v["budget_\($0.slug)"] ?? "").isEmpty }
+        if taking.isEmpty { errors.append(FieldError("budget_\(areas.first?.slug ?? "")", "budgetRound.series.noArea")) }
+        for area in taking {
+            var values = v
+            values["budget"] = v["budget_\(area.slug)"]
+            values["bedrag"] = v["bedrag_\(area.slug)"]
+            values["titel"] = "\(title ?? "x") – \(area.name)"
+            switch readSettings(values, budgets: budgets.filter { $0.$area.id == area.id }) {
+            case .success(let settings): specs.append((area.id, settings))
+            case .failure(let failure):
+                for e in failure.errors {
+                    if e.field == "budget" || e.field == "bedrag" { errors.append(FieldError("\(e.field)_\(area.slug)", e.key, e.values)) }
+                    else if e.field != "titel" && !shared.contains(e) { shared.append(e) }
+                }
+            }
+        }
+        errors += shared
+        guard errors.isEmpty, let title else { return .failure(ValidationFailure(errors)) }
+        return .success((title, specs))
     }
 
     /// New settings. Once the first ballot is in, the ballot rule, the money and the deciding rule stay as they

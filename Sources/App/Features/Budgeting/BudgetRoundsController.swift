@@ -9,6 +9,7 @@ struct BudgetRoundsController: RouteCollection {
         let open = routes.access(.public)
         open.get(Site.budgetRounds.route, use: list)
         open.get(Site.budgetRound.route, use: show)
+        open.get(Site.budgetRoundSeries.route, use: series)
         open.get(Site.budgetRoundIdea.route, use: ideaForm)
         open.post(Site.budgetRoundIdea.route, use: postIdea)
         open.get(Site.budgetRoundVote.route, use: ballot)
@@ -21,7 +22,10 @@ struct BudgetRoundsController: RouteCollection {
     // MARK: List
 
     struct ListRow: Encodable { var title: String; var href: String; var area: String; var money: String; var phase: String }
-    struct ListPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var rows: [ListRow]; var newHref: String?; var newChequesHref: String }
+    struct ListPage: Encodable {
+        var page: PageMeta; var heading: String; var intro: String; var rows: [ListRow]; var newHref: String?; var newChequesHref: String
+        var series: [ListRow]; var newSeriesHref: String?
+    }
 
     func list(req: Request) async throws -> View {
         let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
@@ -34,9 +38,46 @@ struct BudgetRoundsController: RouteCollection {
         let actor = try await req.optionalActor()
         let mayCreate = actor.map { a in Permissions.allows(a, .manageBudgets(municipality: s.id)) || s.areas.contains { Permissions.allows(a, .coordinateArea(municipality: s.id, area: $0.id)) } } ?? false
         let heading = req.t("budgetRound.list.title")
+        let grouped: [Int: [BudgetRound]] = Dictionary(grouping: rounds.filter { $0.series != nil }, by: { $0.series ?? 0 })
+        var series: [ListRow] = []
+        for number in grouped.keys.sorted(by: >) {
+            let members = grouped[number] ?? []
+            let total = members.reduce(0) { $0 + $1.amountCents }
+            series.append(ListRow(title: members[0].seriesTitle ?? "", href: Site.budgetRoundSeries.link(s.slug, String(number)),
+                                  area: req.t("budgetRound.series.areas", String(members.count)), money: Money.format(total, dutch: req.language == .nl, compact: true),
+                                  phase: BudgetRoundPages.phaseLabel(req, members[0], members[0].phase(at: now))))
+        }
+        let mayCreateSeries = actor.map { Permissions.allows($0, .manageBudgets(municipality: s.id)) } ?? false
         return try await req.view.render("Budgeting/rounds", ListPage(page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug))], status: req.takeFlash()),
                                                                      heading: heading, intro: req.t("budgetRound.list.intro"), rows: rows,
-                                                                     newHref: mayCreate ? Site.budgetRoundNew.link(s.slug) : nil, newChequesHref: Site.budgetRoundNewCheques.link(s.slug)))
+                                                                     newHref: mayCreate ? Site.budgetRoundNew.link(s.slug) : nil, newChequesHref: Site.budgetRoundNewCheques.link(s.slug),
+                                                                     series: series,
+                                                                     newSeriesHref: mayCreateSeries ? Site.budgetRoundSeriesNew.link(s.slug) : nil))
+    }
+
+    // MARK: A round for the whole municipality (one pot per area)
+
+    struct SeriesPage: Encodable {
+        var page: PageMeta; var heading: String; var text: String; var phases: [BudgetRoundPages.PhaseRow]; var rule: String; var deciding: String
+        var rows: [ListRow]; var total: String
+    }
+
+    func series(req: Request) async throws -> View {
+        let s = try await req.snapshot(req.parameters.get("municipality") ?? "")
+        guard let number = Int(req.parameters.get("series") ?? ""), number > 0 else { throw AppError.notFound("budgetRound.unknown") }
+        let rounds = try await BudgetRound.query(on: req.db).filter(\.$municipality.$id == s.id).filter(\.$series == number).sort(\.$number).all()
+        guard let first = rounds.first else { throw AppError.notFound("budgetRound.unknown") }
+        let now = req.application.clock()
+        let heading = first.seriesTitle ?? first.title
+        let rows = rounds.map { r in
+            ListRow(title: r.title, href: BudgetRoundPages.link(s, r), area: s.areas.first { $0.id == r.$area.id }?.name ?? "",
+                    money: Money.format(r.amountCents, dutch: req.language == .nl, compact: true), phase: BudgetRoundPages.phaseLabel(req, r, r.phase(at: now)))
+        }
+        return try await req.view.render("Budgeting/series", SeriesPage(
+            page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))], status: req.takeFlash()),
+            heading: heading, text: first.text, phases: BudgetRoundPages.phases(req, first, now: now), rule: req.t("budgetRound.series.ruleEach", BudgetRoundPages.ruleText(req, first)),
+            deciding: BudgetRoundPages.decidingText(req, first.rule), rows: rows,
+            total: Money.format(rounds.reduce(0) { $0 + $1.amountCents }, dutch: req.language == .nl, compact: true)))
     }
 
     // MARK: The round's page
@@ -51,6 +92,9 @@ struct BudgetRoundsController: RouteCollection {
         var isCheques: Bool; var chequeValue: String; var validity: String; var pools: [BudgetRoundPages.PoolRow]; var pledgeForm: [FormView]
         /// The results are still being computed (a large round); the page says so.
         var computing = false
+        /// The series this round is one pot of (a round for the whole municipality).
+        var seriesHref: String? = nil
+        var seriesTitle: String? = nil
     }
     struct CheckedRow: Encodable { var title: String; var won: Bool }
 
@@ -97,6 +141,8 @@ struct BudgetRoundsController: RouteCollection {
                          isCheques: round.isCheques, chequeValue: Money.format(round.chequeCents, dutch: req.language == .nl),
                          validity: Format.day(round.votingFrom, req.language) + " – " + Format.day(round.votingUntil, req.language), pools: pools, pledgeForm: pledgeForm)
         built.computing = !round.isCheques && (phase == .result || phase == .execution) && results == nil
+        built.seriesHref = round.series.map { Site.budgetRoundSeries.link(s.slug, String($0)) }
+        built.seriesTitle = round.seriesTitle
         return built
     }
 

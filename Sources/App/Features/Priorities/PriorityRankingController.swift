@@ -72,10 +72,14 @@ struct PriorityRankingController: RouteCollection {
 
     // MARK: A new weighing
 
+    /// A form with a group of fields per criterion (or per area): `Shared/grouped-form`.
     struct Group: Encodable { var legend: String; var fields: [FieldView] }
-    struct NewPage: Encodable { var page: PageMeta; var heading: String; var intro: String; var action: String; var csrf: String; var fields: [FieldView]; var groups: [Group]; var submit: String }
+    struct GroupedFormPage: Encodable {
+        var page: PageMeta; var heading: String; var intro: String; var action: String; var csrf: String; var fields: [FieldView]
+        var groupsTitle: String; var groupsIntro: String; var groups: [Group]; var submit: String
+    }
 
-    private func newPage(_ req: Request, _ s: MunicipalitySnapshot, values v: [String: String], errors: [FieldError]) -> NewPage {
+    private func newPage(_ req: Request, _ s: MunicipalitySnapshot, values v: [String: String], errors: [FieldError]) -> GroupedFormPage {
         let heading = req.t("priorities.new.title")
         let groups = (1...PriorityRankingService.criterionRows).map { i in
             let p = "criterium_\(i)_"
@@ -91,13 +95,13 @@ struct PriorityRankingController: RouteCollection {
             FieldView(req, name: "eigen_max", label: req.t("priorities.field.maxScore"), value: v["eigen_max"] ?? "", description: req.t("priorities.field.maxScoreHelp"), errors: errors),
             FieldView(req, name: "eigen_volledig", label: req.t("priorities.field.fullAt"), value: v["eigen_volledig"] ?? "", description: req.t("priorities.field.fullAtHelp"), errors: errors),
         ])]
-        return NewPage(page: req.page(heading, municipality: s.name, crumbs: crumbs(req, s), errors: errors), heading: heading, intro: req.t("priorities.new.intro"),
+        return GroupedFormPage(page: req.page(heading, municipality: s.name, crumbs: crumbs(req, s), errors: errors), heading: heading, intro: req.t("priorities.new.intro"),
                        action: Site.priorityRankingNew.link(s.slug), csrf: req.csrfToken(), fields: [
                            FieldView(req, name: "titel", label: req.t("priorities.field.title"), value: v["titel"] ?? "", errors: errors),
                            FieldView(req, name: "jaar", label: req.t("priorities.field.year"), value: v["jaar"] ?? "", errors: errors),
                            FieldView(req, name: "krediet", label: req.t("priorities.field.credit"), value: v["krediet"] ?? "", description: req.t("priorities.field.creditHelp"), errors: errors),
                            FieldView(req, name: "tekst", label: req.t("priorities.field.text"), type: "textarea", value: v["tekst"] ?? "", optional: true, errors: errors),
-                       ], groups: groups, submit: req.t("priorities.new.submit"))
+                       ], groupsTitle: req.t("priorities.new.criteriaTitle"), groupsIntro: req.t("priorities.new.criteriaIntro"), groups: groups, submit: req.t("priorities.new.submit"))
     }
 
     private func municipality(_ req: Request) async throws -> (MunicipalitySnapshot, Actor) {
@@ -110,7 +114,7 @@ struct PriorityRankingController: RouteCollection {
     func newForm(req: Request) async throws -> View {
         let (s, _) = try await municipality(req)
         let latest = try await PriorityRanking.query(on: req.db).filter(\.$municipality.$id == s.id).sort(\.$number, .descending).first()
-        return try await req.view.render("Priorities/new", newPage(req, s, values: try await PriorityRankingService.defaultValues(req, latest: latest, on: req.db), errors: []))
+        return try await req.view.render("Shared/grouped-form", newPage(req, s, values: try await PriorityRankingService.defaultValues(req, latest: latest, on: req.db), errors: []))
     }
 
     func create(req: Request) async throws -> Response {
@@ -121,7 +125,7 @@ struct PriorityRankingController: RouteCollection {
             req.flash(req.t("priorities.new.created"))
             return req.redirect(to: PriorityRankingPages.link(s, ranking, Site.priorityRankingManage))
         } catch let failure as ValidationFailure {
-            return try await req.render("Priorities/new", newPage(req, s, values: values, errors: failure.errors), status: failure.status)
+            return try await req.render("Shared/grouped-form", newPage(req, s, values: values, errors: failure.errors), status: failure.status)
         }
     }
 

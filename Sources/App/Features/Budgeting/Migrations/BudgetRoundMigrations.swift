@@ -97,3 +97,16 @@ struct AddChequeRounds: AsyncMigration {
         try await db.schema(ChequePledge.schema).delete()
     }
 }
+
+/// Rounds for the whole municipality with one pot per area (a series of rounds created together).
+struct AddBudgetRoundSeries: AsyncMigration {
+    var name: String { "2026-12-01-03-add-budget-round-series" }
+    func prepare(on db: any Database) async throws {
+        try await db.schema(BudgetRound.schema).field("series", .int).update()
+        try await db.schema(BudgetRound.schema).field("series_title", .string).update()
+    }
+    func revert(on db: any Database) async throws {
+        try await db.schema(BudgetRound.schema).deleteField("series_title").update()
+        try await db.schema(BudgetRound.schema).deleteField("series").update()
+    }
+}

@@ -34,6 +34,10 @@ final class BudgetRound: Model, @unchecked Sendable {
     @Field(key: "show_counts") var showCounts: Bool
     @Field(key: "minimum_age") var minimumAge: Int
     @OptionalField(key: "closed_at") var closedAt: Date?
+    /// A round for the whole municipality, one pot per area: every area's round carries the number of the series'
+    /// first round and the series' title.
+    @OptionalField(key: "series") var series: Int?
+    @OptionalField(key: "series_title") var seriesTitle: String?
     @Field(key: "demo") var demo: Bool
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "updated_at") var updatedAt: Date
