@@ -209,3 +209,47 @@ def test_a_cheque_round_where_a_resident_gives_a_cheque(driver, base_url, admin_
     driver.find_element(By.ID, "initiatief").click()
     submit(driver, "Geef mijn cheque")
     assert "Bedrag gehaald" in main_text(driver)
+
+
+def test_a_round_for_the_whole_municipality_with_a_pot_per_area(driver, base_url, admin_password):
+    """The area manager makes one buurtbegroting for two areas, each pot from its own area's budget; an amount
+    above a budget is refused for that area with the form kept; residents see the pots on the series page."""
+    login(driver, base_url, os.environ.get("WIJKWERK_AREA_MANAGER_EMAIL", "gebiedsmanager@wijkwerk.test"), admin_password)
+    open_page(driver, base_url + ROUNDS)
+    follow(driver, driver.find_element(By.LINK_TEXT, "Buurtbegroting voor de hele gemeente"))
+    axe_check(driver, "buurtbegroting-reeks-nieuw")
+    title = f"Buurtbegroting Oss {int(time.time())}"
+    driver.find_element(By.ID, "titel").send_keys(title)
+    driver.find_element(By.ID, "tekst").send_keys("Elk gebied kiest zelf wat er met zijn pot gebeurt.")
+    set_dates(driver, [0, 5, 6, 7, 10])
+    driver.find_element(By.ID, "stemregel").click()
+    driver.find_element(By.ID, "beslisregel").click()
+    chosen = []
+    for select in driver.find_elements(By.CSS_SELECTOR, "select[name^=budget_]"):
+        options = [o for o in Select(select).options if o.get_attribute("value")]
+        if options and len(chosen) < 2:
+            Select(select).select_by_value(options[0].get_attribute("value"))
+            chosen.append(select.get_attribute("name").removeprefix("budget_"))
+    assert len(chosen) == 2
+    driver.find_element(By.ID, f"bedrag_{chosen[0]}").send_keys("2000")
+    driver.find_element(By.ID, f"bedrag_{chosen[1]}").send_keys("9000000")
+    submit(driver, "Maak de buurtbegrotingen")
+    assert "Zo veel geld is er niet" in driver.find_element(By.CSS_SELECTOR, ".ww-error-summary").text
+    assert driver.find_element(By.ID, "titel").get_attribute("value") == title
+    axe_check(driver, "buurtbegroting-reeks-fout")
+    field = driver.find_element(By.ID, f"bedrag_{chosen[1]}")
+    field.clear()
+    field.send_keys("1500")
+    submit(driver, "Maak de buurtbegrotingen")
+    assert "2 gebieden met elk een eigen pot" in main_text(driver)
+    assert title == driver.find_element(By.TAG_NAME, "h1").text
+    axe_check(driver, "buurtbegroting-reeks")
+    clear_browser_state(driver)
+    open_page(driver, driver.current_url)
+    rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")
+    assert len(rows) == 2
+    follow(driver, rows[0].find_element(By.TAG_NAME, "a"))
+    assert "Dit is de pot van één gebied in" in main_text(driver)
+    driver.set_window_size(320, 844)
+    open_page(driver, driver.find_element(By.LINK_TEXT, title).get_attribute("href"))
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;"), "series page scrolls sideways at 320 px"
