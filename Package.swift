@@ -40,7 +40,7 @@ let package = Package(
             path: "Sources/Run"
         ),
         .executableTarget(name: "LocateBenchmark", dependencies: ["Domain"], path: "Benchmarks/LocateBenchmark"),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], path: "Tests/DomainTests"),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", .product(name: "BigInt", package: "BigInt")], path: "Tests/DomainTests"),
         .testTarget(
             name: "AppTests",
             dependencies: [

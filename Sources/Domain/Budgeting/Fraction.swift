@@ -40,6 +40,11 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
         if let sn = Int(exactly: n), let sd = Int(exactly: d) { storage = .small(sn, sd) } else { storage = .big(n, d) }
     }
 
+    /// Numerator and denominator already in lowest terms with a positive denominator (no GCD needed).
+    init(reduced n: BigInt, _ d: BigInt) {
+        if let sn = Int(exactly: n), let sd = Int(exactly: d) { storage = .small(sn, sd) } else { storage = .big(n, d) }
+    }
+
     /// From machine integers, reduced; nil when the reduced value does not fit (only for Int.min corner cases).
     init?(small n: Int, _ d: Int) {
         guard d != 0, n != .min, d != .min else { return nil }
@@ -89,7 +94,19 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
                 }
             }
         }
-        return Fraction(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
+        // Large values: Knuth's addition (TAOCP 4.5.1), whose GCDs are of the denominators and of a small factor
+        // rather than of the whole cross products, the costliest part of equal shares on large rounds.
+        let (an, ad, bn, bd) = (a.numerator, a.denominator, b.numerator, b.denominator)
+        let g = ad.greatestCommonDivisor(with: bd)
+        if g == 1 {
+            let t = an * bd + bn * ad
+            return t == 0 ? .zero : Fraction(reduced: t, ad * bd)
+        }
+        let adg = ad / g
+        let t = an * (bd / g) + bn * adg
+        if t == 0 { return .zero }
+        let g2 = t.greatestCommonDivisor(with: g)
+        return Fraction(reduced: t / g2, adg * (bd / g2))
     }
 
     public static prefix func - (a: Fraction) -> Fraction {
@@ -104,7 +121,12 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
             let (p, o) = n.multipliedReportingOverflow(by: k)
             if !o, let r = Fraction(small: p, d) { return r }
         }
-        return Fraction(a.numerator * BigInt(k), a.denominator)
+        if k == 0 { return .zero }
+        // Only the whole number's common factor with the denominator can cancel (the fraction is in lowest terms).
+        let m = k.magnitude
+        let r = UInt(a.denominator.magnitude % BigUInt(m))
+        let g = BigInt(r == 0 ? m : gcd(m, r))
+        return Fraction(reduced: a.numerator * (BigInt(k) / g), a.denominator / g)
     }
 
     public static func / (a: Fraction, k: Int) -> Fraction {
@@ -112,7 +134,12 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
             let (p, o) = d.multipliedReportingOverflow(by: k)
             if !o, let r = Fraction(small: n, p) { return r }
         }
-        return Fraction(a.numerator, a.denominator * BigInt(k))
+        precondition(k != 0, "division by zero")
+        let n = a.numerator
+        let r = UInt(n.magnitude % BigUInt(k.magnitude))
+        let g = BigInt(r == 0 ? k.magnitude : gcd(k.magnitude, r))
+        let (num, den) = (n / g, a.denominator * (BigInt(k.magnitude) / g))
+        return Fraction(reduced: k < 0 ? -num : num, den)
     }
 
     public static func < (a: Fraction, b: Fraction) -> Bool {
