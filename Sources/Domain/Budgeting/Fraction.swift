@@ -111,7 +111,7 @@ public struct Fraction: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     public static prefix func - (a: Fraction) -> Fraction {
         if case .small(let n, let d) = a.storage, n != .min { return Fraction(small: -n, d)! }
-        return Fraction(-a.numerator, a.denominator)
+        return Fraction(reduced: -a.numerator, a.denominator) // the negation of lowest terms is in lowest terms
     }
 
     public static func - (a: Fraction, b: Fraction) -> Fraction { a + (-b) }
