@@ -272,14 +272,13 @@ public enum Allocator {
         return held.last.map { $0.0 } ?? .infinity // only reached at the margin of affordability
     }
 
-    /// The voters' money during equal shares, by class (see `equalShares`). Class 0 is "nothing left". The classes
-    /// are kept ranked by amount (re-ranked once per step, when new classes appear), so collecting what a
-    /// project's supporters hold needs only integer work.
+    /// The voters' money during equal shares, by class (see `equalShares`). Class 0 is "nothing left". Collecting
+    /// what a project's supporters hold sorts only their few classes, by the approximations and exactly where two
+    /// are too close to tell apart (a global ranking of every class ever made cost more, re-done every step).
     struct MoneyClasses {
         var value: [Fraction]
         var approx: [Double]
         var classOf: [Int]
-        private var rank: [Int]
         private var weightAt: [Int]
         private var touched: [Int] = []
 
@@ -288,7 +287,6 @@ public enum Allocator {
             approx = [0, start.double]
             classOf = [Int](repeating: start.isZero ? 0 : 1, count: groups)
             weightAt = [0, 0]
-            rank = [0, 1]
         }
 
         /// The money the groups hold, as (class, number of voters) in increasing amount, without empties.
@@ -299,7 +297,11 @@ public enum Allocator {
                 if weightAt[k] == 0 { touched.append(k) }
                 weightAt[k] += weights[g]
             }
-            touched.sort { rank[$0] < rank[$1] }
+            touched.sort { a, b in
+                let x = approx[a], y = approx[b]
+                if abs(x - y) > 1e-9 * max(abs(x), abs(y)) { return x < y }
+                return value[a] < value[b]
+            }
             let out = touched.map { (k: $0, weight: weightAt[$0]) }
             for k in touched { weightAt[k] = 0 }
             touched.removeAll(keepingCapacity: true)
@@ -311,7 +313,6 @@ public enum Allocator {
         mutating func pay(_ alpha: Fraction, by groups: [Int], weights: [Int]) -> (payers: Int, paidAll: Int) {
             var next: [Int: Int] = [:]
             var payers = 0, paidAll = 0
-            let before = value.count
             for g in groups {
                 let k = classOf[g]
                 if k == 0 { continue }
@@ -329,17 +330,6 @@ public enum Allocator {
                 }
                 next[k] = n
                 classOf[g] = n
-            }
-            if value.count > before {
-                // Classes nobody holds any more are kept (their index is stable) but cost nothing: rank them all again.
-                // By the approximations, and exactly where two are too close to tell apart.
-                let order = value.indices.sorted { a, b in
-                    let x = approx[a], y = approx[b]
-                    if abs(x - y) > 1e-9 * max(abs(x), abs(y)) { return x < y }
-                    return value[a] < value[b]
-                }
-                rank = [Int](repeating: 0, count: value.count)
-                for (r, k) in order.enumerated() { rank[k] = r }
             }
             return (payers, paidAll)
         }

@@ -118,7 +118,7 @@ struct PriorityRankingController: RouteCollection {
     }
 
     func create(req: Request) async throws -> Response {
-        let (s, actor) = try await municipality(req)
+        let (s, _) = try await municipality(req)
         let values = FormParts.read(req).values
         do {
             let ranking = try await PriorityRankingService.create(try PriorityRankingService.readSetup(values).get(), municipality: s.id, user: req.authUser, req: req)
@@ -234,7 +234,7 @@ struct PriorityRankingController: RouteCollection {
     }
 
     func saveEntry(req: Request) async throws -> Response {
-        let (s, ranking, actor, area) = try await entryTarget(req)
+        let (s, ranking, _, area) = try await entryTarget(req)
         let values = FormParts.read(req).values
         do {
             _ = try await PriorityRankingService.saveEntry(try PriorityRankingService.readEntry(values).get(), ranking: ranking, area: area.id, user: req.authUser, req: req)
@@ -293,7 +293,7 @@ struct PriorityRankingController: RouteCollection {
     }
 
     func saveScores(req: Request) async throws -> Response {
-        let (s, ranking, actor, entry, criteria) = try await scoreTarget(req)
+        let (s, ranking, _, entry, criteria) = try await scoreTarget(req)
         let values = FormParts.read(req).values
         do {
             try await PriorityRankingService.saveScores(try PriorityRankingService.readScores(values, criteria: criteria).get(), entry: entry, ranking: ranking, user: req.authUser, req: req)
