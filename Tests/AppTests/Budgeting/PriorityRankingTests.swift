@@ -141,6 +141,7 @@ struct PriorityRankingTests {
             for initiative in granted {
                 let budget = try #require(try await AreaBudget.find(initiative.budgetID, on: app.db))
                 #expect(budget.$area.id == initiative.$area.id && budget.allocatedCents == initiative.grantedCents && budget.committedCents == initiative.grantedCents)
+                #expect(budget.name == "Hoofdprioriteit \(ranking.number): Weging dorpen en wijken 2027", "named after the weighing's number, so equal titles never clash")
             }
             #expect(try await PriorityEntry.query(on: app.db).filter(\.$initiativeID != nil).count() == 2)
             #expect(granted.allSatisfy { $0.contactEmail == "secretaris@dorpsraad.test" })

@@ -291,7 +291,7 @@ enum PriorityRankingService {
                     var keys: [(Initiative, String)] = []
                     for line in evaluation.result.lines where line.outcome == .funded {
                         guard let entry = evaluation.entry(line.number), let area = s.areas.first(where: { $0.id == entry.$area.id }) else { continue }
-                        let budgetName = String(l.text("priorities.budgetName", .nl, [ranking.title]).prefix(80))
+                        let budgetName = String(l.text("priorities.budgetName", .nl, [String(ranking.number), ranking.title]).prefix(80))
                         let budget = try await BudgetService.create(BudgetSetup(areaID: area.id, year: ranking.year, kind: .other, name: budgetName, decider: .coordinator,
                                                                                 mandateLimitCents: entry.costCents, departmentID: nil, initialCents: entry.costCents),
                                                                     municipality: s.id, reference: l.text("priorities.ledgerAllocation", .nl, [ranking.title, String(line.rank ?? 0)]),
