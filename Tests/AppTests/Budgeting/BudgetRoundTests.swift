@@ -258,6 +258,8 @@ struct BudgetRoundTests {
             let before = try await BudgetRound.query(on: app.db).count()
             let none = try await manager.submit(new, form)
             #expect(none.status == .unprocessableEntity && none.text.contains("Kies voor minstens één gebied"))
+            let amountOnly = try await manager.submit(new, form + [("bedrag_\(a.slug)", "4000")])
+            #expect(amountOnly.status == .unprocessableEntity && amountOnly.text.contains("maar geen budget"), "a typed amount is never dropped silently")
             // One pot larger than its area's budget: refused for that area, the form kept, nothing made.
             let tooMuch = try await manager.submit(new, form + [("budget_\(a.slug)", budgets[0].id!.uuidString), ("bedrag_\(a.slug)", "4000"),
                                                                ("budget_\(b.slug)", budgets[1].id!.uuidString), ("bedrag_\(b.slug)", "9999999")])

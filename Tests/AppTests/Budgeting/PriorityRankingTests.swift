@@ -72,6 +72,7 @@ struct PriorityRankingTests {
             var ownWithoutText = Self.entry("Speeltuin", cost: "40000", own: "5000")
             ownWithoutText[ownWithoutText.firstIndex { $0.0 == "eigen_tekst" }!] = ("eigen_tekst", "")
             #expect(try await coordinator.submit(manage + "/gebieden/\(own.slug)", ownWithoutText).status == .unprocessableEntity)
+            #expect(try await coordinator.submit(manage + "/gebieden/\(own.slug)", Self.entry("Speeltuin", cost: "40000", own: "50000")).text.contains("niet hoger zijn dan de kosten"))
             #expect(try await coordinator.submit(manage + "/gebieden/\(own.slug)", Self.entry("Speeltuin", cost: "40000", own: "")).status == .seeOther)
             // The village brings half of the cost itself; a third area is not found feasible yet.
             #expect(try await manager.submit(manage + "/gebieden/\(village.slug)", Self.entry("Dorpshuis", cost: "30000", own: "15000")).status == .seeOther)
@@ -138,6 +139,7 @@ struct PriorityRankingTests {
             let granted = try await Initiative.query(on: app.db).filter(\.$title ~~ ["Dorpshuis", "Speeltuin", "Wijkpark"]).all()
             #expect(Set(granted.map(\.title)) == ["Dorpshuis", "Speeltuin"])
             #expect(granted.allSatisfy { $0.status == .granted })
+            #expect(granted.first { $0.title == "Dorpshuis" }?.decisionText?.contains("plaats 1 met 78,0 van de 100 punten") == true)
             for initiative in granted {
                 let budget = try #require(try await AreaBudget.find(initiative.budgetID, on: app.db))
                 #expect(budget.$area.id == initiative.$area.id && budget.allocatedCents == initiative.grantedCents && budget.committedCents == initiative.grantedCents)

@@ -182,8 +182,11 @@ enum BudgetRoundService {
         let title = Input.text(v["titel"], field: "titel", max: 100).collect(into: &errors)
         var specs: [(area: UUID, settings: Settings)] = []
         var shared: [FieldError] = []
+        for area in areas where (v["budget_\(area.slug)"] ?? "").isEmpty && !(v["bedrag_\(area.slug)"] ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            errors.append(FieldError("budget_\(area.slug)", "budgetRound.series.amountWithoutBudget"))
+        }
         let taking = areas.filter { !(v["budget_\($0.slug)"] ?? "").isEmpty }
-        if taking.isEmpty { errors.append(FieldError("budget_\(areas.first?.slug ?? "")", "budgetRound.series.noArea")) }
+        if taking.isEmpty && errors.isEmpty { errors.append(FieldError("budget_\(areas.first?.slug ?? "")", "budgetRound.series.noArea")) }
         for area in taking {
             var values = v
             values["budget"] = v["budget_\(area.slug)"]

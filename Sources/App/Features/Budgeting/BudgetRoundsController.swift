@@ -44,7 +44,7 @@ struct BudgetRoundsController: RouteCollection {
             let members = grouped[number] ?? []
             let total = members.reduce(0) { $0 + $1.amountCents }
             series.append(ListRow(title: members[0].seriesTitle ?? "", href: Site.budgetRoundSeries.link(s.slug, String(number)),
-                                  area: req.t("budgetRound.series.areas", String(members.count)), money: Money.format(total, dutch: req.language == .nl, compact: true),
+                                  area: req.t(members.count == 1 ? "budgetRound.series.oneArea" : "budgetRound.series.areas", String(members.count)), money: Money.format(total, dutch: req.language == .nl, compact: true),
                                   phase: BudgetRoundPages.phaseLabel(req, members[0], members[0].phase(at: now))))
         }
         let mayCreateSeries = actor.map { Permissions.allows($0, .manageBudgets(municipality: s.id)) } ?? false
@@ -75,7 +75,7 @@ struct BudgetRoundsController: RouteCollection {
         }
         return try await req.view.render("Budgeting/series", SeriesPage(
             page: req.page(heading, municipality: s.name, crumbs: [(s.name, Paths.municipality(s.slug)), (req.t("budgetRound.list.short"), Site.budgetRounds.link(s.slug))], status: req.takeFlash()),
-            heading: heading, text: first.text, phases: BudgetRoundPages.phases(req, first, now: now), rule: req.t("budgetRound.series.ruleEach", BudgetRoundPages.ruleText(req, first)),
+            heading: heading, text: first.text, phases: BudgetRoundPages.phases(req, first, now: now), rule: first.ruleKind == "budget" ? req.t("budgetRound.series.ruleBudget") : req.t("budgetRound.series.ruleEach", BudgetRoundPages.ruleText(req, first)),
             deciding: BudgetRoundPages.decidingText(req, first.rule), rows: rows,
             total: Money.format(rounds.reduce(0) { $0 + $1.amountCents }, dutch: req.language == .nl, compact: true)))
     }

@@ -217,7 +217,7 @@ struct PriorityRankingController: RouteCollection {
                           options: [("", req.t("priorities.feasibleOption.open")), ("ja", req.t("priorities.feasibleOption.yes")), ("nee", req.t("priorities.feasibleOption.no"))], errors: errors),
                 FieldView(req, name: "reden", label: req.t("priorities.field.reason"), type: "textarea", value: v["reden"] ?? "", description: req.t("priorities.field.reasonHelp"), optional: true, errors: errors),
                 FieldView(req, name: "contact_naam", label: req.t("priorities.field.contactName"), value: v["contact_naam"] ?? "", description: req.t("priorities.field.contactHelp"), autocomplete: "off", errors: errors),
-                FieldView(req, name: "contact_email", label: req.t("initiative.field.email"), type: "email", value: v["contact_email"] ?? "", autocomplete: "off", errors: errors),
+                FieldView(req, name: "contact_email", label: req.t("priorities.field.contactEmail"), type: "email", value: v["contact_email"] ?? "", autocomplete: "off", errors: errors),
             ], csrf: req.csrfToken(), showRequiredNote: true))
     }
 

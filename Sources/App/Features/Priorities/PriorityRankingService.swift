@@ -147,6 +147,7 @@ enum PriorityRankingService {
         let cost = Input.cents(v["kosten"], field: "kosten", positive: true, errors: &errors)
         let own = Input.cents(v["eigen_bedrag"], field: "eigen_bedrag", required: false, errors: &errors) ?? 0
         if own < 0 { errors.append(FieldError("eigen_bedrag", "money.notPositive")) }
+        if let cost, own > cost { errors.append(FieldError("eigen_bedrag", "priorities.ownAboveCost")) }
         let ownText = Input.text(v["eigen_tekst"], field: "eigen_tekst", max: 2000, required: own > 0).collect(into: &errors)
         var feasible: Bool? = nil
         switch v["haalbaar"] ?? "" {
@@ -161,7 +162,7 @@ enum PriorityRankingService {
         let email = Credentials.normaliseEmail(v["contact_email"] ?? "", field: "contact_email").collect(into: &errors)
         guard errors.isEmpty, let title, let summary, let cost, let ownText, let reason, let name, let email else { return .failure(ValidationFailure(errors)) }
         return .success(EntryInput(title: title, summary: summary, costCents: cost, ownCents: own, ownText: ownText, feasible: feasible,
-                                   reason: feasible == nil ? nil : reason, contactName: name, contactEmail: email))
+                                   reason: reason.isEmpty ? nil : reason, contactName: name, contactEmail: email))
     }
 
     /// The area's main priority: one per area, so a second save changes it (also when two arrive at once).
@@ -302,7 +303,7 @@ enum PriorityRankingService {
                                                                        ownContribution: entry.ownText, contactName: entry.contactName, contactEmail: entry.contactEmail)
                         let initiative = try await InitiativeService.createGranted(project, municipality: s.id, cents: entry.costCents, budget: budget.requireID(),
                                                                                    decision: l.text("priorities.decisionText", .nl, [ranking.title, String(line.rank ?? 0),
-                                                                                                                                   String(WeightedRanking.tenths(line.total)),
+                                                                                                                                   "\(WeightedRanking.tenths(line.total) / 10),\(WeightedRanking.tenths(line.total) % 10)",
                                                                                                                                    String(evaluation.result.maximumTotal)]),
                                                                                    reference: l.text("priorities.ledgerReference", .nl, [ranking.title]), key: key, demo: ranking.demo,
                                                                                    user: user, at: now, req: req, on: db)
