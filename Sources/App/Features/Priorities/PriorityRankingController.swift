@@ -156,7 +156,7 @@ struct PriorityRankingController: RouteCollection {
             var state = req.t("priorities.manage.noEntry")
             if let line {
                 switch line.outcome {
-                case .notRipe(let missing): state = req.t("priorities.why.notRipe", missing.map { req.t("priorities.unripe." + $0.rawValue) }.joined(separator: "; "))
+                case .notRipe(let missing): state = PriorityRankingPages.notRipe(req, missing)
                 default: state = req.t("priorities.manage.ranked", String(line.rank ?? 0), PriorityRankingPages.decimal(req, line.total))
                 }
             }

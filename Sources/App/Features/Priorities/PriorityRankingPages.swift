@@ -20,7 +20,15 @@ enum PriorityRankingPages {
     /// Tenths with a decimal comma in Dutch ("7,3") and a point in English.
     static func decimal(_ req: Request, _ value: Fraction) -> String { decimal(req, tenths: WeightedRanking.tenths(value)) }
 
-    static func decimal(_ req: Request, tenths t: Int) -> String { "\(t / 10)\(req.language == .nl ? "," : ".")\(t % 10)" }
+    static func decimal(_ req: Request, tenths t: Int) -> String { decimal(tenths: t, dutch: req.language == .nl) }
+
+    /// Tenths as a decimal number, also for the Dutch texts stored with a decision.
+    static func decimal(tenths t: Int, dutch: Bool) -> String { "\(t / 10)\(dutch ? "," : ".")\(t % 10)" }
+
+    /// Why a main priority is not ranked yet, in words.
+    static func notRipe(_ req: Request, _ missing: [WeightedRanking.Unripe]) -> String {
+        req.t("priorities.why.notRipe", missing.map { req.t("priorities.unripe." + $0.rawValue) }.joined(separator: "; "))
+    }
 
     static func percent(_ req: Request, _ share: Fraction) -> String { decimal(req, share * 100) + " %" }
 
@@ -48,15 +56,16 @@ enum PriorityRankingPages {
             let area = s.areas.first { $0.id == entry.$area.id }
             let parts = line.parts.compactMap { p -> PartRow? in
                 guard let c = e.criterion(p.key) else { return nil }
-                let scored = c.fullAtPercent != nil || e.scores.contains { $0.$entry.id == entry.id && $0.$criterion.id == c.id }
+                let given = e.score(entry, c)
+                let scored = c.fullAtPercent != nil || given != nil
                 return PartRow(name: criterionName(req, c), score: scored ? "\(decimal(req, p.score)) / \(c.maxScore)" : req.t("priorities.notScored"), weight: c.weight,
-                               points: decimal(req, p.points), note: e.scores.first { $0.$entry.id == entry.id && $0.$criterion.id == c.id }?.note ?? "")
+                               points: decimal(req, p.points), note: given?.note ?? "")
             }
             let why: String
             switch line.outcome {
             case .funded: why = req.t("priorities.why.funded", money(line.moneyLeftAtTurn ?? 0))
             case .doesNotFit: why = req.t("priorities.why.doesNotFit", money(line.moneyLeftAtTurn ?? 0), money(entry.costCents))
-            case .notRipe(let missing): why = req.t("priorities.why.notRipe", missing.map { req.t("priorities.unripe." + $0.rawValue) }.joined(separator: "; "))
+            case .notRipe(let missing): why = notRipe(req, missing)
             }
             let initiative = initiatives.first { $0.id == entry.initiativeID }
             return LineRow(rank: line.rank.map(String.init) ?? "–", number: entry.number, area: area?.name ?? "", areaHref: area.map { Paths.area(s.slug, $0.slug) } ?? "",

@@ -248,22 +248,26 @@ enum PriorityRankingService {
     struct Evaluation {
         var criteria: [PriorityCriterion]
         var entries: [PriorityEntry]
-        var scores: [PriorityScore]
+        /// The given scores per entry.
+        var scores: [UUID: [PriorityScore]]
         var result: WeightedRanking.Result
         func entry(_ number: Int) -> PriorityEntry? { entries.first { $0.number == number } }
         func criterion(_ key: String) -> PriorityCriterion? { criteria.first { $0.id?.uuidString == key } }
+        func score(_ entry: PriorityEntry, _ criterion: PriorityCriterion) -> PriorityScore? {
+            entry.id.flatMap { scores[$0] }?.first { $0.$criterion.id == criterion.id }
+        }
     }
 
     static func evaluate(_ ranking: PriorityRanking, areas: [MunicipalitySnapshot.AreaInfo], on db: any Database) async throws -> Evaluation {
         let id = try ranking.requireID()
         let criteria = try await PriorityCriterion.query(on: db).filter(\.$ranking.$id == id).sort(\.$position).all()
         let entries = try await PriorityEntry.query(on: db).filter(\.$ranking.$id == id).sort(\.$number).all()
-        let scores = try await PriorityScore.query(on: db).filter(\.$entry.$id ~~ entries.compactMap(\.id)).all()
+        let scores = Dictionary(grouping: try await PriorityScore.query(on: db).filter(\.$entry.$id ~~ entries.compactMap(\.id)).all(), by: { $0.$entry.id })
         let kinds = Dictionary(uniqueKeysWithValues: areas.map { ($0.id, $0.kind) })
         let ruleEntries = entries.map { e in
             WeightedRanking.Entry(number: e.number, areaKind: kinds[e.$area.id] ?? .neighbourhood, costCents: e.costCents, ownContributionCents: e.ownCents,
                                   feasible: e.feasible == true,
-                                  scores: Dictionary(scores.filter { $0.$entry.id == e.id }.map { ($0.$criterion.id.uuidString, $0.score) }, uniquingKeysWith: { a, _ in a }))
+                                  scores: Dictionary((e.id.flatMap { scores[$0] } ?? []).map { ($0.$criterion.id.uuidString, $0.score) }, uniquingKeysWith: { a, _ in a }))
         }
         let perKind = Dictionary(grouping: areas, by: \.kind).mapValues(\.count)
         let result = WeightedRanking.rank(criteria: criteria.map(\.rule), entries: ruleEntries, budgetCents: ranking.creditCents, areasPerKind: perKind)
@@ -303,7 +307,7 @@ enum PriorityRankingService {
                                                                        ownContribution: entry.ownText, contactName: entry.contactName, contactEmail: entry.contactEmail)
                         let initiative = try await InitiativeService.createGranted(project, municipality: s.id, cents: entry.costCents, budget: budget.requireID(),
                                                                                    decision: l.text("priorities.decisionText", .nl, [ranking.title, String(line.rank ?? 0),
-                                                                                                                                   "\(WeightedRanking.tenths(line.total) / 10),\(WeightedRanking.tenths(line.total) % 10)",
+                                                                                                                                   PriorityRankingPages.decimal(tenths: WeightedRanking.tenths(line.total), dutch: true),
                                                                                                                                    String(evaluation.result.maximumTotal)]),
                                                                                    reference: l.text("priorities.ledgerReference", .nl, [ranking.title]), key: key, demo: ranking.demo,
                                                                                    user: user, at: now, req: req, on: db)
