@@ -44,39 +44,31 @@ enum BudgetRoundResults {
     /// while the computation goes on in the background and the page says so. `-add1` on a large round can take
     /// minutes; no page waits that long.
     static func ifReady(_ round: BudgetRound, on req: Request) async throws -> Results? {
-        let (task, cached) = try await computation(round, on: req)
+        let (task, cached, roundID, stamp) = try await computation(round, on: req)
         if cached { return await task.value }
         let patience = req.application.storage[PatienceKey.self] ?? .seconds(3)
         guard patience > .zero else { return nil }
+        // The finished computation stores its results in the cache: that is where a waiting page looks.
         let deadline = ContinuousClock.now + patience
-        let done = LockedFlag()
-        Task.detached { _ = await task.value; done.set() }
         while ContinuousClock.now < deadline {
-            if done.isSet { return await task.value }
+            if let ready = cache(req.application).get(roundID, stamp: stamp) { return ready }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return done.isSet ? await task.value : nil
+        return cache(req.application).get(roundID, stamp: stamp)
     }
 
     /// How long a page waits for results before it says they are being computed.
     struct PatienceKey: StorageKey { typealias Value = Duration }
 
-    final class LockedFlag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.withLock { value = true } }
-        var isSet: Bool { lock.withLock { value } }
-    }
-
-    /// The computation of the round's results as they stand (ballot counts, costs, the round's version), and whether
-    /// it was already done before this call.
-    private static func computation(_ round: BudgetRound, on req: Request) async throws -> (task: Task<Results, Never>, cached: Bool) {
+    /// The computation of the round's results as they stand (ballot counts, costs, the round's version), whether
+    /// it was already done before this call, and the cache key it stores its results under.
+    private static func computation(_ round: BudgetRound, on req: Request) async throws -> (task: Task<Results, Never>, cached: Bool, roundID: UUID, stamp: String) {
         let roundID = try round.requireID()
         let projects = try await BudgetRoundProject.query(on: req.db).filter(\.$round.$id == roundID).all()
         let counts = try await channelCounts(roundID, on: req.db)
         let stamp = "\(counts.online)-\(counts.paper)-\(round.version)-" + projects.map { "\($0.number):\($0.costCents ?? -1):\($0.feasible.map(String.init) ?? "-")" }.joined(separator: ",")
         let cache = cache(req.application)
-        if let cached = cache.get(roundID, stamp: stamp) { return (Task { cached }, true) }
+        if let cached = cache.get(roundID, stamp: stamp) { return (Task { cached }, true, roundID, stamp) }
         let election = try await election(round, projects: projects, on: req.db)
         let deciding = round.rule
         // The rules are pure and can take a while on a large round: off the event loop, and once, however many
@@ -87,7 +79,7 @@ enum BudgetRoundResults {
             let decisive = deciding == .greedy ? greedy : (deciding == .equalSharesAdd1Greedy ? shares : Allocator.allocate(election, rule: deciding))
             return Results(election: election, greedy: greedy, shares: shares, decisive: decisive, online: counts.online, paper: counts.paper)
         }
-        return (task, false)
+        return (task, false, roundID, stamp)
     }
 
     static func channelCounts(_ roundID: UUID, on db: any Database) async throws -> (online: Int, paper: Int) {
