@@ -51,7 +51,7 @@ public func configure(_ app: Application, config: AppConfig) async throws {
 
     app.middleware = Middlewares()
     app.middleware.use(InFlightMiddleware())
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(tileOrigin: app.config.tileURL == nil ? nil : app.config.tileOrigin))
     app.middleware.use(AccessLogMiddleware())
     app.middleware.use(WijkwerkErrorMiddleware())
     app.middleware.use(LoginRedirectMiddleware())

@@ -38,4 +38,7 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(AddChequeRounds())
     app.migrations.add(CreatePriorityRankings())
     app.migrations.add(AddBudgetRoundSeries())
+    app.migrations.add(CreateAddresses())
+    app.migrations.add(CreateReportPhotoHolds())
+    app.migrations.add(CreateSignalFollowers())
 }

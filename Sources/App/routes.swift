@@ -26,6 +26,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: AdviceActionsController())
     try app.register(collection: PublicSignalsController())
     try app.register(collection: TrackingController())
+    try app.register(collection: SignalFollowController())
     try app.register(collection: PublicReportsController())
     try app.register(collection: StaffSignalsController())
     try app.register(collection: Open311Controller())

@@ -25,6 +25,20 @@ public struct AppConfig: Sendable {
     /// note (WIJKWERK_CONTACT_PHONE, WIJKWERK_CONTACT_EMAIL); questions for an area without a coordinator go to the address.
     public var contactPhone: String? = nil
     public var contactEmail: String? = nil
+    /// The national address service used when no address register is imported (WIJKWERK_GEOCODER_URL; PDOK's
+    /// Locatieserver by default, empty to switch it off).
+    public var geocoderURL: String? = nil
+    public static let defaultGeocoderURL = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
+    /// The background map's tiles for the map in the browser (WIJKWERK_TILE_URL, with {z}, {x} and {y}; PDOK's
+    /// BRT-Achtergrondkaart by default, empty for no background map: the server-drawn map then stays).
+    public var tileURL: String? = nil
+    public static let defaultTileURL = "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+    /// The origin of `tileURL` (scheme, host and port), which the content security policy allows images from.
+    public var tileOrigin: String? {
+        guard let tileURL, let url = URL(string: tileURL.replacingOccurrences(of: "{", with: "").replacingOccurrences(of: "}", with: "")),
+              let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
     /// Survey figures from fewer respondents than this are shown as "too few answers" (WIJKWERK_SURVEY_MINIMUM, default 30).
     public var surveyMinimumRespondents: Int = 30
     /// The bearer token `/metrics` asks for (WIJKWERK_METRICS_TOKEN); without it `/metrics` is off (404).
@@ -99,6 +113,19 @@ public struct AppConfig: Sendable {
             case .success(let email): result.contactEmail = email
             case .failure: problems.append("WIJKWERK_CONTACT_EMAIL must be an e-mail address such as info@gemeente.nl")
             }
+        }
+        result.geocoderURL = defaultGeocoderURL
+        result.tileURL = defaultTileURL
+        if let raw = env["WIJKWERK_GEOCODER_URL"] {
+            if raw.isEmpty { result.geocoderURL = nil }
+            else if let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil { result.geocoderURL = raw }
+            else { problems.append("WIJKWERK_GEOCODER_URL=\(raw) must be an http(s) address such as https://api.pdok.nl/bzk/locatieserver/search/v3_1/free (or empty for none)") }
+        }
+        if let raw = env["WIJKWERK_TILE_URL"] {
+            if raw.isEmpty { result.tileURL = nil }
+            else if ["{z}", "{x}", "{y}"].allSatisfy(raw.contains), raw.hasPrefix("http://") || raw.hasPrefix("https://"),
+                    !raw.contains(where: { $0 == "'" || $0 == ";" || $0 == " " || $0 == "\"" }) { result.tileURL = raw }
+            else { problems.append("WIJKWERK_TILE_URL=\(raw) must be an http(s) address with {z}, {x} and {y} (or empty for none)") }
         }
         if let raw = env["WIJKWERK_TRUSTED_PROXIES"], !raw.isEmpty {
             result.trustedProxies = Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

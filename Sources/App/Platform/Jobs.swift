@@ -12,7 +12,7 @@ enum Jobs {
         var adviceEscalations = 0
         var sessionsRemoved = 0
         var description: String {
-            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), advice escalations: \(adviceEscalations), mail sent: \(mailSent), expired sessions removed: \(sessionsRemoved)"
+            "escalations: \(signals.escalations), time-outs: \(signals.timeouts), contacts removed: \(signals.contactsRemoved), held photos removed: \(signals.photosRemoved), followers removed: \(signals.followersRemoved), advice escalations: \(adviceEscalations), mail sent: \(mailSent), expired sessions removed: \(sessionsRemoved)"
         }
     }
 

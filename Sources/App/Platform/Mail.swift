@@ -13,14 +13,17 @@ final class OutgoingMail: Model, @unchecked Sendable {
     @OptionalField(key: "sent_at") var sentAt: Date?
     @Field(key: "attempts") var attempts: Int
     @OptionalField(key: "last_error") var lastError: String?
+    /// The address that stops this kind of mail (sent as `List-Unsubscribe` with one-click, RFC 8058).
+    @OptionalField(key: "list_unsubscribe") var listUnsubscribe: String?
     init() {}
 }
 
 /// The mail outbox: features enqueue inside their own transaction; a job delivers, through `sendmail`
 /// (WIJKWERK_SENDMAIL) or, without it, as .eml files in WIJKWERK_MAIL_DIR for development.
 enum Outbox {
-    static func enqueue(to recipient: String, subject: String, body: String, at now: Date, on db: any Database) async throws {
+    static func enqueue(to recipient: String, subject: String, body: String, unsubscribe: String? = nil, at now: Date, on db: any Database) async throws {
         let mail = OutgoingMail()
+        mail.listUnsubscribe = unsubscribe
         mail.recipient = recipient
         mail.subject = subject
         mail.body = body
@@ -63,7 +66,7 @@ enum Outbox {
         To: \(mail.recipient)\r
         From: Wijkwerk <noreply@wijkwerk.invalid>\r
         Subject: \(subject)\r
-        MIME-Version: 1.0\r
+        \(mail.listUnsubscribe.map { "List-Unsubscribe: <\($0)>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" } ?? "")MIME-Version: 1.0\r
         Content-Type: text/plain; charset=utf-8\r
         Content-Transfer-Encoding: 8bit\r
         \r

@@ -40,6 +40,8 @@ struct PageMeta: Encodable {
     var alternateCalendar: String?
     /// The municipality's general phone number, for the emergency note.
     var contactPhone: String? = nil
+    /// The page has a map the browser may turn into a background map (loads Leaflet and the map script).
+    var interactiveMap = false
 }
 
 extension Request {

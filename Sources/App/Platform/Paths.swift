@@ -154,6 +154,10 @@ enum Site {
     static let trackingOwnLink = tracking("sleutel", ":key")
     static let trackingAnswer = tracking("reactie")
     static let trackingFeedback = tracking("tevredenheid")
+    static let trackingFollow = tracking("volgen")
+    /// Confirming and stopping a follow: the token in the address is the authority.
+    static let follow = SitePath("volgen")(":token")
+    static let followStop = follow("stoppen")
     // Staff
     static let work = SitePath("werk")
     static let signalInbox = SitePath("werk", "meldingen")

@@ -2,20 +2,26 @@ import Vapor
 
 /// Security headers on every response: no inline script, no framing, no sniffing, a strict referrer policy.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
-    static let contentSecurityPolicy = [
-        "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
-        "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
-        "form-action 'self'", "frame-ancestors 'none'",
-    ].joined(separator: "; ")
+    /// Images also from the background map's tile server, when one is configured.
+    static func contentSecurityPolicy(tileOrigin: String?) -> String {
+        [
+            "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:" + (tileOrigin.map { " " + $0 } ?? ""),
+            "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'self'",
+            "form-action 'self'", "frame-ancestors 'none'",
+        ].joined(separator: "; ")
+    }
+    let contentSecurityPolicy: String
+
+    init(tileOrigin: String?) { contentSecurityPolicy = Self.contentSecurityPolicy(tileOrigin: tileOrigin) }
 
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
         let h = response.headers
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: Self.contentSecurityPolicy)
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: contentSecurityPolicy)
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
-        response.headers.replaceOrAdd(name: "Permissions-Policy", value: "geolocation=(), camera=(), microphone=()")
+        response.headers.replaceOrAdd(name: "Permissions-Policy", value: "geolocation=(self), camera=(), microphone=()")
         response.headers.replaceOrAdd(name: "Cross-Origin-Opener-Policy", value: "same-origin")
         response.headers.replaceOrAdd(name: "X-Request-ID", value: req.id)
         // Behind TLS: tell browsers to stay on https, and never send a cookie over plain http.
@@ -27,7 +33,7 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
             for (name, var value) in cookies.all { value.isSecure = true; cookies[name] = value }
             response.cookies = cookies
         }
-        if h[.cacheControl].isEmpty && !req.url.path.hasPrefix("/css/") {
+        if h[.cacheControl].isEmpty && !StylesheetMiddleware.serves(req.url.path) {
             response.headers.replaceOrAdd(name: .cacheControl, value: "no-store")
         }
         return response
@@ -40,7 +46,7 @@ struct AccessLogMiddleware: AsyncMiddleware {
         let start = ContinuousClock.now
         let response = try await next.respond(to: req)
         let ms = (ContinuousClock.now - start).milliseconds
-        if !req.url.path.hasPrefix("/css/") {
+        if !StylesheetMiddleware.serves(req.url.path) {
             req.logger.info("request", metadata: [
                 "method": .string(req.method.rawValue), "path": .string(req.url.path),
                 "status": .stringConvertible(response.status.code), "duration_ms": .stringConvertible(ms),

@@ -151,6 +151,6 @@ struct SurveyImportCommand: AsyncCommand {
 
 /// `wijkwerk import …`: data the municipality brings in.
 struct ImportCommands: AsyncCommandGroup {
-    var commands: [String: any AnyAsyncCommand] { ["cbs": CBSImportCommand(), "survey": SurveyImportCommand()] }
-    var help: String { "Import data: cbs FILE, survey FILE --municipality CODE" }
+    var commands: [String: any AnyAsyncCommand] { ["cbs": CBSImportCommand(), "survey": SurveyImportCommand(), "addresses": AddressImportCommand()] }
+    var help: String { "Import data: cbs FILE, survey FILE --municipality CODE, addresses FILE" }
 }

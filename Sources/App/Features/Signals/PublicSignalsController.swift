@@ -85,8 +85,36 @@ struct PublicSignalsController: RouteCollection {
     // MARK: Step 2: the report
 
     struct ReportPage: Encodable {
-        struct Section: Encodable { var title: String; var intro: String?; var fields: [FieldView]; var map: MapPicker? }
-        struct MapPicker: Encodable { var src: String; var width: Int; var height: Int; var alt: String; var help: String; var chosen: String? }
+        struct Section: Encodable {
+            var id: String
+            var title: String
+            var intro: String?
+            var address: AddressSearch? = nil
+            var fields: [FieldView]
+            var map: MapPicker? = nil
+            var photo: ReportPhotoHold.Notice? = nil
+            var nearby: NearbyReports? = nil
+        }
+        /// The address search: a text field and its own button, and the addresses to choose from when more match.
+        struct AddressSearch: Encodable {
+            struct Choice: Encodable { var value: String; var label: String }
+            var fields: [FieldView]
+            var button: String
+            var formAction: String
+            var choicesLegend: String?
+            var choices: [Choice]
+        }
+        /// The server-drawn map (clicked without JavaScript) and what the script needs for the background map.
+        struct MapPicker: Encodable {
+            var src: String; var width: Int; var height: Int; var alt: String; var help: String; var chosen: String?
+            var formAction: String
+            var tiles: String?
+            var bounds: String
+            var outline: String
+            var regionName: String
+            var texts: MapTexts
+        }
+        struct MapTexts: Encodable { var mapLabel, locate, locating, refused, unavailable, outside, picked: String }
         var page: PageMeta
         var heading: String
         var category: String
@@ -105,7 +133,7 @@ struct PublicSignalsController: RouteCollection {
             let error = FieldError("categorie", code.isEmpty ? "signal.category.missing" : "signal.category.unknown")
             return try await chooseView(req, c, error: error).encodeResponse(status: .unprocessableEntity, for: req)
         }
-        return try await req.render("Signals/report", reportPage(req, c, code: code, values: [:], errors: []))
+        return try await req.render("Signals/report", reportPage(req, c, code: code, state: FormState(values: [:], searchAvailable: try await AddressLookup.isAvailable(req))))
     }
 
     private func bounds(_ c: Context) -> BoundingBox? {
@@ -113,7 +141,19 @@ struct PublicSignalsController: RouteCollection {
         return c.snapshot.bounds
     }
 
-    private func reportPage(_ req: Request, _ c: Context, code: String, values: [String: String], errors: [FieldError], status: String? = nil) -> ReportPage {
+    /// What a re-shown form carries besides the typed values.
+    struct FormState {
+        var values: [String: String]
+        var errors: [FieldError] = []
+        var status: String? = nil
+        var held: ReportPhotoHold.Held? = nil
+        var addressChoices: [AddressLookup.Place] = []
+        var searchAvailable = true
+        var nearby: NearbyReports? = nil
+    }
+
+    private func reportPage(_ req: Request, _ c: Context, code: String, state: FormState) -> ReportPage {
+        let values = state.values, errors = state.errors
         let category = c.categories.first { $0.code == code }!
         let label = Self.categoryOptions(c.categories, req.language).first { $0.value == code }?.label ?? category.name(req.language)
         let heading = c.area.map { req.t("signal.report.headingArea", $0.name) } ?? req.t("signal.report.heading", c.municipality.name)
@@ -137,6 +177,16 @@ struct PublicSignalsController: RouteCollection {
             FieldView(req, name: "lat", label: req.t("signal.field.lat"), value: values["lat"] ?? "", description: req.t("signal.field.coordinatesHelp"), optional: true, errors: errors),
             FieldView(req, name: "lon", label: req.t("signal.field.lon"), value: values["lon"] ?? "", optional: true, errors: errors),
         ]
+        // Buttons that show the form again (address search, a click on the map) bring the reader back to "where".
+        let backToWhere = basePath(c) + "/formulier" + (c.area.map { "?gebied=" + $0.slug } ?? "") + "#waar"
+        var address: ReportPage.AddressSearch? = nil
+        if state.searchAvailable {
+            address = .init(fields: [FieldView(req, name: "adres", label: req.t("signal.field.address"), value: values["adres"] ?? "",
+                                             description: req.t("signal.field.addressHelp"), optional: true, autocomplete: "off", errors: errors)],
+                            button: req.t("signal.address.search"), formAction: backToWhere,
+                            choicesLegend: state.addressChoices.isEmpty ? nil : req.t("signal.address.choose"),
+                            choices: state.addressChoices.map { .init(value: $0.address.query, label: Self.placeLabel($0, req)) })
+        }
         var picker: ReportPage.MapPicker? = nil
         if let box = bounds(c) {
             let projection = SignalMapImage.projection(box)
@@ -146,10 +196,18 @@ struct PublicSignalsController: RouteCollection {
                 src += "&lat=\(lat)&lon=\(lon)"
                 chosen = req.t("signal.map.chosen", String(format: "%.5f", lat), String(format: "%.5f", lon))
             }
+            let region = c.area?.name ?? c.municipality.name
+            let texts = ReportPage.MapTexts(mapLabel: req.t("signal.map.label", region), locate: req.t("signal.map.locate"), locating: req.t("signal.map.locating"),
+                                            refused: req.t("signal.map.refused"), unavailable: req.t("signal.map.unavailable"),
+                                            outside: req.t("signal.map.outside"), picked: req.t("signal.map.pickedAt"))
             picker = .init(src: src, width: Int(projection.width), height: Int(projection.height),
-                           alt: req.t("signal.map.alt", c.area?.name ?? c.municipality.name), help: req.t("signal.map.help"), chosen: chosen)
+                           alt: req.t("signal.map.alt", region), help: req.t("signal.map.help"), chosen: chosen, formAction: backToWhere,
+                           tiles: req.application.config.tileURL,
+                           bounds: [box.minLat, box.minLon, box.maxLat, box.maxLon].map { String(format: "%.6f", $0) }.joined(separator: ","),
+                           outline: c.area.map { "/api/v1/areas/\($0.id.uuidString)/geometry?outline=true" } ?? "/api/v1/municipalities/\(c.snapshot.code)/geometry",
+                           regionName: region, texts: texts)
         }
-        var photoField = FieldView(req, name: "foto", label: req.t("signal.field.photo"), type: "file",
+        var photoField = FieldView(req, name: "foto", label: req.t(state.held == nil ? "signal.field.photo" : "signal.field.photoOther"), type: "file",
                                    description: req.t("signal.field.photoHelp", String(ImageUpload.maxBytes / 1024 / 1024)), optional: true, errors: errors)
         photoField.accept = "image/jpeg,image/png"
         let photo = [
@@ -164,14 +222,26 @@ struct PublicSignalsController: RouteCollection {
                       description: req.t("signal.field.consentHelp", String(SignalRules.defaultRetentionDays)), errors: errors),
         ]
         if req.authUser == nil { contact.append(ReachCounter.field(req, value: values[ReachCounter.fieldName])) }
+        var page = req.page(heading, crumbs: crumbs(req, c), errors: errors, status: state.status)
+        page.interactiveMap = picker?.tiles != nil
         return ReportPage(
-            page: req.page(heading, crumbs: crumbs(req, c), errors: errors, status: status), heading: heading, category: label,
+            page: page, heading: heading, category: label,
             changeHref: basePath(c) + "?" + [areaQuery(c), "categorie=" + code].filter { !$0.isEmpty }.joined(separator: "&"),
             action: basePath(c) + "/formulier" + (c.area.map { "?gebied=" + $0.slug } ?? ""), csrf: req.csrfToken(), categoryCode: code, areaSlug: c.area?.slug,
-            sections: [.init(title: req.t("signal.section.about"), intro: nil, fields: about, map: nil),
-                       .init(title: req.t("signal.section.where"), intro: req.t("signal.section.whereIntro"), fields: location, map: picker),
-                       .init(title: req.t("signal.section.photo"), intro: nil, fields: photo, map: nil),
-                       .init(title: req.t("signal.section.contact"), intro: req.t("signal.section.contactIntro"), fields: contact, map: nil)])
+            sections: [.init(id: "wat", title: req.t("signal.section.about"), intro: nil, fields: about),
+                       .init(id: "waar", title: req.t("signal.section.where"), intro: req.t("signal.section.whereIntro"), address: address, fields: location,
+                             map: picker, nearby: state.nearby),
+                       .init(id: "foto", title: req.t("signal.section.photo"), intro: nil, fields: photo, photo: state.held.map { ReportPhotoHold.notice($0, req) }),
+                       .init(id: "contact", title: req.t("signal.section.contact"), intro: req.t("signal.section.contactIntro"), fields: contact)])
+    }
+
+    /// "Kerkstraat 12, 5341 AB Oss (buurt Centrum, gebied Oss-Centrum)".
+    static func placeLabel(_ place: AddressLookup.Place, _ req: Request) -> String {
+        switch (place.neighbourhood, place.area) {
+        case let (b?, a?): return req.t("signal.address.inBuurtArea", place.address.label, b.name, a.name)
+        case let (b?, nil): return req.t("signal.address.inBuurt", place.address.label, b.name)
+        default: return place.address.label
+        }
     }
 
     func submit(req: Request) async throws -> Response {
@@ -184,29 +254,81 @@ struct PublicSignalsController: RouteCollection {
             let error = FieldError("categorie", code.isEmpty ? "signal.category.missing" : "signal.category.unknown")
             return try await chooseView(req, c, error: error).encodeResponse(status: .unprocessableEntity, for: req)
         }
+        let now = req.application.clock()
+        // The photo: a new upload replaces the kept one; a kept one stays until reported, dropped or expired.
+        var held = try await ReportPhotoHold.find(values[ReportPhotoHold.fieldName], at: now, on: req.db)
+        let upload = parts.files["foto"]?.data ?? Data()
+        if !upload.isEmpty, case .success = ImageUpload.accept(upload, keepMetadata: true) {
+            try await ReportPhotoHold.discard(held?.token, on: req.db)
+            held = try await ReportPhotoHold.keep(upload, at: now, on: req.db)
+        } else if values[ReportPhotoHold.dropFieldName] == "ja", let h = held {
+            try await ReportPhotoHold.discard(h.token, on: req.db)
+            held = nil
+        }
+        var state = FormState(values: values, held: held, searchAvailable: try await AddressLookup.isAvailable(req))
         // A click on the map picks a point and shows the form again with it filled in.
         if let x = values["kaart.x"].flatMap(Double.init), let y = values["kaart.y"].flatMap(Double.init), let box = bounds(c) {
             let p = SignalMapImage.projection(box).position(x: x, y: y)
-            values["lat"] = String(format: "%.6f", p.lat)
-            values["lon"] = String(format: "%.6f", p.lon)
-            return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: [], status: req.t("signal.map.picked")))
+            state.values["lat"] = String(format: "%.6f", p.lat)
+            state.values["lon"] = String(format: "%.6f", p.lon)
+            state.status = req.t("signal.map.picked")
+            state.nearby = try await NearbyReports.find(c, code: code, values: state.values, req: req)
+            return try await req.render("Signals/report", reportPage(req, c, code: code, state: state))
+        }
+        // The address search (its own button, or one of the addresses offered when several matched).
+        if values["zoek"] == "ja" || values["adres_keuze"] != nil {
+            if let choice = values["adres_keuze"] { state.values["adres"] = choice }
+            try await searchAddress(req, c, &state)
+            if state.errors.isEmpty { state.nearby = try await NearbyReports.find(c, code: code, values: state.values, req: req) }
+            return try await req.render("Signals/report", reportPage(req, c, code: code, state: state), status: state.errors.isEmpty ? .ok : .unprocessableEntity)
         }
         var answers: [String: String] = [:]
         for (key, value) in values where key.hasPrefix("vraag_") { answers[String(key.dropFirst(6))] = value }
         let input = SignalInput(categoryCode: code, description: values["omschrijving"], place: values["plaats"], neighbourhoodID: values["buurt"],
                                 lat: values["lat"], lon: values["lon"], answers: answers, email: values["email"], phone: values["telefoon"],
-                                consent: values["toestemming"] == "ja", photo: parts.files["foto"]?.data, keepPhotoLocation: values["foto_locatie"] == "ja")
+                                consent: values["toestemming"] == "ja", photo: upload.isEmpty ? held?.data : upload, keepPhotoLocation: values["foto_locatie"] == "ja")
         let locator = try await req.areas.locator(on: req.db)
         // Staff entering a report for a resident (phone, counter, wijkschouw) use the same form; it is marked as theirs.
         let source = req.authUser == nil ? "web" : "staff"
         switch input.validate(municipality: c.snapshot, pageAreaID: c.area?.id, categories: c.categories, source: source, language: req.language, locator: locator) {
         case .failure(let failure):
-            return try await req.render("Signals/report", reportPage(req, c, code: code, values: values, errors: failure.errors), status: .unprocessableEntity)
+            state.errors = failure.errors
+            return try await req.render("Signals/report", reportPage(req, c, code: code, state: state), status: .unprocessableEntity)
         case .success(let intake):
-            let signal = try await SignalService.report(intake, at: req.application.clock(), on: req.db, mailer: SignalMailer(req.application))
+            let signal = try await SignalService.report(intake, at: now, on: req.db, mailer: SignalMailer(req.application))
+            try await ReportPhotoHold.discard(held?.token, on: req.db)
             if source == "web" { await ReachCounter.count(values[ReachCounter.fieldName], area: signal.areaID, channel: "signalsWeb", at: signal.reportedAt, on: req.db) }
             req.flash(req.t("signal.report.thanks", signal.trackingCode))
             return req.redirect(to: TrackingController.ownLinkPath(signal))
+        }
+    }
+
+    /// Looks up the typed address: one match fills in the place, the buurt and the point; several are offered to
+    /// choose from; none, or a service that does not answer, is said at the field, with the map as the way on.
+    private func searchAddress(_ req: Request, _ c: Context, _ state: inout FormState) async throws {
+        let text = state.values["adres"] ?? ""
+        switch try await AddressLookup.find(text, in: c.snapshot, req: req) {
+        case .unreadable:
+            state.errors = [FieldError("adres", text.trimmingCharacters(in: .whitespaces).isEmpty ? "signal.address.empty" : "signal.address.unreadable")]
+        case .notFound(let elsewhere):
+            state.errors = [FieldError("adres", elsewhere ? "signal.address.elsewhere" : "signal.address.notFound", [c.municipality.name])]
+        case .unavailable:
+            state.errors = [FieldError("adres", "signal.address.unavailable")]
+        case .found(let places, _) where places.count > 1:
+            state.addressChoices = places
+            state.status = req.t("signal.address.several", String(places.count))
+        case .found(let places, _):
+            let place = places[0]
+            state.values["adres"] = place.address.label
+            state.values["plaats"] = place.address.label
+            state.values["buurt"] = place.neighbourhood?.id.uuidString ?? ""
+            state.values["lat"] = String(format: "%.6f", place.address.position.lat)
+            state.values["lon"] = String(format: "%.6f", place.address.position.lon)
+            if let area = c.area, let other = place.area, other.id != area.id {
+                state.status = req.t("signal.address.otherArea", Self.placeLabel(place, req), area.name)
+            } else {
+                state.status = req.t("signal.address.found", Self.placeLabel(place, req))
+            }
         }
     }
 

@@ -10,6 +10,8 @@ enum SignalJobs {
         var escalations = 0
         var timeouts = 0
         var contactsRemoved = 0
+        var photosRemoved = 0
+        var followersRemoved = 0
     }
 
     static func run(app: Application, now: Date) async throws -> Report {
@@ -21,7 +23,9 @@ enum SignalJobs {
             report.escalations += try await escalate(municipality: try m.requireID(), config: config, now: now, on: app.db, mailer: mailer)
             report.timeouts += try await timeouts(municipality: try m.requireID(), now: now, on: app.db, mailer: mailer)
             report.contactsRemoved += try await removeContacts(municipality: try m.requireID(), retentionDays: config.settings.retentionDays, now: now, on: app.db)
+            report.followersRemoved += try await SignalFollowing.purge(municipality: try m.requireID(), retentionDays: config.settings.retentionDays, now: now, on: app.db)
         }
+        report.photosRemoved = try await ReportPhotoHold.purge(now: now, on: app.db)
         return report
     }
 

@@ -29,16 +29,41 @@ struct SignalMailer: Sendable {
     }
 
     func stateChanged(_ signal: Signal, to state: SignalState, publicText: String?, at now: Date, on db: any Database) async throws {
-        guard let email = signal.reporterEmail else { return }
         let settings = try await SignalSettings.query(on: db).filter(\.$municipality.$id == signal.$municipality.id).first()
         let states = settings?.mailedStates ?? Set(SignalSettings.defaultMailStates)
         guard states.contains(state) else { return }
+        try await followers(signal, state: state, publicText: publicText, at: now, on: db)
+        guard let email = signal.reporterEmail else { return }
         let lang = Language(rawValue: signal.language) ?? .nl
         var body = t("signal.mail.state.body", lang, signal.trackingCode, t("signal.state.\(state.rawValue)", lang))
         if let publicText, !publicText.isEmpty { body += "\n\n" + publicText }
         if state == .afgehandeld { body += "\n\n" + t("signal.mail.state.feedback", lang, trackingLink(signal)) }
         body += "\n\n" + trackingLink(signal)
         try await Outbox.enqueue(to: email, subject: t("signal.mail.state.subject", lang, signal.trackingCode), body: body, at: now, on: db)
+    }
+
+    /// Residents who follow the report: the same news, the public page (not the reporter's own link), and a
+    /// one-click way to stop (the follower's own stop link, the same in every mail).
+    private func followers(_ signal: Signal, state: SignalState, publicText: String?, at now: Date, on db: any Database) async throws {
+        let following = try await SignalFollower.query(on: db).filter(\.$signal.$id == signal.requireID()).filter(\.$confirmedAt != nil).all()
+        guard !following.isEmpty else { return }
+        for f in following {
+            let lang = Language(rawValue: f.language) ?? .nl
+            let stop = publicURL + Site.followStop.link(f.stopToken)
+            var body = t("signal.mail.follow.body", lang, signal.trackingCode, t("signal.state.\(state.rawValue)", lang))
+            if let publicText, !publicText.isEmpty { body += "\n\n" + publicText }
+            body += "\n\n" + publicURL + Site.tracking.link(signal.trackingCode)
+            body += "\n\n" + t("signal.mail.follow.stop", lang, stop)
+            try await Outbox.enqueue(to: f.email, subject: t("signal.mail.state.subject", lang, signal.trackingCode), body: body, unsubscribe: stop, at: now, on: db)
+        }
+    }
+
+    /// The double opt-in: the link confirms following; nothing is mailed about the report before that.
+    func followConfirmation(_ signal: Signal, token: String, stopToken: String, to email: String, language lang: Language, at now: Date, on db: any Database) async throws {
+        let stop = publicURL + Site.followStop.link(stopToken)
+        try await Outbox.enqueue(to: email, subject: t("signal.mail.followConfirm.subject", lang, signal.trackingCode),
+                                 body: t("signal.mail.followConfirm.body", lang, signal.trackingCode, publicURL + Site.follow.link(token), stop),
+                                 unsubscribe: stop, at: now, on: db)
     }
 
     /// Notifies everyone with the role in the signal's scope (area, department or municipality).

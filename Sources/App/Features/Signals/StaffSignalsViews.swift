@@ -116,6 +116,8 @@ struct SignalPage: Encodable {
     var feedback: String?
     var history: [Entry]
     var nearby: [Nearby]
+    /// How many residents follow this report ("this is my problem too"); never who.
+    var followers: Int
     var form: FormView?
     var extraForms: [FormView]
     var publicHref: String
@@ -141,15 +143,14 @@ struct SignalPage: Encodable {
         // Nearby similar signals: same category within 50 m in the last 12 weeks.
         var nearby: [SignalPage.Nearby] = []
         if let position = signal.position {
-            let box = SignalRules.box(around: position, metres: SignalRules.nearbyMetres)
-            let candidates = try await Signal.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$category.$id == signal.$category.id)
-                .filter(\.$id != signal.requireID()).filter(\.$lat >= box.minLat).filter(\.$lat <= box.maxLat).filter(\.$lon >= box.minLon).filter(\.$lon <= box.maxLon)
-                .filter(\.$reportedAt >= signal.reportedAt.addingTimeInterval(-SignalRules.nearbyWindow)).limit(20).all()
-            nearby = candidates.compactMap { other in
-                guard let p = other.position, SignalRules.isNearbySimilar(position: position, category: signal.$category.id, at: signal.reportedAt,
-                                                                          other: (p, other.$category.id, other.reportedAt)) else { return nil }
+            let similar = try await SignalNearby.similar(municipality: m.requireID(), category: signal.$category.id, around: position, metres: SignalRules.nearbyMetres,
+                                                         since: signal.reportedAt.addingTimeInterval(-SignalRules.nearbyWindow), openOnly: false,
+                                                         excluding: signal.requireID(), limit: 20, on: req.db)
+            nearby = similar.compactMap { other, distance in
+                guard SignalRules.isNearbySimilar(position: position, category: signal.$category.id, at: signal.reportedAt,
+                                                  other: (other.position!, other.$category.id, other.reportedAt)) else { return nil }
                 return .init(code: other.trackingCode, href: Site.signal.link(other.trackingCode), state: req.t("signal.state." + other.state.rawValue),
-                             reported: Format.day(other.reportedAt, lang), distance: "\(Int(SignalRules.distance(position, p).rounded())) m",
+                             reported: Format.day(other.reportedAt, lang), distance: "\(Int(distance.rounded())) m",
                              linked: signal.mainSignalID == other.id || other.mainSignalID == signal.id)
             }
         }
@@ -221,7 +222,7 @@ struct SignalPage: Encodable {
             contact: handles ? [signal.reporterEmail, signal.reporterPhone].compactMap { $0 } : nil, contactRemoved: signal.contactRemovedAt != nil,
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
             feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (handles ? (signal.feedbackText.map { ": " + $0 } ?? "") : "") },
-            history: history, nearby: nearby, form: form, extraForms: [routeForm, categoryForm, placeForm, linkForm, escalateForm].compactMap { $0 },
+            history: history, nearby: nearby, followers: try await SignalFollowing.count(signal.requireID(), on: req.db), form: form, extraForms: [routeForm, categoryForm, placeForm, linkForm, escalateForm].compactMap { $0 },
             publicHref: Site.tracking.link(signal.trackingCode), demo: signal.demo)
     }
 }

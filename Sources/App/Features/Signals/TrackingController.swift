@@ -36,6 +36,8 @@ struct TrackingController: RouteCollection {
         var question: String?
         var ownLink: String?
         var ownLinkText: String?
+        /// "This is my problem too": residents follow an open report of a public subject.
+        var followHref: String?
     }
 
     struct LookupPage: Encodable { var page: PageMeta; var heading: String; var field: FieldView }
@@ -146,7 +148,8 @@ struct TrackingController: RouteCollection {
             publicStatus: req.t("signal.public." + signal.state.open311Status),
             deadline: signal.state.isClosed ? nil : signal.deadline.map { Format.day($0, lang) }, answer: answer, history: history,
             form: feedbackForm, feedbackGiven: signal.feedbackAt != nil, question: question,
-            ownLink: reporter ? Self.ownLinkPath(signal) : nil, ownLinkText: reporter ? req.application.config.publicURL + Self.ownLinkPath(signal) : nil)
+            ownLink: reporter ? Self.ownLinkPath(signal) : nil, ownLinkText: reporter ? req.application.config.publicURL + Self.ownLinkPath(signal) : nil,
+            followHref: !reporter && category.isPublic && !signal.state.isClosed ? Site.trackingFollow.link(signal.trackingCode) : nil)
     }
 
     /// The reporter answers the municipality's question; the signal moves to "reactie ontvangen".
