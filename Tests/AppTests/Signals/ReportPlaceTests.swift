@@ -240,4 +240,31 @@ struct ReportPlaceTests {
             #expect(try await Jobs.runAll(app: app, now: monday.addingTimeInterval(8 * 86_400)).signals.followersRemoved == 1)
         }
     }
+
+    @Test func theMapScriptLeafletAndIconsAreServedFromWijkwerkItself() async throws {
+        try await withApp(now: monday) { app in
+            let browser = TestBrowser(app)
+            for path in ["/js/map.js", "/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/vendor/leaflet/images/marker-icon.png", "/favicon.ico", "/favicon.svg"] {
+                let r = try await browser.get(path)
+                #expect(r.status == .ok, "\(path)")
+                #expect(r.headers.first(name: .cacheControl) != "no-store", "\(path) may be cached")
+            }
+            #expect(try await browser.get("/vendor/../Package.swift").status == .notFound)
+            let page = try await browser.get(formPage)
+            #expect(page.headers.first(name: "Permissions-Policy")?.contains("geolocation=(self)") == true, "'use my location' needs the page's own geolocation")
+            #expect(!page.text.contains("/js/map.js"), "without a tile server configured there is no background map to load")
+            app.config.tileURL = "http://127.0.0.1:8090/tiles/{z}/{x}/{y}.png"
+            let withTiles = try await browser.get(formPage).text
+            #expect(withTiles.contains("<script src=\"/js/map.js\" defer></script>") && withTiles.contains("data-tiles=\"http://127.0.0.1:8090/tiles/{z}/{x}/{y}.png\""))
+            #expect(withTiles.contains("data-outline=\"/api/v1/areas/"), "the script checks points against the area's own outline")
+        }
+        // The content security policy lets tiles in from the configured server only.
+        let config = try AppConfig.load(from: ["WIJKWERK_TILE_URL": "https://tiles.example.nl:8443/brt/{z}/{x}/{y}.png", "WIJKWERK_GEOCODER_URL": ""])
+        #expect(config.tileOrigin == "https://tiles.example.nl:8443" && config.geocoderURL == nil)
+        #expect(SecurityHeadersMiddleware.contentSecurityPolicy(tileOrigin: config.tileOrigin).contains("img-src 'self' data: https://tiles.example.nl:8443;"))
+        let defaults = try AppConfig.load(from: [:])
+        #expect(defaults.tileURL == AppConfig.defaultTileURL && defaults.geocoderURL == AppConfig.defaultGeocoderURL)
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.load(from: ["WIJKWERK_TILE_URL": "https://x.nl/tiles.png"]) }
+        #expect(throws: AppConfig.Invalid.self) { try AppConfig.load(from: ["WIJKWERK_TILE_URL": "https://x.nl/{z}/{x}/{y}.png; script-src *"]) }
+    }
 }

@@ -228,11 +228,11 @@ struct PublicSignalsController: RouteCollection {
             page: page, heading: heading, category: label,
             changeHref: basePath(c) + "?" + [areaQuery(c), "categorie=" + code].filter { !$0.isEmpty }.joined(separator: "&"),
             action: basePath(c) + "/formulier" + (c.area.map { "?gebied=" + $0.slug } ?? ""), csrf: req.csrfToken(), categoryCode: code, areaSlug: c.area?.slug,
-            sections: [.init(id: "wat", title: req.t("signal.section.about"), intro: nil, fields: about),
+            sections: [.init(id: "over-melding", title: req.t("signal.section.about"), intro: nil, fields: about),
                        .init(id: "waar", title: req.t("signal.section.where"), intro: req.t("signal.section.whereIntro"), address: address, fields: location,
                              map: picker, nearby: state.nearby),
-                       .init(id: "foto", title: req.t("signal.section.photo"), intro: nil, fields: photo, photo: state.held.map { ReportPhotoHold.notice($0, req) }),
-                       .init(id: "contact", title: req.t("signal.section.contact"), intro: req.t("signal.section.contactIntro"), fields: contact)])
+                       .init(id: "foto-deel", title: req.t("signal.section.photo"), intro: nil, fields: photo, photo: state.held.map { ReportPhotoHold.notice($0, req) }),
+                       .init(id: "contact-deel", title: req.t("signal.section.contact"), intro: req.t("signal.section.contactIntro"), fields: contact)])
     }
 
     /// "Kerkstraat 12, 5341 AB Oss (buurt Centrum, gebied Oss-Centrum)".
