@@ -41,4 +41,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateAddresses())
     app.migrations.add(CreateReportPhotoHolds())
     app.migrations.add(CreateSignalFollowers())
+    app.migrations.add(CreateInboxTools())
 }

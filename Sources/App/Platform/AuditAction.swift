@@ -22,7 +22,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     case councilSelectionGroupAdd = "council.selectionGroup.add", councilAlternative = "council.alternative"
     case signalsRuleCreate = "signals.rule.create", signalsRuleDelete = "signals.rule.delete", signalsRuleMove = "signals.rule.move"
     case signalsLadderUpdate = "signals.ladder.update", signalsSettingsUpdate = "signals.settings.update"
-    case signalsCategoryUpdate = "signals.category.update"
+    case signalsCategoryUpdate = "signals.category.update", signalsRuleUpdate = "signals.rule.update"
+    case signalsAnswerCreate = "signals.answer.create", signalsAnswerUpdate = "signals.answer.update", signalsAnswerDelete = "signals.answer.delete"
     case open311KeyCreate = "open311.key.create", open311KeyRevoke = "open311.key.revoke"
     case initiativePropose = "initiative.propose", initiativeStep = "initiative.step", initiativeGoodExample = "initiative.goodExample"
     case initiativeSupportGiven = "initiative.supportGiven"
@@ -56,7 +57,8 @@ enum AuditAction: String, CaseIterable, Sendable {
         case .councilMemberAdd, .councilMemberResign: return .councilMember
         case .councilSelectionGroupAdd: return .selectionGroup
         case .councilAlternative: return .alternativeParticipation
-        case .signalsRuleCreate, .signalsRuleDelete, .signalsRuleMove: return .routingRule
+        case .signalsRuleCreate, .signalsRuleDelete, .signalsRuleMove, .signalsRuleUpdate: return .routingRule
+        case .signalsAnswerCreate, .signalsAnswerUpdate, .signalsAnswerDelete: return .standardAnswer
         case .signalsLadderUpdate: return .escalationLadder
         case .signalsSettingsUpdate: return .signalSettings
         case .signalsCategoryUpdate: return .signalCategory
@@ -87,7 +89,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 enum AuditEntityType: String, CaseIterable, Sendable {
     case user, department, area, mapping, classification, mixingPanel, advice, themeGroup
     case councilMeeting, councilDecision, councilSettings, councilCandidate, councilMember, selectionGroup, alternativeParticipation
-    case routingRule, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings, budgetRound, priorityRanking
+    case routingRule, standardAnswer, escalationLadder, signalSettings, signalCategory, open311Key, initiative, budget, idea, profileNote, ranking, areaStory, cycleProduct, areaProject, linkingOpportunity, cycleSettings, budgetRound, priorityRanking
 
     var labelKey: String { "audit.type." + rawValue }
 }

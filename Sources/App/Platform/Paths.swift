@@ -162,6 +162,7 @@ enum Site {
     static let work = SitePath("werk")
     static let signalInbox = SitePath("werk", "meldingen")
     static let signalDashboard = signalInbox("overzicht")
+    static let signalInboxMap = signalInbox("kaart")
     static let signal = signalInbox(":code")
     static let councilWork = SitePath("werk", "raden")
     static let councilAlternative = councilWork("alternatief")
@@ -195,6 +196,8 @@ enum Site {
     static let adminDepartments = adminMunicipality("afdelingen")
     static let adminDepartment = adminDepartments(":department")
     static let adminSignals = adminMunicipality("meldingen")
+    static let adminStandardAnswers = adminSignals("standaardantwoorden")
+    static let adminStandardAnswer = adminStandardAnswers(":answer")
     static let adminCouncils = adminMunicipality("raden")
 }
 

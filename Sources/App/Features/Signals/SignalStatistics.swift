@@ -9,7 +9,11 @@ import Domain
 enum SignalStatistics {
     struct Row: Sendable { var category: UUID; var reported: Date; var closed: Date?; var state: SignalState; var deadline: Date?; var escalated: Bool }
 
-    struct Line: Encodable { var label: String; var reported: Int; var open: Int; var overdue: Int; var escalated: Int; var closed: Int; var median: String; var p90: String }
+    struct Line: Encodable {
+        var label: String; var reported: Int; var open: Int; var overdue: Int; var escalated: Int; var closed: Int; var median: String; var p90: String
+        /// Handled by the deadline, and handled after it (handling time against the deadline).
+        var onTime: Int = 0; var late: Int = 0
+    }
 
     /// The rows for a filter, kept for a minute: the figures cover twelve months, so a minute's delay is
     /// invisible, and a busy area page or dashboard reads the database once a minute instead of per request.
@@ -45,13 +49,15 @@ enum SignalStatistics {
     }
 
     static func line(_ label: String, _ rows: [Row], now: Date, language: Language) -> Line {
-        let handled = rows.compactMap { r in r.state == .afgehandeld ? r.closed.map { $0.timeIntervalSince(r.reported) } : nil }
+        let done = rows.filter { $0.state == .afgehandeld && $0.closed != nil }
+        let handled = done.map { $0.closed!.timeIntervalSince($0.reported) }
         let summary = HandlingStatistics.summary(handled)
         let open = rows.filter { !$0.state.isClosed }
+        let late = done.filter { r in r.deadline.map { r.closed! > $0 } ?? false }.count
         return Line(label: label, reported: rows.count, open: open.count,
                     overdue: open.filter { EscalationLadder.isOverdue(deadline: $0.deadline, state: $0.state, now: now) }.count,
                     escalated: open.filter(\.escalated).count, closed: handled.count,
-                    median: days(summary.median, language), p90: days(summary.p90, language))
+                    median: days(summary.median, language), p90: days(summary.p90, language), onTime: done.count - late, late: late)
     }
 
     /// Lines per main category (sub categories counted with their main one).

@@ -10,6 +10,8 @@ struct SignalsAdminController: RouteCollection {
         let s = routes.access(.action(.administer))
         s.get(Site.adminSignals.route, use: overview)
         s.post(Site.adminSignals("regels").route, use: addRule)
+        s.get(Site.adminSignals("regels", ":rule").route, use: editRule)
+        s.post(Site.adminSignals("regels", ":rule").route, use: updateRule)
         s.get(Site.adminSignals("regels", ":rule", "verwijderen").route, use: confirmDelete)
         s.post(Site.adminSignals("regels", ":rule", "verwijderen").route, use: deleteRule)
         s.post(Site.adminSignals("regels", ":rule", "omhoog").route, use: moveUp)
@@ -21,7 +23,7 @@ struct SignalsAdminController: RouteCollection {
     static func path(_ m: Municipality) -> String { Site.adminSignals.link(m.slug) }
 
     struct Page: Encodable {
-        struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var delete: String; var up: String?; var down: String? }
+        struct Rule: Encodable { var position: Int; var category: String; var area: String; var when: String; var department: String; var edit: String; var delete: String; var up: String?; var down: String? }
         struct Category: Encodable { var name: String; var term: String; var isPublic: String; var edit: String }
         struct Key: Encodable { var name: String; var prefix: String; var created: String; var active: Bool; var revoke: String }
         var page: PageMeta
@@ -35,6 +37,7 @@ struct SignalsAdminController: RouteCollection {
         var keyForm: [FormView]
         var newKey: String?
         var csrf: String
+        var answersHref: String
     }
 
     struct RuleForm: Content { var csrf: String?; var position: String?; var category: String?; var area: String?; var weekdays: [String]?; var from: String?; var to: String?; var department: String? }
@@ -67,7 +70,7 @@ struct SignalsAdminController: RouteCollection {
             if let f = rr.fromMinute, let t = rr.toMinute { when += ", \(Input.clock(f))–\(Input.clock(t))" }
             return .init(position: r.position, category: r.categoryID.flatMap { categoryName[$0] } ?? req.t("admin.signals.any"),
                          area: r.areaID.flatMap { id in snapshot.areas.first { $0.id == id }?.name } ?? req.t("admin.signals.any"),
-                         when: when, department: departmentName[r.$department.id] ?? "", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen",
+                         when: when, department: departmentName[r.$department.id] ?? "", edit: Self.path(m) + "/regels/\(r.id!)", delete: Self.path(m) + "/regels/\(r.id!)/verwijderen",
                          up: r.id == records.first?.id ? nil : Self.path(m) + "/regels/\(r.id!)/omhoog",
                          down: r.id == records.last?.id ? nil : Self.path(m) + "/regels/\(r.id!)/omlaag")
         }
@@ -127,7 +130,7 @@ struct SignalsAdminController: RouteCollection {
             keyForm: [FormView(action: Self.path(m) + "/open311", submitLabel: req.t("admin.signals.createKey"), fields: [
                 FieldView(req, name: "name", label: req.t("admin.signals.keyName"), value: key.name ?? "", description: req.t("admin.signals.keyNameHelp"), errors: errors),
             ], csrf: csrf, showRequiredNote: false)],
-            newKey: newKey, csrf: csrf)
+            newKey: newKey, csrf: csrf, answersHref: Site.adminStandardAnswers.link(m.slug))
     }
 
     func overview(req: Request) async throws -> View {
@@ -140,50 +143,106 @@ struct SignalsAdminController: RouteCollection {
         try await req.render("Admin/signals", try await page(req, m, rule: rule, ladder: ladder, settings: settings, key: key, errors: failure.errors), status: failure.status)
     }
 
+    /// A rule as posted, checked; the record's fields are set only when everything is right.
+    private func validRule(_ req: Request, _ m: Municipality, _ form: RuleForm, into record: RoutingRuleRecord) async throws {
+        let mid = try m.requireID()
+        var errors: [FieldError] = []
+        let position = Int(form.position ?? "")
+        if position == nil { errors.append(FieldError("position", "admin.signals.positionInvalid")) }
+        let category = (form.category ?? "").isEmpty ? nil : UUID(uuidString: form.category!)
+        if let c = category, try await SignalCategory.query(on: req.db).filter(\.$id == c).filter(\.$municipality.$id == mid).count() == 0 { errors.append(FieldError("category", "signal.category.unknown")) }
+        if !(form.category ?? "").isEmpty && category == nil { errors.append(FieldError("category", "signal.category.unknown")) }
+        let area = (form.area ?? "").isEmpty ? nil : UUID(uuidString: form.area!)
+        let snapshot = try await req.areas.snapshot(for: m, on: req.db)
+        if !(form.area ?? "").isEmpty && !(area.map { id in snapshot.areas.contains { $0.id == id } } ?? false) { errors.append(FieldError("area", "admin.signals.areaUnknown")) }
+        let department = UUID(uuidString: form.department ?? "")
+        var departmentKnown = false
+        if let department { departmentKnown = try await Department.query(on: req.db).filter(\.$id == department).filter(\.$municipality.$id == mid).count() == 1 }
+        if !departmentKnown { errors.append(FieldError("department", "signal.department.unknown")) }
+        let from = Input.minutes(form.from), to = Input.minutes(form.to)
+        if from == nil { errors.append(FieldError("from", "admin.signals.timeInvalid")) }
+        if to == nil { errors.append(FieldError("to", "admin.signals.timeInvalid")) }
+        let weekdays = Set((form.weekdays ?? []).compactMap(Int.init))
+        if let from, let to {
+            let rule = RoutingRule(position: position ?? 0, categoryID: category, areaID: area, weekdays: weekdays, fromMinute: from, toMinute: to, departmentID: department ?? UUID())
+            for problem in rule.problems() { errors.append(FieldError(problem == .weekdayOutOfRange ? "weekdays" : "from", "admin.signals.rule.\(problem.rawValue)")) }
+        }
+        guard errors.isEmpty, let position, let department else { throw ValidationFailure(errors) }
+        record.$municipality.id = mid
+        record.position = position
+        record.categoryID = category
+        record.areaID = area
+        record.weekdays = weekdays.sorted().map(String.init).joined(separator: ",")
+        record.fromMinute = from ?? nil
+        record.toMinute = to ?? nil
+        record.$department.id = department
+    }
+
+    private func summary(_ r: RoutingRuleRecord) -> [String: String] {
+        ["position": String(r.position), "category": r.categoryID?.uuidString ?? "", "area": r.areaID?.uuidString ?? "", "weekdays": r.weekdays,
+         "from": r.fromMinute.map(Input.clock) ?? "", "to": r.toMinute.map(Input.clock) ?? "", "department": r.$department.id.uuidString]
+    }
+
     func addRule(req: Request) async throws -> Response {
         let (m, mid) = try await Self.load(req)
         let form = req.form(RuleForm())
         do {
-            var errors: [FieldError] = []
-            let position = Int(form.position ?? "")
-            if position == nil { errors.append(FieldError("position", "admin.signals.positionInvalid")) }
-            let category = (form.category ?? "").isEmpty ? nil : UUID(uuidString: form.category!)
-            if let c = category, try await SignalCategory.query(on: req.db).filter(\.$id == c).filter(\.$municipality.$id == mid).count() == 0 { errors.append(FieldError("category", "signal.category.unknown")) }
-            if !(form.category ?? "").isEmpty && category == nil { errors.append(FieldError("category", "signal.category.unknown")) }
-            let area = (form.area ?? "").isEmpty ? nil : UUID(uuidString: form.area!)
-            let snapshot = try await req.areas.snapshot(for: m, on: req.db)
-            if !(form.area ?? "").isEmpty && !(area.map { id in snapshot.areas.contains { $0.id == id } } ?? false) { errors.append(FieldError("area", "admin.signals.areaUnknown")) }
-            let department = UUID(uuidString: form.department ?? "")
-            var departmentKnown = false
-            if let department { departmentKnown = try await Department.query(on: req.db).filter(\.$id == department).filter(\.$municipality.$id == mid).count() == 1 }
-            if !departmentKnown { errors.append(FieldError("department", "signal.department.unknown")) }
-            let from = Input.minutes(form.from), to = Input.minutes(form.to)
-            if from == nil { errors.append(FieldError("from", "admin.signals.timeInvalid")) }
-            if to == nil { errors.append(FieldError("to", "admin.signals.timeInvalid")) }
-            let weekdays = Set((form.weekdays ?? []).compactMap(Int.init))
-            if let from, let to {
-                let rule = RoutingRule(position: position ?? 0, categoryID: category, areaID: area, weekdays: weekdays, fromMinute: from, toMinute: to, departmentID: department ?? UUID())
-                for problem in rule.problems() { errors.append(FieldError(problem == .weekdayOutOfRange ? "weekdays" : "from", "admin.signals.rule.\(problem.rawValue)")) }
-            }
-            guard errors.isEmpty, let position, let department else { throw ValidationFailure(errors) }
             let record = RoutingRuleRecord()
-            record.$municipality.id = mid
-            record.position = position
-            record.categoryID = category
-            record.areaID = area
-            record.weekdays = weekdays.sorted().map(String.init).joined(separator: ",")
-            record.fromMinute = from ?? nil
-            record.toMinute = to ?? nil
-            record.$department.id = department
+            try await validRule(req, m, form, into: record)
             try await req.db.writeTransaction { db in
                 try await record.create(on: db)
-                try await req.audit(.signalsRuleCreate, .init(id: record.id?.uuidString, summary: "#\(position)", municipalityID: mid),
-                                    after: ["position": String(position), "department": department.uuidString], on: db)
+                try await req.audit(.signalsRuleCreate, .init(id: record.id?.uuidString, summary: "#\(record.position)", municipalityID: mid), after: summary(record), on: db)
             }
             req.flash(req.t("admin.signals.ruleAdded"))
             return req.redirect(to: Self.path(m))
         } catch let failure as ValidationFailure {
             return try await redisplay(req, m, failure, rule: form)
+        }
+    }
+
+    // MARK: Changing a rule where it is
+
+    private func rule(_ req: Request, _ mid: UUID) async throws -> RoutingRuleRecord {
+        guard let id = req.parameters.get("rule", as: UUID.self), let rule = try await RoutingRuleRecord.find(id, on: req.db), rule.$municipality.id == mid else { throw AppError.notFound() }
+        return rule
+    }
+
+    struct RulePage: Encodable { var page: PageMeta; var heading: String; var form: FormView; var back: String }
+
+    private func rulePage(_ req: Request, _ m: Municipality, _ r: RoutingRuleRecord, form: RuleForm, errors: [FieldError]) async throws -> RulePage {
+        let full = try await page(req, m, rule: form, errors: errors)
+        let heading = req.t("admin.signals.editRuleTitle", String(r.position))
+        var fields = full.ruleForm.first?.fields ?? []
+        fields = fields.filter { $0.type != "hidden" }
+        return RulePage(page: req.page(heading, crumbs: [(req.t("admin.title"), Site.admin.link()), (req.t("admin.signals.title", m.name), Self.path(m))], errors: errors),
+                        heading: heading, form: FormView(action: Self.path(m) + "/regels/\(r.id!)", submitLabel: req.t("admin.signals.saveRule"), fields: fields,
+                                                         csrf: req.csrfToken(), showRequiredNote: true), back: Self.path(m) + "#routering")
+    }
+
+    func editRule(req: Request) async throws -> View {
+        let (m, mid) = try await Self.load(req)
+        let r = try await rule(req, mid)
+        let form = RuleForm(csrf: nil, position: String(r.position), category: r.categoryID?.uuidString ?? "", area: r.areaID?.uuidString ?? "",
+                            weekdays: r.weekdays.split(separator: ",").map(String.init), from: r.fromMinute.map(Input.clock) ?? "", to: r.toMinute.map(Input.clock) ?? "",
+                            department: r.$department.id.uuidString)
+        return try await req.view.render("Admin/form-page", rulePage(req, m, r, form: form, errors: []))
+    }
+
+    func updateRule(req: Request) async throws -> Response {
+        let (m, mid) = try await Self.load(req)
+        let r = try await rule(req, mid)
+        let form = req.form(RuleForm())
+        let before = summary(r)
+        do {
+            try await validRule(req, m, form, into: r)
+            try await req.db.writeTransaction { db in
+                try await r.update(on: db)
+                try await req.audit(.signalsRuleUpdate, .init(id: r.id?.uuidString, summary: "#\(r.position)", municipalityID: mid), before: before, after: summary(r), on: db)
+            }
+            req.flash(req.t("admin.signals.ruleSaved", String(r.position)))
+            return req.redirect(to: Self.path(m) + "#routering")
+        } catch let failure as ValidationFailure {
+            return try await req.render("Admin/form-page", rulePage(req, m, r, form: form, errors: failure.errors), status: failure.status)
         }
     }
 

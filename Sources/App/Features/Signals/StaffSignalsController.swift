@@ -85,17 +85,23 @@ struct StaffSignalsController: RouteCollection {
             .compactMap { $0 }.joined(separator: ", ")
         let heading = req.t("signal.dashboard.heading")
         let months = SignalStatistics.perMonth(rows, now: now, language: lang)
+        let perCategory = SignalStatistics.perCategory(rows, categories: categories, now: now, language: lang)
         return try await req.view.render("Signals/dashboard", DashboardPage(
             page: req.page(heading, municipality: m.name, crumbs: [(req.t("signal.staff.inboxHeading"), Site.signalInbox.link())]), heading: heading,
             scope: scope.isEmpty ? m.name : scope, filters: filters,
             total: SignalStatistics.line(req.t("signal.dashboard.total"), rows, now: now, language: lang),
-            categories: SignalStatistics.perCategory(rows, categories: categories, now: now, language: lang),
+            categories: perCategory,
             months: months,
             monthChart: BarChart.svg(id: "grafiek-maanden", title: req.t("signal.dashboard.chartTitle"), description: req.t("signal.dashboard.chartDescription"),
                                      labels: months.map(\.label), series: [
                                         .init(name: req.t("signal.dashboard.reported"), cssClass: "ww-chart__bar--a", values: months.map(\.reported)),
                                         .init(name: req.t("signal.dashboard.closed"), cssClass: "ww-chart__bar--b", values: months.map(\.closed)),
-                                     ])))
+                                     ]),
+            deadlineChart: BarChart.svg(id: "grafiek-termijn", title: req.t("signal.dashboard.deadlineChartTitle"), description: req.t("signal.dashboard.deadlineChartDescription"),
+                                        labels: perCategory.map(\.label), series: [
+                                            .init(name: req.t("signal.dashboard.onTime"), cssClass: "ww-chart__bar--b", values: perCategory.map(\.onTime)),
+                                            .init(name: req.t("signal.dashboard.late"), cssClass: "ww-chart__bar--a", values: perCategory.map(\.late)),
+                                        ])))
     }
 
     // MARK: One signal
@@ -111,7 +117,13 @@ struct StaffSignalsController: RouteCollection {
 
     func show(req: Request) async throws -> View {
         let (signal, actor, handles) = try await load(req)
-        return try await req.view.render("Signals/signal", SignalPage.make(req, signal, actor: actor, handles: handles, values: [:], errors: []))
+        // A chosen standard answer fills in the state form; the handler edits it before sending.
+        var values: [String: String] = [:]
+        if handles, let id = req.query[String.self, at: "antwoord"].flatMap(UUID.init(uuidString:)),
+           let answer = try await SignalStandardAnswer.fitting(signal, category: try await signal.$category.get(on: req.db), on: req.db).first(where: { $0.id == id }) {
+            values = ["status": answer.state, "publieke_tekst": answer.text]
+        }
+        return try await req.view.render("Signals/signal", SignalPage.make(req, signal, actor: actor, handles: handles, values: values, errors: []))
     }
 
     func photo(req: Request) async throws -> Response {
@@ -181,16 +193,7 @@ struct StaffSignalsController: RouteCollection {
             }
             // A person to handle it: someone who may handle the signal once it is with this department.
             var assignee: User? = nil
-            if let raw = values["behandelaar"], !raw.isEmpty {
-                guard let uid = UUID(uuidString: raw), let person = try await User.find(uid, on: req.db), person.active,
-                      person.$municipality.id == signal.$municipality.id else { throw ValidationFailure([FieldError("behandelaar", "signal.assignee.unknown")]) }
-                let areas = try await UserArea.query(on: req.db).filter(\.$user.$id == uid).all().map(\.$area.id)
-                let theirs = Actor(userID: uid, role: person.role, municipalityID: person.$municipality.id, areaIDs: Set(areas), departmentID: person.$department.id)
-                guard Permissions.allows(theirs, .handleSignal(municipality: signal.$municipality.id, area: signal.areaID, department: try department.requireID())) else {
-                    throw ValidationFailure([FieldError("behandelaar", "signal.assignee.cannotHandle", [person.name, department.name])])
-                }
-                assignee = person
-            }
+            if let raw = values["behandelaar"], !raw.isEmpty { assignee = try await SignalAssignment.person(raw, for: signal, department: department, on: req.db) }
             try await SignalService.reassign(signal, expectedVersion: try expectedVersion(values), department: department, assignee: assignee, user: user,
                                              at: req.application.clock(), on: req.db)
             return assignee.map { req.t("signal.staff.assigned", department.name, $0.name) } ?? req.t("signal.staff.reassigned", department.name)

@@ -8,7 +8,11 @@ struct InboxPage: Encodable {
     struct Row: Encodable {
         var code: String; var href: String; var category: String; var area: String; var department: String
         var state: String; var reported: String; var deadline: String; var overdue: Bool; var escalation: Int
+        /// Where (the place as typed) and the first words of the description, to recognise a report in the list.
+        var place: String; var summary: String
     }
+    struct SavedFilter: Encodable { var name: String; var href: String; var delete: String; var current: Bool }
+    struct BulkOption: Encodable { var value: String; var label: String }
     struct Escalated: Encodable { var code: String; var href: String; var level: String; var at: String; var reason: String? }
     var page: PageMeta
     var heading: String
@@ -22,6 +26,15 @@ struct InboxPage: Encodable {
     var next: String?
     var pageLabel: String
     var exportHref: String
+    var mapHref: String
+    /// The query string of this view (for saving it and coming back to it after an action).
+    var query: String
+    var activeFilters: Int
+    var savedFilters: [SavedFilter]
+    /// Bulk actions, for those who handle signals: assign to a person, or move to a state.
+    var bulkAssign: [BulkOption]
+    var bulkStates: [BulkOption]
+    var csrf: String
 
     /// The inbox page for a query's result: rows, filters, the escalations addressed to the user, paging.
     static func make(_ req: Request, _ m: Municipality, actor: Actor, filter: InboxQuery.Filter, result: InboxQuery.Result,
@@ -38,7 +51,8 @@ struct InboxPage: Encodable {
                 area: s.areaID.flatMap { areaName[$0] } ?? req.t("signal.staff.noArea"),
                 department: s.departmentID.flatMap { departmentName[$0] } ?? "–", state: req.t("signal.state." + s.state.rawValue),
                 reported: Format.day(s.reportedAt, lang), deadline: s.deadline.map { Format.day($0, lang) } ?? "–",
-                overdue: EscalationLadder.isOverdue(deadline: s.deadline, state: s.state, now: now), escalation: s.escalationLevel)
+                overdue: EscalationLadder.isOverdue(deadline: s.deadline, state: s.state, now: now), escalation: s.escalationLevel,
+                place: s.place ?? "", summary: Self.summary(s.text))
         }
         // The escalations addressed to this user's role, in their scope, on signals still open.
         let mine = try await SignalEscalation.query(on: req.db).filter(\.$role == actor.role).join(Signal.self, on: \SignalEscalation.$signal.$id == \Signal.$id)
@@ -70,11 +84,33 @@ struct InboxPage: Encodable {
         if actor.municipalityID == nil { filters.append(FieldView(req, name: "gemeente", label: "", type: "hidden", value: m.slug)) }
         let pages = max(1, (result.total + InboxQuery.pageSize - 1) / InboxQuery.pageSize)
         let heading = req.t("signal.staff.inboxHeading")
+        let query = SavedInboxFilter.normalised(req.url.query ?? "")
+        let saved = try await SavedInboxFilter.query(on: req.db).filter(\.$user.$id == (actor.userID ?? UUID())).sort(\.$name).all()
+        var assign: [BulkOption] = [], states: [BulkOption] = []
+        if Permissions.mayEver(actor, .handleSignal) {
+            assign = [BulkOption(value: "toewijzen:mij", label: req.t("signal.bulk.toMe"))]
+                + (try await SignalAssignment.handlers(municipality: mid, on: req.db)).filter { $0.id != actor.userID }
+                    .map { BulkOption(value: "toewijzen:\($0.id!)", label: req.t("signal.bulk.to", $0.name)) }
+            states = SignalState.allCases.filter { $0 != .gemeld }.map { BulkOption(value: "status:\($0.rawValue)", label: req.t("signal.bulk.toState", req.t("signal.state." + $0.rawValue))) }
+        }
         return InboxPage(
-            page: req.page(heading, municipality: m.name), heading: heading, municipality: m.name, rows: rows, total: result.total, overdueCount: result.overdue,
+            page: req.page(heading, municipality: m.name, status: req.takeFlash()), heading: heading, municipality: m.name, rows: rows, total: result.total, overdueCount: result.overdue,
             filters: filters, escalations: Array(escalations), previous: filter.page > 1 ? req.pageLink(filter.page - 1) : nil,
             next: filter.page < pages ? req.pageLink(filter.page + 1) : nil, pageLabel: req.t("signal.staff.pageOf", String(filter.page), String(pages)),
-            exportHref: Site.signalInbox("export.csv").link() + (req.url.query.map { "?" + $0 } ?? ""))
+            exportHref: Site.signalInbox("export.csv").link() + (req.url.query.map { "?" + $0 } ?? ""),
+            mapHref: Site.signalInboxMap.link() + (query.isEmpty ? "" : "?" + query), query: query,
+            activeFilters: query.split(separator: "&").filter { !$0.hasPrefix("sorteer=") && !$0.hasPrefix("open=") }.count,
+            savedFilters: saved.map { f in SavedFilter(name: f.name, href: Site.signalInbox.link() + (f.query.isEmpty ? "" : "?" + f.query),
+                                                       delete: Site.signalInbox("filters", f.id!.uuidString, "verwijderen").link(), current: f.query == query) },
+            bulkAssign: assign, bulkStates: states, csrf: req.csrfToken())
+    }
+
+    /// The first words of a description (about 80 characters, cut at a word), contact details masked.
+    static func summary(_ text: String) -> String {
+        let masked = PersonalData.masked(text).replacingOccurrences(of: "\n", with: " ")
+        guard masked.count > 80 else { return masked }
+        let cut = masked.prefix(80)
+        return (cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? String(cut)) + "…"
     }
 }
 
@@ -87,6 +123,7 @@ struct DashboardPage: Encodable {
     var categories: [SignalStatistics.Line]
     var months: [SignalStatistics.Line]
     var monthChart: String
+    var deadlineChart: String
 }
 
 struct SignalPage: Encodable {
@@ -118,6 +155,9 @@ struct SignalPage: Encodable {
     var nearby: [Nearby]
     /// How many residents follow this report ("this is my problem too"); never who.
     var followers: Int
+    /// Standard answers that fit this signal, each a link that fills in the state form to edit and send.
+    var standardAnswers: [StandardAnswerLink]
+    struct StandardAnswerLink: Encodable { var title: String; var state: String; var href: String }
     var form: FormView?
     var extraForms: [FormView]
     var publicHref: String
@@ -170,8 +210,7 @@ struct SignalPage: Encodable {
                 version,
             ], csrf: req.csrfToken(), showRequiredNote: false)
             // The people who may handle signals in this municipality, to assign one (checked again on saving).
-            let handlers = try await User.query(on: req.db).filter(\.$municipality.$id == m.requireID()).filter(\.$active == true).sort(\.$name).all()
-                .filter { $0.mayEver(.handleSignal) }
+            let handlers = try await SignalAssignment.handlers(municipality: m.requireID(), on: req.db)
             routeForm = FormView(action: base + "/afdeling", submitLabel: req.t("signal.staff.reassign"), fields: [
                 FieldView(req, name: "afdeling", label: req.t("signal.filter.department"), type: "select", value: values["afdeling"] ?? signal.departmentID?.uuidString ?? "",
                           options: departments.map { (value: $0.id!.uuidString, label: $0.name) }, errors: errors),
@@ -222,7 +261,11 @@ struct SignalPage: Encodable {
             contact: handles ? [signal.reporterEmail, signal.reporterPhone].compactMap { $0 } : nil, contactRemoved: signal.contactRemovedAt != nil,
             photo: signal.hasPhoto ? base + "/foto" : nil, mainSignal: main?.trackingCode,
             feedback: signal.feedbackAt.map { _ in req.t(signal.feedbackSatisfied == true ? "signal.feedback.yes" : "signal.feedback.no") + (handles ? (signal.feedbackText.map { ": " + $0 } ?? "") : "") },
-            history: history, nearby: nearby, followers: try await SignalFollowing.count(signal.requireID(), on: req.db), form: form, extraForms: [routeForm, categoryForm, placeForm, linkForm, escalateForm].compactMap { $0 },
+            history: history, nearby: nearby, followers: try await SignalFollowing.count(signal.requireID(), on: req.db),
+            standardAnswers: handles ? try await SignalStandardAnswer.fitting(signal, category: category, on: req.db).map { a in
+                StandardAnswerLink(title: a.title, state: req.t("signal.state." + a.state), href: base + "?antwoord=\(a.id!)#status-wijzigen")
+            } : [],
+            form: form, extraForms: [routeForm, categoryForm, placeForm, linkForm, escalateForm].compactMap { $0 },
             publicHref: Site.tracking.link(signal.trackingCode), demo: signal.demo)
     }
 }
