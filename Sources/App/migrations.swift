@@ -42,4 +42,6 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateReportPhotoHolds())
     app.migrations.add(CreateSignalFollowers())
     app.migrations.add(CreateInboxTools())
+    app.migrations.add(CreateAccountTokens())
+    app.migrations.add(AddTwoFactor())
 }

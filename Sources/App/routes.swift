@@ -28,6 +28,8 @@ func routes(_ app: Application) throws {
     try app.register(collection: TrackingController())
     try app.register(collection: SignalFollowController())
     try app.register(collection: InboxActionsController())
+    try app.register(collection: PasswordController())
+    try app.register(collection: TwoFactorController())
     try app.register(collection: StandardAnswersAdminController())
     try app.register(collection: PublicReportsController())
     try app.register(collection: StaffSignalsController())

@@ -4,6 +4,8 @@ import Foundation
 /// stored; the label is `audit.action.<raw value>` in both languages (a test checks that each has one).
 enum AuditAction: String, CaseIterable, Sendable {
     case userLogin = "user.login", userCreate = "user.create", userUpdate = "user.update"
+    case userInvitationAccepted = "user.invitationAccepted", userPasswordReset = "user.passwordReset"
+    case userTwoFactorOn = "user.twoFactorOn", userTwoFactorOff = "user.twoFactorOff", userLoginCode = "user.loginCode"
     case departmentCreate = "department.create", departmentUpdate = "department.update"
     case areaCreate = "area.create", areaUpdate = "area.update", mappingUpdate = "mapping.update"
     case classificationCreate = "classification.create", classificationGroupCreate = "classification.group.create"
@@ -41,7 +43,7 @@ enum AuditAction: String, CaseIterable, Sendable {
 
     var entityType: AuditEntityType {
         switch self {
-        case .userLogin, .userCreate, .userUpdate: return .user
+        case .userLogin, .userCreate, .userUpdate, .userInvitationAccepted, .userPasswordReset, .userTwoFactorOn, .userTwoFactorOff, .userLoginCode: return .user
         case .departmentCreate, .departmentUpdate: return .department
         case .areaCreate, .areaUpdate: return .area
         case .mappingUpdate: return .mapping
@@ -80,7 +82,8 @@ enum AuditAction: String, CaseIterable, Sendable {
     }
 
     /// Actions that record an event rather than a change of data (no before/after needed).
-    var isEvent: Bool { self == .userLogin }
+    /// Events say what happened without a before and after (a password or a second factor is never logged).
+    var isEvent: Bool { [.userLogin, .userInvitationAccepted, .userPasswordReset, .userTwoFactorOn, .userTwoFactorOff, .userLoginCode].contains(self) }
 
     var labelKey: String { "audit.action." + rawValue }
 }

@@ -7,8 +7,13 @@ extension Request {
     var authUser: User? { auth.get(User.self).flatMap { $0.active ? $0 : nil } }
 
     /// The signed-in staff member, or a redirect to the login page.
-    func requireUser() throws -> User {
+    /// An account that must log in in two steps and has not set it up yet reaches only the set-up page
+    /// (`allowingSetup`); every other staff page sends it there.
+    func requireUser(allowingSetup: Bool = false) throws -> User {
         guard let user = authUser, user.active else { throw LoginRequired(returnTo: url.path) }
+        if !allowingSetup && hasSession && session.data[TwoFactor.setupRequiredKey] == "1" && !url.path.hasPrefix(Site.twoFactor.link()) {
+            throw TwoFactorSetupRequired()
+        }
         return user
     }
 
@@ -45,6 +50,8 @@ struct LoginRedirectMiddleware: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: req)
+        } catch is TwoFactorSetupRequired {
+            return req.redirect(to: Site.twoFactor.link())
         } catch let error as LoginRequired {
             if req.url.path.hasPrefix("/api/") { throw AppError(status: .unauthorized, key: "error.401") }
             let target = ReturnPath.validated(error.returnTo) ?? "/"

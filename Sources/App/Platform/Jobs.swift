@@ -23,6 +23,7 @@ enum Jobs {
         summary.mailSent = try await Outbox.deliver(app: app, now: now)
         try await Outbox.purge(now: now, on: app.db)
         summary.sessionsRemoved = try await SessionStore.purge(now: now, on: app.db)
+        try await AccountTokens.purge(now: now, on: app.db)
         try await Open311Idempotency.purge(now: now, on: app.db)
         return summary
     }

@@ -22,7 +22,7 @@ enum AccountsService {
         let email = Credentials.normaliseEmail(input.email).collect(into: &errors)
         let role = Role(rawValue: input.role)
         if role == nil { errors.append(FieldError("role", "user.role.missing")) }
-        if let password = input.password, existing == nil || !password.isEmpty {
+        if let password = input.password, !password.isEmpty {
             if let e = Credentials.validatePassword(password, common: common) { errors.append(e) }
         }
         if let email {
@@ -49,16 +49,21 @@ enum AccountsService {
     }
 
     /// Creates an account (admin page or `wijkwerk user create`), with its scope and an audit entry.
-    static func create(_ input: UserInput, by actor: User?, requestID: String?, hasher: any PasswordHasher, common: CommonPasswords, now: Date, on db: any Database) async throws -> User {
+    static func create(_ input: UserInput, by actor: User?, requestID: String?, hasher: any PasswordHasher, common: CommonPasswords, now: Date,
+                       invite: (mailer: AccountMailer, municipality: String?, role: String)? = nil, on db: any Database) async throws -> User {
         let (email, name, role) = try await validate(input, existing: nil, common: common, on: db)
-        guard let password = input.password else { throw ValidationFailure([FieldError("password", "password.tooShort", [String(Credentials.minPasswordLength)])]) }
+        if (input.password ?? "").isEmpty && invite == nil {
+            throw ValidationFailure([FieldError("password", "password.tooShort", [String(Credentials.minPasswordLength)])])
+        }
+        // Without a password the account is invited: it gets a link to choose one (the caller mails it).
+        let password = (input.password ?? "").isEmpty ? nil : input.password
         let user = User()
         user.email = email
         user.name = name
         user.role = role
         user.$municipality.id = input.municipalityID
         user.$department.id = role.scopeKind == .department ? input.departmentID : nil
-        user.passwordHash = try hasher.hash(password)
+        user.passwordHash = try password.map { try hasher.hash($0) } ?? AccountTokens.unusableHash()
         user.active = input.active
         user.createdAt = now
         let areaIDs = role.scopeKind == .areas ? Array(Set(input.areaIDs)) : []
@@ -69,6 +74,10 @@ enum AccountsService {
                 try await AuditLog.record(on: db, by: actor, action: .userCreate,
                                           subject: .init(id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
                                           after: user.snapshot(areaIDs: areaIDs), requestID: requestID, at: now)
+                if password == nil, let invite {
+                    let token = try await AccountTokens.issue(user, .invitation, at: now, on: db)
+                    try await invite.mailer.invitation(user, token: token, municipality: invite.municipality, role: invite.role, at: now, on: db)
+                }
             }
         } catch let error as any DatabaseError where error.isConstraintFailure {
             throw ValidationFailure([FieldError("email", "user.email.taken")])

@@ -17,6 +17,7 @@ struct AuthController: RouteCollection {
         var page: PageMeta
         var form: FormView
         var alert: String?
+        var forgotten: String
     }
 
     private func page(_ req: Request, email: String = "", returnTo: String?, errors: [FieldError] = [], alert: String? = nil) -> LoginPage {
@@ -28,7 +29,8 @@ struct AuthController: RouteCollection {
                 FieldView(req, name: "terug", label: "", type: "hidden", value: returnTo.map { Self.safeReturn($0) } ?? ""),
             ],
             csrf: req.csrfToken(), showRequiredNote: false)
-        return LoginPage(page: req.page(req.t("login.title"), errors: errors), form: form, alert: alert)
+        return LoginPage(page: req.page(req.t("login.title"), errors: errors, status: errors.isEmpty ? req.takeFlash() : nil), form: form, alert: alert,
+                         forgotten: Site.passwordForgotten.link())
     }
 
     /// Only same-site paths from a fixed grammar are followed after login (`ReturnPath`): no header
@@ -76,15 +78,33 @@ struct AuthController: RouteCollection {
             return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.failed")]), status: .unauthorized)
         }
         try await LoginThrottleStore.clear(email: email, on: req.db)
+        // Two steps: the password alone does not log in; the code from the app follows (within five minutes).
+        if user.totpEnabledAt != nil {
+            try await req.renewSessionID()
+            req.session.data[TwoFactor.pendingUserKey] = try user.requireID().uuidString
+            req.session.data[TwoFactor.pendingSinceKey] = String(now.timeIntervalSince1970)
+            req.session.data[TwoFactor.pendingReturnKey] = input.terug
+            return req.redirect(to: Site.loginCode.link())
+        }
+        return try await Self.complete(req, user, returnTo: input.terug, setupRequired: try await TwoFactor.required(for: user, on: req.db))
+    }
+
+    /// Logs the user in (after the password, or after the second step): a new session id, the audit entry, and
+    /// on to where they were going, or to setting up two steps first when that is required and not done.
+    static func complete(_ req: Request, _ user: User, returnTo: String?, setupRequired: Bool) async throws -> Response {
         // A new session id at login: an id planted before login is dead afterwards (session fixation).
         try await req.renewSessionID()
-        req.session.data["csrf"] = nil
+        for key in [TwoFactor.pendingUserKey, TwoFactor.pendingSinceKey, TwoFactor.pendingReturnKey, "csrf"] { req.session.data[key] = nil }
         req.auth.login(user)
         req.session.authenticate(user)
         try await AuditLog.record(on: req.db, by: user, action: .userLogin,
                                   subject: .init(id: user.id?.uuidString, summary: user.email, municipalityID: user.$municipality.id),
-                                  requestID: req.id, at: now)
-        return req.redirect(to: Self.safeReturn(input.terug, role: user.role))
+                                  requestID: req.id, at: req.application.clock())
+        if setupRequired {
+            req.session.data[TwoFactor.setupRequiredKey] = "1"
+            return req.redirect(to: Site.twoFactor.link())
+        }
+        return req.redirect(to: Self.safeReturn(returnTo, role: user.role))
     }
 
     /// A bcrypt hash of a random password, used when the account does not exist.

@@ -90,7 +90,7 @@ struct UsersAdminController: RouteCollection {
                       description: req.t("admin.user.departmentHelp"), optional: true,
                       options: [("", req.t("admin.user.noDepartment"))] + departments.map { ($0.id!.uuidString, "\(names[$0.$municipality.id] ?? "") – \($0.name)") }, errors: errors),
             FieldView(req, name: "password", label: isNew ? req.t("admin.user.password") : req.t("admin.user.newPassword"), type: "password",
-                      description: req.t(isNew ? "admin.user.passwordHelpNew" : "admin.user.passwordHelp", String(Credentials.minPasswordLength)), optional: !isNew, autocomplete: "new-password", errors: errors),
+                      description: req.t(isNew ? "admin.user.passwordHelpNew" : "admin.user.passwordHelp", String(Credentials.minPasswordLength)), optional: true, autocomplete: "new-password", errors: errors),
         ]
         fields.append(FieldView(req, name: "active", label: req.t("admin.user.status"), type: "radios", value: form.active ?? "ja",
                                 options: [("ja", req.t("admin.user.active")), ("nee", req.t("admin.user.inactive"))], errors: errors))
@@ -112,8 +112,12 @@ struct UsersAdminController: RouteCollection {
         var form = req.form(UserForm())
         do {
             guard mayManage(actor, municipality: form.input.municipalityID) else { throw ValidationFailure([FieldError("municipality", "admin.user.municipalityNotAllowed")], status: .forbidden) }
-            let created = try await AccountsService.create(form.input, by: user, requestID: req.id, hasher: req.password, common: req.application.commonPasswords, now: req.application.clock(), on: req.db)
-            req.flash(req.t("admin.user.created", created.name))
+            var municipality: String? = nil
+            if let mid = form.input.municipalityID { municipality = try await Municipality.find(mid, on: req.db)?.name }
+            let invite = (mailer: AccountMailer(req.application), municipality: municipality, role: Role(rawValue: form.role ?? "").map { req.t("role." + $0.rawValue) } ?? "")
+            let created = try await AccountsService.create(form.input, by: user, requestID: req.id, hasher: req.password, common: req.application.commonPasswords,
+                                                           now: req.application.clock(), invite: invite, on: req.db)
+            req.flash(req.t((form.password ?? "").isEmpty ? "admin.user.invited" : "admin.user.created", created.name, created.email))
             return req.redirect(to: Paths.adminUsers)
         } catch let failure as ValidationFailure {
             form.password = nil

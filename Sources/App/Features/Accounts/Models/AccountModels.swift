@@ -13,6 +13,10 @@ final class User: Model, @unchecked Sendable {
     @OptionalParent(key: "department_id") var department: Department?
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
+    /// Two-step login: the base32 secret, since when it is on, and the last time step used (a code works once).
+    @OptionalField(key: "totp_secret") var totpSecret: String?
+    @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
+    @OptionalField(key: "totp_last_counter") var totpLastCounter: Int64?
     @Siblings(through: UserArea.self, from: \.$user, to: \.$area) var areas: [Area]
     init() {}
 

@@ -9,6 +9,12 @@ final class Municipality: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "slug") var slug: String
     @Field(key: "mapping_version") var mappingVersion: Int
+    /// Whether this municipality's staff must log in in two steps (set by an administrator).
+    @OptionalField(key: "requires_totp") var requiresTOTPValue: Bool?
+    var requiresTOTP: Bool {
+        get { requiresTOTPValue ?? false }
+        set { requiresTOTPValue = newValue }
+    }
     @OptionalField(key: "inhabitants") var inhabitants: Int?
     @OptionalField(key: "dwellings") var dwellings: Int?
     @OptionalField(key: "figures_year") var figuresYear: Int?
