@@ -16,7 +16,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from support import axe_check, follow, main_text, open_page
 
 FORM = "/gemeenten/oss/melden/formulier?categorie=straatverlichting&gebied=ruwaard"
-TILES = os.environ.get("WIJKWERK_TILE_URL", "http://127.0.0.1:8090")
+TILES = os.environ.get("WIJKWERK_TEST_TILES", "http://127.0.0.1:8090")
 
 # A tiny JPEG (start, quantisation table, scan, end): enough for the server's content check.
 JPEG = bytes([0xFF, 0xD8, 0xFF, 0xDB, 0x00, 0x04, 0x01, 0x02, 0xFF, 0xDA, 0x00, 0x03, 0x00, 0x11, 0x22, 0xFF, 0xD9])
