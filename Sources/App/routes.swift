@@ -29,6 +29,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: SignalFollowController())
     try app.register(collection: InboxActionsController())
     try app.register(collection: PasswordController())
+    try app.register(collection: AddressesAPIController())
     try app.register(collection: TwoFactorController())
     try app.register(collection: StandardAnswersAdminController())
     try app.register(collection: PublicReportsController())

@@ -97,6 +97,13 @@ struct ReportPlaceTests {
             browser.language = "en"
             #expect(try await search(browser, "12345").text.contains("Enter a postcode with house number"))
             browser.language = nil
+            // The same search as JSON for apps.
+            let api = try await browser.get("/api/v1/addresses?q=5345+AB+14&municipality=GM0828")
+            #expect(api.status == .ok && api.text.contains("\"label\":\"Nieuwe Teststraat 14A, 5345 AB Oss\"") && api.text.contains("\"slug\":\"ruwaard\""))
+            #expect(try await browser.get("/api/v1/addresses?q=12345&municipality=GM0828").status == .badRequest)
+            #expect(try await browser.get("/api/v1/addresses?q=5345+AB+12").status == .badRequest)
+            #expect(try await browser.get("/api/v1/addresses?q=5345+AB+12&municipality=GM9999").status == .notFound)
+            #expect(try await browser.get("/api/v1/addresses?q=1016+AA+1&municipality=oss").text == "{\"matches\":[],\"more\":false}")
             // The filled-in point reports: the signal lies in Ruwaard with its buurt.
             let sent = try await browser.submit(formPage, to: formAction, [("categorie", "straatverlichting"), ("omschrijving", "Lamp kapot"), ("vraag_hoeveel", "Eén"),
                                                                            ("plaats", "Nieuwe Teststraat 12, 5345 AB Oss"), ("lat", lat), ("lon", lon)])

@@ -77,3 +77,44 @@ enum AddressLookup {
         }
     }
 }
+
+/// `GET /api/v1/addresses?q=…&municipality=GM0828`: the address search of the report form for apps and scripts:
+/// matching addresses in the municipality with their point, buurt and area (no personal data: addresses only).
+struct AddressesAPIController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.access(.public).get("api", "v1", "addresses", use: search)
+    }
+
+    struct Match: Content {
+        struct Named: Content { var code: String?; var id: String?; var name: String; var slug: String? }
+        var label: String
+        var street: String
+        var number: Int
+        var addition: String
+        var postcode: String
+        var place: String
+        var lat: Double
+        var lon: Double
+        var neighbourhood: Named?
+        var area: Named?
+    }
+    struct Answer: Content { var matches: [Match]; var more: Bool }
+
+    func search(req: Request) async throws -> Answer {
+        guard let text = req.query[String.self, at: "q"], !text.isEmpty else { throw AppError.badRequest("api.addresses.query") }
+        guard let code = req.query[String.self, at: "municipality"], !code.isEmpty else { throw AppError.badRequest("api.addresses.municipality") }
+        let snapshot = try await req.snapshot(code)
+        switch try await AddressLookup.find(text, in: snapshot, req: req) {
+        case .unreadable: throw AppError.badRequest("api.addresses.query")
+        case .unavailable: throw AppError(status: .serviceUnavailable, key: "signal.address.unavailable")
+        case .notFound: return Answer(matches: [], more: false)
+        case .found(let places, let more):
+            return Answer(matches: places.map { p in
+                Match(label: p.address.label, street: p.address.street, number: p.address.number, addition: p.address.addition, postcode: p.address.postcode,
+                      place: p.address.place, lat: p.address.position.lat, lon: p.address.position.lon,
+                      neighbourhood: p.neighbourhood.map { .init(code: $0.code, id: nil, name: $0.name, slug: nil) },
+                      area: p.area.map { .init(code: nil, id: $0.id.uuidString, name: $0.name, slug: $0.slug) })
+            }, more: more)
+        }
+    }
+}
