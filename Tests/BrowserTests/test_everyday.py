@@ -26,6 +26,8 @@ def test_the_coordinator_starts_on_mijn_werk_and_searches_the_inbox(driver, base
     axe_check(driver, "mijn-werk")
     follow(driver, driver.find_element(By.PARTIAL_LINK_TEXT, "Meldingen over de termijn"))
     assert path_of(driver) == "/werk/meldingen"
+    # The filters fold away so the list is visible; open them to search.
+    driver.find_element(By.CSS_SELECTOR, "details.ww-filters > summary").click()
     driver.find_element(By.ID, "zoek").send_keys("lantaarnpaal")
     follow(driver, driver.find_element(By.CSS_SELECTOR, "form.ww-form--filters button[type=submit]"))
     assert "zoek=lantaarnpaal" in driver.current_url

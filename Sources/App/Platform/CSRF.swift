@@ -10,8 +10,11 @@ enum CSRFGuard {
     static let userInfoMaxBody: AnySendableHashable = "wijkwerk.maxBody"
 
     static func applies(to req: Request) -> Bool {
-        guard ![.GET, .HEAD, .OPTIONS].contains(req.method) else { return false }
-        let path = req.url.path
+        applies(method: req.method, path: req.url.path)
+    }
+
+    static func applies(method: HTTPMethod, path: String) -> Bool {
+        guard ![.GET, .HEAD, .OPTIONS].contains(method) else { return false }
         // One-click unsubscribe (RFC 8058) comes from a mail program without cookies; the token in the path is the authority.
         if path.hasPrefix("/volgen/") && path.hasSuffix("/stoppen") { return false }
         return !path.hasPrefix("/api/") && !path.hasPrefix("/open311/")
