@@ -32,17 +32,24 @@ struct InboxToolsTests {
             let lights = [try await reported(app, category: "straatverlichting", text: "Lamp 1 kapot"),
                           try await reported(app, category: "straatverlichting", text: "Lamp 2 kapot"),
                           try await reported(app, category: "graffiti", text: "Graffiti op de muur")]
+            let bin = try await reported(app, category: "graffiti", text: "Graffiti op de afvalbak")
             let social = try await reported(app, category: "eenzaamheid", text: "Mijn buurman komt nooit buiten")
             let officer = try await staff(app, "or@oss.test", .departmentOfficer, department: "Openbare ruimte")
             let inbox = try await officer.get("/werk/meldingen?zoek=kapot").text
             #expect(inbox.contains("name=\"melding\" value=\"\(lights[0])\"") && inbox.contains("Lamp 1 kapot"), "rows can be chosen and show what was reported")
             #expect(inbox.contains("<details class=\"ww-filters\""), "the filters fold away")
+            // An eight-letter word that could be a tracking code is still searched as a word; a code finds its signal.
+            let word = try await officer.get("/werk/meldingen?zoek=afvalbak").text
+            #expect(word.contains(bin) && !word.contains(lights[0]))
+            let byCode = try await officer.get("/werk/meldingen?zoek=" + lights[1].lowercased().replacingOccurrences(of: "-", with: "+")).text
+            #expect(byCode.contains(lights[1]) && !byCode.contains(lights[0]))
 
             let me = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: inbox)), ("actie", "toewijzen:mij"), ("terug", "zoek=kapot&x=1")]
                                             + (lights + [social]).map { ("melding", $0) })
             #expect(me.status == .seeOther && me.headers.first(name: .location) == "/werk/meldingen?zoek=kapot", "back to the same list, unknown keys dropped")
             let after = try await officer.get("/werk/meldingen?zoek=kapot").text
             #expect(after.contains("3 meldingen aangepast.") && after.contains("Niet aangepast: \(social) (u behandelt deze melding niet)"))
+            #expect(!after.contains("id=\"kies-\(lights[0])\" checked"), "what was done is not ticked again")
             let officerID = try #require(try await User.query(on: app.db).filter(\.$email == "or@oss.test").first()?.id)
             for code in lights { #expect(try await Signal.query(on: app.db).filter(\.$trackingCode == code).first()?.assigneeID == officerID) }
             #expect(try await Signal.query(on: app.db).filter(\.$trackingCode == social).first()?.assigneeID == nil)
@@ -50,7 +57,9 @@ struct InboxToolsTests {
             // Closing needs a public text: without one every signal is refused with the reason; with one all close and are mailed.
             let page = try await officer.get("/werk/meldingen").text
             _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "status:afgehandeld")] + lights.map { ("melding", $0) })
-            #expect(try await officer.get("/werk/meldingen").text.contains("0 meldingen aangepast."))
+            let refusedAll = try await officer.get("/werk/meldingen").text
+            #expect(refusedAll.contains("0 meldingen aangepast.") && refusedAll.contains("id=\"kies-\(lights[0])\" checked"), "what was refused stays ticked")
+            #expect(refusedAll.contains("<option value=\"status:afgehandeld\" selected>"), "and the action stays chosen")
             try await OutgoingMail.query(on: app.db).delete()
             _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "status:inBehandeling")] + lights.map { ("melding", $0) })
             _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "status:afgehandeld"),
@@ -60,8 +69,12 @@ struct InboxToolsTests {
             // Bad input: nothing chosen, no action, an unknown person.
             _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "toewijzen:mij")])
             #expect(try await officer.get("/werk/meldingen").text.contains("Kies eerst een of meer meldingen"))
-            _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "verwijderen"), ("melding", lights[0])])
-            #expect(try await officer.get("/werk/meldingen").text.contains("Kies wat er met de meldingen moet gebeuren"))
+            _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "verwijderen"), ("melding", bin),
+                                                                      ("bulk_tekst", "Mijn <tekst>")])
+            let kept = try await officer.get("/werk/meldingen").text
+            #expect(kept.contains("Kies wat er met de meldingen moet gebeuren"))
+            #expect(kept.contains("id=\"kies-\(bin)\" checked") && kept.contains("Mijn &lt;tekst&gt;</textarea>"), "the ticks and the text come back")
+            #expect(!(try await officer.get("/werk/meldingen").text.contains("Mijn &lt;tekst&gt;")), "once")
             _ = try await officer.post("/werk/meldingen/bulk", form: [("csrf", TestBrowser.csrf(in: page)), ("actie", "toewijzen:\(UUID())"), ("melding", lights[0])])
             #expect(try await officer.get("/werk/meldingen").text.contains("Niet aangepast: \(lights[0])"))
             // Someone who is not logged in changes nothing (with a valid form token from a public page, too).

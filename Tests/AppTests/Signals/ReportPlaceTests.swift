@@ -103,7 +103,9 @@ struct ReportPlaceTests {
             #expect(try await browser.get("/api/v1/addresses?q=12345&municipality=GM0828").status == .badRequest)
             #expect(try await browser.get("/api/v1/addresses?q=5345+AB+12").status == .badRequest)
             #expect(try await browser.get("/api/v1/addresses?q=5345+AB+12&municipality=GM9999").status == .notFound)
-            #expect(try await browser.get("/api/v1/addresses?q=1016+AA+1&municipality=oss").text == "{\"matches\":[],\"more\":false}")
+            let amsterdam = try await browser.get("/api/v1/addresses?q=1016+AA+1&municipality=oss")
+            let answer = try JSONSerialization.jsonObject(with: Data(amsterdam.text.utf8)) as? [String: Any]
+            #expect((answer?["matches"] as? [Any])?.isEmpty == true && answer?["more"] as? Bool == false, "an address in another municipality: no matches")
             // The filled-in point reports: the signal lies in Ruwaard with its buurt.
             let sent = try await browser.submit(formPage, to: formAction, [("categorie", "straatverlichting"), ("omschrijving", "Lamp kapot"), ("vraag_hoeveel", "Eén"),
                                                                            ("plaats", "Nieuwe Teststraat 12, 5345 AB Oss"), ("lat", lat), ("lon", lon)])
@@ -170,7 +172,8 @@ struct ReportPlaceTests {
             // Dropping the kept photo sends the report without it.
             let dropped = try await ReportPhotoHold.keep(jpeg, at: monday, on: app.db)
             let without = try await browser.submit(formPage, to: formAction, [("categorie", "straatverlichting"), ("omschrijving", "Nog een lamp"), ("vraag_hoeveel", "Eén"),
-                                                                              ("foto_bewaard", dropped.token), ("foto_weg", "ja"), ("lat", lat), ("lon", lon)])
+                                                                              ("foto_bewaard", dropped.token), ("foto_weg", "ja"), ("lat", lat), ("lon", lon),
+                                                                              ("dichtbij_gezien", "\(lat),\(lon)")]) // the first lamp, seen and not the same
             #expect(without.status == .seeOther)
             #expect(try await Signal.query(on: app.db).filter(\.$text == "Nog een lamp").first()?.hasPhoto == false)
         }
@@ -190,6 +193,17 @@ struct ReportPlaceTests {
                                                                                 ("adres", ""), ("kaart.x", "300"), ("kaart.y", "181")])
             #expect(picked.text.contains("Is dit al gemeld?") && picked.text.contains(signal.trackingCode))
             #expect(!picked.text.contains("06-12345678") && !picked.text.contains("melder@voorbeeld.nl"))
+            // Where the point came without a reload (the background map, "my location"), the check comes on sending:
+            // once, with everything typed kept; sending again from the same point files the report.
+            let near = (lat: p.lat + 0.00018, lon: p.lon)
+            let direct = [("categorie", "straatverlichting"), ("omschrijving", "Ook donker"), ("vraag_hoeveel", "Eén"), ("lat", "\(near.lat)"), ("lon", "\(near.lon)")]
+            let checked = try await TestBrowser(app).submit(formPage, to: formAction, direct)
+            #expect(checked.status == .ok && checked.text.contains("Vlakbij zijn al meldingen") && checked.text.contains(signal.trackingCode))
+            #expect(checked.text.contains("Ook donker") && checked.text.contains("name=\"dichtbij_gezien\""))
+            #expect(try await Signal.query(on: app.db).filter(\.$demo == false).count() == 1, "nothing filed yet")
+            let seen = String(format: "%.6f,%.6f", near.lat, near.lon)
+            #expect(try await TestBrowser(app).submit(formPage, to: formAction, direct + [("dichtbij_gezien", seen)]).status == .seeOther)
+            #expect(try await Signal.query(on: app.db).filter(\.$demo == false).count() == 2)
             let followPath = "/melding/\(signal.trackingCode)/volgen"
             #expect(picked.text.contains(followPath))
             // Bad address: a message, nothing stored.
@@ -200,6 +214,9 @@ struct ReportPlaceTests {
             #expect(asked.status == .ok && asked.text.contains("Kijk in uw e-mail"))
             let confirmMail = try #require(try await OutgoingMail.query(on: app.db).first())
             #expect(confirmMail.recipient == "buur@voorbeeld.nl" && confirmMail.listUnsubscribe != nil)
+            // Asking again within the hour sends nothing new, so the first mail's link keeps working.
+            #expect(try await neighbour.submit(followPath, [("email", "buur@voorbeeld.nl")]).text.contains("Kijk in uw e-mail"))
+            #expect(try await OutgoingMail.query(on: app.db).count() == 1)
             #expect(try await SignalFollowing.count(signal.requireID(), on: app.db) == 0, "nothing before the confirmation")
             let link = try #require(confirmMail.body.split(separator: "\n").first { $0.contains("/volgen/") && !$0.contains("stoppen") })
             let confirmPath = String(link[link.range(of: "/volgen/")!.lowerBound...]).trimmingCharacters(in: .whitespaces)
@@ -239,7 +256,8 @@ struct ReportPlaceTests {
             let oneClick = try await TestBrowser(app).post(stopPath, form: [("List-Unsubscribe", "One-Click")])
             #expect(oneClick.status == .ok && oneClick.text.contains("U volgt deze melding niet meer"))
             #expect(try await SignalFollower.query(on: app.db).filter(\.$email == "buur@voorbeeld.nl").count() == 0)
-            #expect(try await TestBrowser(app).post(stopPath.replacingOccurrences(of: "/stoppen", with: "x/stoppen"), form: []).text.contains("U volgt deze melding niet meer"), "a tampered link answers the same")
+            #expect(try await TestBrowser(app).post(stopPath.replacingOccurrences(of: "/stoppen", with: "x/stoppen"), form: []).text.contains("Deze link volgt geen melding"), "a tampered link deletes nothing and says so")
+            #expect(try await TestBrowser(app).post(stopPath, form: []).text.contains("Deze link volgt geen melding"), "a second stop does not pretend to delete again")
             // A closed report can no longer be followed; an unknown confirmation link says so.
             #expect(try await neighbour.get(followPath).status == .conflict)
             #expect(try await neighbour.get("/volgen/\(randomToken())").status == .notFound)

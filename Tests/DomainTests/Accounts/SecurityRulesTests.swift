@@ -31,6 +31,11 @@ struct PersonalDataTests {
         ("010-1234567 (kantoor)", "[…] (kantoor)"),
         ("0031 412 123456", "[…]"),
         ("mail naar A.B@Sub.Oss.NL.", "mail naar […]."),
+        ("mijn BSN is 111222333.", "mijn BSN is […]."),
+        ("bsn 1234.56.782 graag", "bsn […] graag"),
+        ("BSN: 123 456 782", "BSN: […]"),
+        ("betaal naar NL91 ABNA 0417 1643 00 of NL91ABNA0417164300.", "betaal naar […] of […]."),
+        ("rekening nl91abna0417164300", "rekening […]"),
     ])
     func masks(text: String, expected: String) {
         #expect(PersonalData.masked(text) == expected)
@@ -44,9 +49,22 @@ struct PersonalDataTests {
         "Buurtcode BU08280001 en wijk 12",
         "twitter @gemeente_oss",
         "e-mail@ zonder domein",
+        "ordernummer 123456789 en 1234567890",
+        "NL12 ABCD 1234 5678 90 is geen geldig rekeningnummer",
+        "NL91ABNA0417164301",
     ])
     func leavesOrdinaryTextAlone(text: String) {
         #expect(PersonalData.masked(text) == text)
+    }
+
+    @Test func checksNumbersLikeTheirIssuers() {
+        #expect(PersonalData.isBSN([1, 1, 1, 2, 2, 2, 3, 3, 3]))
+        #expect(!PersonalData.isBSN([1, 1, 1, 2, 2, 2, 3, 3, 4]))
+        #expect(!PersonalData.isBSN([0, 0, 0, 0, 0, 0, 0, 0, 0]), "all zeros passes the sum but is no number")
+        #expect(PersonalData.isIBAN("NL91ABNA0417164300"))
+        #expect(PersonalData.isIBAN("GB82WEST12345698765432"))
+        #expect(!PersonalData.isIBAN("NL91ABNA0417164301"))
+        #expect(PersonalData.findings(in: "NL91ABNA0417164300 en 111222333").map(\.kind) == [.iban, .bsn])
     }
 }
 

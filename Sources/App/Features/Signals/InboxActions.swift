@@ -27,6 +27,26 @@ enum SignalAssignment {
 /// text. Each signal is checked on its own (may this user handle it, is the step allowed from its state); what
 /// could not be done is listed with the reason, the rest is done.
 enum SignalBulk {
+    /// The bulk form as it was sent, kept in the session for the next view of the list when something was not done
+    /// (nothing chosen, no action, refusals): the ticks, the chosen action and the text come back.
+    struct Kept: Codable {
+        var codes: [String]
+        var action: String
+        var text: String
+        static let key = "inbox.bulk"
+
+        func keep(in req: Request) {
+            guard let data = try? JSONEncoder().encode(Kept(codes: Array(codes.prefix(SignalBulk.maximum)), action: String(action.prefix(80)), text: String(text.prefix(4000)))) else { return }
+            req.session.data[Self.key] = String(decoding: data, as: UTF8.self)
+        }
+
+        static func take(from req: Request) -> Kept? {
+            guard req.hasSession, let raw = req.session.data[key] else { return nil }
+            req.session.data[key] = nil
+            return try? JSONDecoder().decode(Kept.self, from: Data(raw.utf8))
+        }
+    }
+
     enum Action: Equatable {
         case assign(String)
         case state(SignalState)
@@ -159,6 +179,7 @@ struct InboxActionsController: RouteCollection {
         if codes.count > SignalBulk.maximum { problems.append(req.t("signal.bulk.tooMany", String(SignalBulk.maximum))) }
         guard problems.isEmpty, let action else {
             req.flash(problems.joined(separator: " "))
+            SignalBulk.Kept(codes: codes, action: values["actie"] ?? "", text: values["bulk_tekst"] ?? "").keep(in: req)
             return back(req, values["terug"])
         }
         var resolved = action
@@ -169,6 +190,10 @@ struct InboxActionsController: RouteCollection {
             message += " " + req.t("signal.bulk.refused", outcome.refused.map { "\($0.code) (\($0.reason))" }.joined(separator: "; "))
         }
         req.flash(message)
+        // What was refused stays ticked with the text kept, to try again with another action.
+        if !outcome.refused.isEmpty {
+            SignalBulk.Kept(codes: outcome.refused.map(\.code), action: values["actie"] ?? "", text: values["bulk_tekst"] ?? "").keep(in: req)
+        }
         return back(req, values["terug"])
     }
 

@@ -78,16 +78,14 @@ struct InboxQuery {
             if filter.overdueOnly { b.filter(\.$deadline < now) }
             if let user = filter.assignedTo { b.filter(\.$assignee.$id == user) }
             if let term = filter.search {
-                if let code = TrackingCode.normalise(term) {
-                    b.filter(\.$trackingCode == code)
-                } else {
-                    // Case-insensitive words in the description or the place (LIKE's wildcards in the term are escaped).
-                    let pattern = "%" + term.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                        .replacingOccurrences(of: "_", with: "\\_") + "%"
-                    b.group(.or) { or in
-                        or.filter(.custom(SQLQueryString("lower(description) LIKE \(bind: pattern) ESCAPE '\\'")))
-                        or.filter(.custom(SQLQueryString("lower(place) LIKE \(bind: pattern) ESCAPE '\\'")))
-                    }
+                // Case-insensitive words in the description or the place (LIKE's wildcards in the term are escaped);
+                // a term that reads as a tracking code also finds that signal (an eight-letter word can be either).
+                let pattern = "%" + term.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                b.group(.or) { or in
+                    if let code = TrackingCode.normalise(term) { or.filter(\.$trackingCode == code) }
+                    or.filter(.custom(SQLQueryString("lower(description) LIKE \(bind: pattern) ESCAPE '\\'")))
+                    or.filter(.custom(SQLQueryString("lower(place) LIKE \(bind: pattern) ESCAPE '\\'")))
                 }
             }
             if onlyEscalations { b.filter(\.$id ~~ escalated) }

@@ -295,6 +295,14 @@ struct PublicSignalsController: RouteCollection {
             state.errors = failure.errors
             return try await req.render("Signals/report", reportPage(req, c, code: code, state: state), status: .unprocessableEntity)
         case .success(let intake):
+            // Where the point came from the background map or "my location" (no reload), nearby open reports of the
+            // same subject have not been seen yet: show them once before filing; sending again from the same point files it.
+            if values["dichtbij_gezien"] != NearbyReports.point(values),
+               let nearby = try await NearbyReports.find(c, code: code, values: values, req: req) {
+                state.nearby = nearby
+                state.status = req.t("signal.nearby.beforeSending")
+                return try await req.render("Signals/report", reportPage(req, c, code: code, state: state))
+            }
             let signal = try await SignalService.report(intake, at: now, on: req.db, mailer: SignalMailer(req.application))
             try await ReportPhotoHold.discard(held?.token, on: req.db)
             if source == "web" { await ReachCounter.count(values[ReachCounter.fieldName], area: signal.areaID, channel: "signalsWeb", at: signal.reportedAt, on: req.db) }

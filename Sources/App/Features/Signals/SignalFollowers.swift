@@ -60,7 +60,8 @@ enum SignalFollowing {
         try await db.writeTransaction { db in
             var stopToken = randomToken()
             if let existing = try await SignalFollower.query(on: db).filter(\.$signal.$id == signalID).filter(\.$email == email).first() {
-                guard existing.confirmedAt == nil else { return }
+                // Confirmed already, or asked within the hour (the first mail's link still works; no mail flood): nothing new.
+                guard existing.confirmedAt == nil, now.timeIntervalSince(existing.createdAt) >= resendAfter else { return }
                 stopToken = existing.stopToken
                 existing.tokenHash = sha256Hex(token)
                 existing.createdAt = now
@@ -80,6 +81,9 @@ enum SignalFollowing {
             try await mailer.followConfirmation(signal, token: token, stopToken: stopToken, to: email, language: language, at: now, on: db)
         }
     }
+
+    /// A second request for the same address sends a new link (replacing the first) only after this long.
+    static let resendAfter: TimeInterval = 3600
 
     static func find(token: String, on db: any Database) async throws -> SignalFollower? {
         guard (20...100).contains(token.count) else { return nil }
@@ -209,7 +213,7 @@ struct SignalFollowController: RouteCollection {
     }
 
     func stopPage(req: Request) async throws -> Response {
-        guard try await SignalFollowing.isFollowing(stopToken: token(req), on: req.db) else { return try await stopped(req) }
+        guard try await SignalFollowing.isFollowing(stopToken: token(req), on: req.db) else { return try await notFollowing(req) }
         let form = FormView(action: Site.followStop.link(token(req)), submitLabel: req.t("signal.follow.stop"), fields: [], csrf: req.csrfToken(), showRequiredNote: false)
         return try await message(req, heading: req.t("signal.follow.stopHeading"), text: req.t("signal.follow.stopIntro"), form: form, back: nil)
     }
@@ -217,13 +221,14 @@ struct SignalFollowController: RouteCollection {
     /// Also the one-click unsubscribe of mail programs (RFC 8058: a POST with List-Unsubscribe=One-Click and no
     /// cookies), so this route needs no CSRF token: the token in the address is the authority.
     func stop(req: Request) async throws -> Response {
-        try await SignalFollowing.stop(token: token(req), on: req.db)
-        return try await stopped(req)
+        guard try await SignalFollowing.stop(token: token(req), on: req.db) else { return try await notFollowing(req) }
+        return try await message(req, heading: req.t("signal.follow.stoppedHeading"), text: req.t("signal.follow.stopped"), back: nil)
     }
 
-    /// The same answer whether or not the link still followed anything.
-    private func stopped(_ req: Request) async throws -> Response {
-        try await message(req, heading: req.t("signal.follow.stoppedHeading"), text: req.t("signal.follow.stopped"), back: nil)
+    /// A stop link that follows nothing (stopped before, removed after the retention period, or mistyped): said as
+    /// it is, without claiming that anything was deleted now. Only the holder of the link's secret sees this.
+    private func notFollowing(_ req: Request) async throws -> Response {
+        try await message(req, heading: req.t("signal.follow.notFollowingHeading"), text: req.t("signal.follow.notFollowing"), back: nil)
     }
 
     private func unknown(_ req: Request) async throws -> Response {
@@ -238,8 +243,16 @@ struct NearbyReports: Encodable {
     var heading: String
     var intro: String
     var items: [Item]
+    /// The point these were shown for: sent back with the form, so sending it again from the same point files the report.
+    var seenAt: String
 
     static let metres = 100.0
+
+    /// "51.752000,5.510000" for the form's point, nil without one.
+    static func point(_ values: [String: String]) -> String? {
+        guard let lat = SignalInput.decimal(values["lat"]), let lon = SignalInput.decimal(values["lon"]) else { return nil }
+        return String(format: "%.6f,%.6f", lat, lon)
+    }
 
     static func find(_ c: PublicSignalsController.Context, code: String, values: [String: String], req: Request) async throws -> NearbyReports? {
         guard let category = c.categories.first(where: { $0.code == code }), category.isPublic,
@@ -254,7 +267,7 @@ struct NearbyReports: Encodable {
             Item(code: signal.trackingCode, href: Site.tracking.link(signal.trackingCode), followHref: Site.trackingFollow.link(signal.trackingCode),
                  subject: category.name(lang), status: req.t("signal.public." + signal.state.open311Status), reported: Format.day(signal.reportedAt, lang),
                  distance: req.t("signal.nearby.distance", String(Int(distance.rounded()))))
-        })
+        }, seenAt: point(values) ?? "")
     }
 }
 

@@ -10,9 +10,11 @@ struct InboxPage: Encodable {
         var state: String; var reported: String; var deadline: String; var overdue: Bool; var escalation: Int
         /// Where (the place as typed) and the first words of the description, to recognise a report in the list.
         var place: String; var summary: String
+        /// Ticked again after a bulk action that was not (fully) done.
+        var chosen = false
     }
     struct SavedFilter: Encodable { var name: String; var href: String; var delete: String; var current: Bool }
-    struct BulkOption: Encodable { var value: String; var label: String }
+    struct BulkOption: Encodable { var value: String; var label: String; var selected = false }
     struct Escalated: Encodable { var code: String; var href: String; var level: String; var at: String; var reason: String? }
     var page: PageMeta
     var heading: String
@@ -34,6 +36,7 @@ struct InboxPage: Encodable {
     /// Bulk actions, for those who handle signals: assign to a person, or move to a state.
     var bulkAssign: [BulkOption]
     var bulkStates: [BulkOption]
+    var bulkText: String
     var csrf: String
 
     /// The inbox page for a query's result: rows, filters, the escalations addressed to the user, paging.
@@ -46,13 +49,15 @@ struct InboxPage: Encodable {
         let categoryName = Dictionary(uniqueKeysWithValues: categories.compactMap { c in c.id.map { ($0, c.name(lang)) } })
         let areaName = Dictionary(uniqueKeysWithValues: snapshot.areas.map { ($0.id, $0.name) })
         let departmentName = Dictionary(uniqueKeysWithValues: departments.compactMap { d in d.id.map { ($0, d.name) } })
+        let kept = SignalBulk.Kept.take(from: req)
+        let ticked = Set(kept?.codes ?? [])
         let rows = result.signals.map { s in
             Row(code: s.trackingCode, href: Site.signal.link(s.trackingCode), category: categoryName[s.$category.id] ?? "",
                 area: s.areaID.flatMap { areaName[$0] } ?? req.t("signal.staff.noArea"),
                 department: s.departmentID.flatMap { departmentName[$0] } ?? "–", state: req.t("signal.state." + s.state.rawValue),
                 reported: Format.day(s.reportedAt, lang), deadline: s.deadline.map { Format.day($0, lang) } ?? "–",
                 overdue: EscalationLadder.isOverdue(deadline: s.deadline, state: s.state, now: now), escalation: s.escalationLevel,
-                place: s.place ?? "", summary: Self.summary(s.text))
+                place: s.place ?? "", summary: Self.summary(s.text), chosen: ticked.contains(s.trackingCode))
         }
         // The escalations addressed to this user's role, in their scope, on signals still open.
         let mine = try await SignalEscalation.query(on: req.db).filter(\.$role == actor.role).join(Signal.self, on: \SignalEscalation.$signal.$id == \Signal.$id)
@@ -92,6 +97,10 @@ struct InboxPage: Encodable {
                 + (try await SignalAssignment.handlers(municipality: mid, on: req.db)).filter { $0.id != actor.userID }
                     .map { BulkOption(value: "toewijzen:\($0.id!)", label: req.t("signal.bulk.to", $0.name)) }
             states = SignalState.allCases.filter { $0 != .gemeld }.map { BulkOption(value: "status:\($0.rawValue)", label: req.t("signal.bulk.toState", req.t("signal.state." + $0.rawValue))) }
+            if let action = kept?.action {
+                for i in assign.indices where assign[i].value == action { assign[i].selected = true }
+                for i in states.indices where states[i].value == action { states[i].selected = true }
+            }
         }
         return InboxPage(
             page: req.page(heading, municipality: m.name, status: req.takeFlash()), heading: heading, municipality: m.name, rows: rows, total: result.total, overdueCount: result.overdue,
@@ -102,7 +111,7 @@ struct InboxPage: Encodable {
             activeFilters: query.split(separator: "&").filter { !$0.hasPrefix("sorteer=") && !$0.hasPrefix("open=") }.count,
             savedFilters: saved.map { f in SavedFilter(name: f.name, href: Site.signalInbox.link() + (f.query.isEmpty ? "" : "?" + f.query),
                                                        delete: Site.signalInbox("filters", f.id!.uuidString, "verwijderen").link(), current: f.query == query) },
-            bulkAssign: assign, bulkStates: states, csrf: req.csrfToken())
+            bulkAssign: assign, bulkStates: states, bulkText: kept?.text ?? "", csrf: req.csrfToken())
     }
 
     /// The first words of a description (about 80 characters, cut at a word), contact details masked.
