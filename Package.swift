@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        // Already in the graph (Vapor, PostgresNIO); named for RSA signature checks of OpenID Connect ID tokens.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0" ..< "5.0.0"),
     ],
     targets: [
         .target(name: "Domain", dependencies: [.product(name: "BigInt", package: "BigInt")], path: "Sources/Domain"),
@@ -31,6 +33,7 @@ let package = Package(
                 .product(name: "Leaf", package: "leaf"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/App"
         ),
@@ -47,6 +50,8 @@ let package = Package(
                 "App",
                 "Domain",
                 .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Tests/AppTests"
         ),

@@ -44,4 +44,5 @@ func registerMigrations(_ app: Application) {
     app.migrations.add(CreateInboxTools())
     app.migrations.add(CreateAccountTokens())
     app.migrations.add(AddTwoFactor())
+    app.migrations.add(AddOpenIDSubject())
 }

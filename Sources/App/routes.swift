@@ -6,6 +6,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: PublicAreasController())
     try app.register(collection: AreasAPIController())
     try app.register(collection: AuthController())
+    try app.register(collection: OpenIDLoginController())
     try app.register(collection: AreasAdminController())
     try app.register(collection: MappingAdminController())
     try app.register(collection: ClassificationsAdminController())

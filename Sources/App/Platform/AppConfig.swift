@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
               let scheme = url.scheme, let host = url.host else { return nil }
         return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
+    /// Staff log in through the municipality's own identity provider too (OpenID Connect), when configured.
+    public var openID: OpenIDSettings? = nil
     /// Survey figures from fewer respondents than this are shown as "too few answers" (WIJKWERK_SURVEY_MINIMUM, default 30).
     public var surveyMinimumRespondents: Int = 30
     /// The bearer token `/metrics` asks for (WIJKWERK_METRICS_TOKEN); without it `/metrics` is off (404).
@@ -126,6 +128,15 @@ public struct AppConfig: Sendable {
             else if ["{z}", "{x}", "{y}"].allSatisfy(raw.contains), raw.hasPrefix("http://") || raw.hasPrefix("https://"),
                     !raw.contains(where: { $0 == "'" || $0 == ";" || $0 == " " || $0 == "\"" }) { result.tileURL = raw }
             else { problems.append("WIJKWERK_TILE_URL=\(raw) must be an http(s) address with {z}, {x} and {y} (or empty for none)") }
+        }
+        let oidc = ["WIJKWERK_OIDC_ISSUER", "WIJKWERK_OIDC_CLIENT_ID", "WIJKWERK_OIDC_CLIENT_SECRET"].map { env[$0].flatMap { $0.isEmpty ? nil : $0 } }
+        if oidc.contains(where: { $0 != nil }) {
+            if let issuer = oidc[0], let id = oidc[1], let secret = oidc[2], OpenIDProvider.isWebAddress(issuer), !issuer.contains("?"), !issuer.contains("#") {
+                let label = env["WIJKWERK_OIDC_LABEL"].flatMap { $0.isEmpty ? nil : String($0.prefix(60)) }
+                result.openID = OpenIDSettings(issuer: issuer, clientID: id, clientSecret: secret, label: label)
+            } else {
+                problems.append("WIJKWERK_OIDC_ISSUER (an http(s) address such as https://login.microsoftonline.com/TENANT/v2.0), WIJKWERK_OIDC_CLIENT_ID and WIJKWERK_OIDC_CLIENT_SECRET go together: set all three, or none")
+            }
         }
         if let raw = env["WIJKWERK_TRUSTED_PROXIES"], !raw.isEmpty {
             result.trustedProxies = Set(raw.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

@@ -61,6 +61,8 @@ enum Site {
     static let logout = SitePath("uitloggen")
     static let passwordForgotten = SitePath("wachtwoord-vergeten")
     static let loginCode = login("code")
+    static let loginOpenID = login("oidc")
+    static let loginOpenIDReturn = login("oidc", "terug")
     static let twoFactor = SitePath("account", "tweestaps")
     static let accountPassword = SitePath("account", "wachtwoord", ":token")
     static let municipality = SitePath("gemeenten", ":municipality")

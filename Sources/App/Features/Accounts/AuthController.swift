@@ -18,9 +18,12 @@ struct AuthController: RouteCollection {
         var form: FormView
         var alert: String?
         var forgotten: String
+        /// "Log in with the municipality's account", when an identity provider is configured.
+        var openID: OpenIDLink?
     }
+    struct OpenIDLink: Encodable { var href: String; var label: String }
 
-    private func page(_ req: Request, email: String = "", returnTo: String?, errors: [FieldError] = [], alert: String? = nil) -> LoginPage {
+    static func page(_ req: Request, email: String = "", returnTo: String?, errors: [FieldError] = [], alert: String? = nil) -> LoginPage {
         let form = FormView(
             action: Site.login.link(), submitLabel: req.t("login.submit"),
             fields: [
@@ -29,8 +32,12 @@ struct AuthController: RouteCollection {
                 FieldView(req, name: "terug", label: "", type: "hidden", value: returnTo.map { Self.safeReturn($0) } ?? ""),
             ],
             csrf: req.csrfToken(), showRequiredNote: false)
+        let openID = req.application.openIDProvider.map { provider in
+            OpenIDLink(href: Site.loginOpenID.link() + (ReturnPath.validated(returnTo).map { "?terug=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") } ?? ""),
+                       label: req.t("login.openid.button", OpenIDLoginController.label(req, provider)))
+        }
         return LoginPage(page: req.page(req.t("login.title"), errors: errors, status: errors.isEmpty ? req.takeFlash() : nil), form: form, alert: alert,
-                         forgotten: Site.passwordForgotten.link())
+                         forgotten: Site.passwordForgotten.link(), openID: openID)
     }
 
     /// Only same-site paths from a fixed grammar are followed after login (`ReturnPath`): no header
@@ -45,7 +52,7 @@ struct AuthController: RouteCollection {
 
     func form(req: Request) async throws -> Response {
         if let user = req.authUser { return req.redirect(to: Self.safeReturn(nil, role: user.role)) }
-        return try await req.render("Accounts/login", page(req, returnTo: req.query[String.self, at: "terug"]))
+        return try await req.render("Accounts/login", Self.page(req, returnTo: req.query[String.self, at: "terug"]))
     }
 
     func login(req: Request) async throws -> Response {
@@ -55,14 +62,14 @@ struct AuthController: RouteCollection {
         let email = Credentials.normaliseEmail(typed).collect(into: &errors)
         if (input.password ?? "").isEmpty { errors.append(FieldError("password", "login.password.empty")) }
         guard let email, errors.isEmpty, let password = input.password else {
-            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: errors), status: .unprocessableEntity)
+            return try await req.render("Accounts/login", Self.page(req, email: typed, returnTo: input.terug, errors: errors), status: .unprocessableEntity)
         }
         let now = req.application.clock()
         // The attempt counts before the password is checked, so parallel attempts cannot slip past the lock.
         let after: LoginThrottle
         switch try await LoginThrottleStore.reserve(email: email, now: now, on: req.db) {
         case .locked(let state):
-            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(max(1, state.minutesLocked(at: now)))])]), status: .tooManyRequests)
+            return try await req.render("Accounts/login", Self.page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(max(1, state.minutesLocked(at: now)))])]), status: .tooManyRequests)
         case .proceed(let state):
             after = state
         }
@@ -73,9 +80,9 @@ struct AuthController: RouteCollection {
         guard let user, valid, user.active else {
             req.logger.notice("login failed")
             if after.isLocked(at: now) {
-                return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(after.minutesLocked(at: now))])]), status: .tooManyRequests)
+                return try await req.render("Accounts/login", Self.page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.locked", [String(after.minutesLocked(at: now))])]), status: .tooManyRequests)
             }
-            return try await req.render("Accounts/login", page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.failed")]), status: .unauthorized)
+            return try await req.render("Accounts/login", Self.page(req, email: typed, returnTo: input.terug, errors: [FieldError("email", "login.failed")]), status: .unauthorized)
         }
         try await LoginThrottleStore.clear(email: email, on: req.db)
         // Two steps: the password alone does not log in; the code from the app follows (within five minutes).

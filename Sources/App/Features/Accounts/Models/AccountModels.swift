@@ -17,6 +17,8 @@ final class User: Model, @unchecked Sendable {
     @OptionalField(key: "totp_secret") var totpSecret: String?
     @OptionalField(key: "totp_enabled_at") var totpEnabledAt: Date?
     @OptionalField(key: "totp_last_counter") var totpLastCounter: Int64?
+    /// The account at the municipality's identity provider this account logs in with (issuer#subject), once linked.
+    @OptionalField(key: "oidc_subject") var openIDSubject: String?
     @Siblings(through: UserArea.self, from: \.$user, to: \.$area) var areas: [Area]
     init() {}
 
