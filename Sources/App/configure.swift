@@ -14,6 +14,7 @@ public func configure(_ app: Application) async throws {
 public func configure(_ app: Application, config: AppConfig) async throws {
     app.config = config
     app.openIDProvider = config.openID.map(OpenIDProvider.init(settings:))
+    app.secretBox = try SecretBox.load(configured: config.secretKey, dataDirectory: config.dataDirectory)
     app.localizer = try Localizer(directory: app.directory.resourcesDirectory + "Localization/")
     app.mixingPanelContent = try MixingPanelContent.load(from: app.directory.resourcesDirectory + "Seed/mixing_panel.json")
 

@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
               let scheme = url.scheme, let host = url.host else { return nil }
         return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
+    /// The key that seals stored secrets (WIJKWERK_SECRET_KEY, 32 bytes in base64); without it `secret.key` in the data folder.
+    public var secretKey: Data? = nil
     /// Staff log in through the municipality's own identity provider too (OpenID Connect), when configured.
     public var openID: OpenIDSettings? = nil
     /// Survey figures from fewer respondents than this are shown as "too few answers" (WIJKWERK_SURVEY_MINIMUM, default 30).
@@ -128,6 +130,10 @@ public struct AppConfig: Sendable {
             else if ["{z}", "{x}", "{y}"].allSatisfy(raw.contains), raw.hasPrefix("http://") || raw.hasPrefix("https://"),
                     !raw.contains(where: { $0 == "'" || $0 == ";" || $0 == " " || $0 == "\"" }) { result.tileURL = raw }
             else { problems.append("WIJKWERK_TILE_URL=\(raw) must be an http(s) address with {z}, {x} and {y} (or empty for none)") }
+        }
+        if let raw = env["WIJKWERK_SECRET_KEY"], !raw.isEmpty {
+            if let key = Data(base64Encoded: raw), key.count == 32 { result.secretKey = key }
+            else { problems.append("WIJKWERK_SECRET_KEY must be 32 bytes in base64 (for example: openssl rand -base64 32)") }
         }
         let oidc = ["WIJKWERK_OIDC_ISSUER", "WIJKWERK_OIDC_CLIENT_ID", "WIJKWERK_OIDC_CLIENT_SECRET"].map { env[$0].flatMap { $0.isEmpty ? nil : $0 } }
         if oidc.contains(where: { $0 != nil }) {

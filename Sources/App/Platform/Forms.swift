@@ -39,10 +39,20 @@ extension Request {
     }
 }
 
-/// Text input cleaning shared by forms: trims, and refuses NUL and other control characters.
+/// Text input cleaning shared by forms: trims, drops the invisible direction overrides, and refuses NUL and
+/// other control characters.
 enum Input {
+    /// Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): invisible, and able to make
+    /// a text look like something else on a staff screen ("Trojan Source"). Plain direction marks stay.
+    static func withoutDirectionOverrides(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }) else { return text }
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter { !(0x202A...0x202E).contains($0.value) && !(0x2066...0x2069).contains($0.value) })
+        return String(scalars)
+    }
+
     static func text(_ raw: String?, field: String, max: Int, required: Bool = true) -> Result<String, FieldError> {
-        let value = (raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = withoutDirectionOverrides(raw ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty && required { return .failure(FieldError(field, "input.empty")) }
         if value.count > max { return .failure(FieldError(field, "input.tooLong", [String(max)])) }
         if value.unicodeScalars.contains(where: { $0.value == 0 || ($0.properties.generalCategory == .control && $0 != "\n" && $0 != "\r" && $0 != "\t") }) {

@@ -100,6 +100,11 @@ struct AccountLinksTests {
             #expect(on.status == .ok && on.text.contains("Uw herstelcodes"))
             let codes = on.text.ranges(of: #/<li><code>([a-z2-9]{4}-[a-z2-9]{4})</code></li>/#).map { String(on.text[$0]).dropFirst(10).prefix(9) }.map(String.init)
             #expect(codes.count == 10)
+            // The secret is stored sealed (AES-GCM under a key outside the database), never as the app's text.
+            let stored = try #require(try await User.query(on: app.db).filter(\.$email == "tess@oss.test").first()?.totpSecret)
+            #expect(stored.hasPrefix(SecretBox.prefix) && !stored.contains(Base32.encode(secret)))
+            #expect(app.secretBox.open(stored) == Base32.encode(secret))
+            #expect(SecretBox(key: .init(size: .bits256)).open(stored) == nil, "another key opens nothing")
 
             // The password alone no longer logs in; the same code twice is refused; the next one works.
             let next = TestBrowser(app)

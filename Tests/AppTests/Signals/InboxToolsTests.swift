@@ -144,6 +144,11 @@ struct InboxToolsTests {
             let graffiti = try #require(try await SignalCategory.query(on: app.db).filter(\.$code == "graffiti").first())
             _ = try await admin.submit(path, [("titel", "Graffiti weg"), ("status", "afgehandeld"), ("onderwerp", graffiti.id!.uuidString), ("taal", "nl"), ("tekst", "Weg.")])
             #expect(try await SignalStandardAnswer.query(on: app.db).count() == 3)
+            let twice = try await admin.submit(path, [("titel", "lamp vervangen"), ("status", "afgehandeld"), ("onderwerp", category.id!.uuidString), ("taal", "nl"),
+                                                      ("tekst", "Nog een keer.")])
+            #expect(twice.status == .unprocessableEntity && twice.text.contains("Er is al een standaardantwoord lamp vervangen"), "the same title twice is refused")
+            #expect(twice.text.contains("Nog een keer."), "what was typed stays")
+            #expect(try await SignalStandardAnswer.query(on: app.db).count() == 3)
 
             let officer = try await staff(app, "or@oss.test", .departmentOfficer, department: "Openbare ruimte")
             let signalPage = try await officer.get("/werk/meldingen/\(code)").text

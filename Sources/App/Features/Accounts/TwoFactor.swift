@@ -64,8 +64,8 @@ enum TwoFactor {
 
     /// Accepts a code from the app once: the time step is stored with a conditional update, so the same code sent
     /// twice at once logs in once.
-    static func acceptCode(_ typed: String, for user: User, at now: Date, on db: any Database) async throws -> Bool {
-        guard let secret = user.totpSecret.flatMap(Base32.decode),
+    static func acceptCode(_ typed: String, for user: User, at now: Date, box: SecretBox, on db: any Database) async throws -> Bool {
+        guard let secret = user.totpSecret.flatMap(box.open).flatMap(Base32.decode),
               let counter = TOTP.verify(typed, secret: secret, at: now, lastUsed: user.totpLastCounter),
               let sql = db as? any SQLDatabase else { return false }
         let rows = try await sql.raw("""
@@ -73,6 +73,10 @@ enum TwoFactor {
             AND (totp_last_counter IS NULL OR totp_last_counter < \(bind: counter)) RETURNING id
             """).all()
         if rows.count == 1 { user.totpLastCounter = counter }
+        // A secret stored before secrets were sealed is sealed now.
+        if rows.count == 1, let stored = user.totpSecret, !stored.hasPrefix(SecretBox.prefix) {
+            try await sql.raw("UPDATE users SET totp_secret = \(bind: try box.seal(stored)) WHERE id = \(bind: user.requireID()) AND totp_secret = \(bind: stored)").run()
+        }
         return rows.count == 1
     }
 
@@ -187,7 +191,7 @@ struct TwoFactorController: RouteCollection {
             return try await req.render("Accounts/two-factor", settingsPage(req, errors: [FieldError("code", "twoFactor.wrongCode")]), status: .unprocessableEntity)
         }
         let codes = try await req.db.writeTransaction { db -> [String] in
-            user.totpSecret = Base32.encode(secret)
+            user.totpSecret = try req.application.secretBox.seal(Base32.encode(secret))
             user.totpEnabledAt = now
             user.totpLastCounter = counter
             try await user.update(on: db)
@@ -203,7 +207,7 @@ struct TwoFactorController: RouteCollection {
 
     func renewCodes(req: Request) async throws -> Response {
         let user = try req.requireUser()
-        guard user.totpEnabledAt != nil, try await TwoFactor.acceptCode(FormParts.read(req).values["code_herstel"] ?? "", for: user, at: req.application.clock(), on: req.db) else {
+        guard user.totpEnabledAt != nil, try await TwoFactor.acceptCode(FormParts.read(req).values["code_herstel"] ?? "", for: user, at: req.application.clock(), box: req.application.secretBox, on: req.db) else {
             return try await req.render("Accounts/two-factor", settingsPage(req, errors: [FieldError("code_herstel", "twoFactor.wrongCode")]), status: .unprocessableEntity)
         }
         let codes = try await TwoFactor.newRecoveryCodes(for: user, on: req.db)
@@ -214,7 +218,7 @@ struct TwoFactorController: RouteCollection {
         let user = try req.requireUser()
         let now = req.application.clock()
         if try await TwoFactor.required(for: user, on: req.db) { throw AppError(status: .conflict, key: "twoFactor.isRequired") }
-        guard user.totpEnabledAt != nil, try await TwoFactor.acceptCode(FormParts.read(req).values["code_uit"] ?? "", for: user, at: now, on: req.db) else {
+        guard user.totpEnabledAt != nil, try await TwoFactor.acceptCode(FormParts.read(req).values["code_uit"] ?? "", for: user, at: now, box: req.application.secretBox, on: req.db) else {
             return try await req.render("Accounts/two-factor", settingsPage(req, errors: [FieldError("code_uit", "twoFactor.wrongCode")]), status: .unprocessableEntity)
         }
         try await req.db.writeTransaction { db in
@@ -267,7 +271,7 @@ struct TwoFactorController: RouteCollection {
                                         status: .tooManyRequests)
         }
         var usedRecovery = false
-        var ok = try await TwoFactor.acceptCode(typed, for: user, at: now, on: req.db)
+        var ok = try await TwoFactor.acceptCode(typed, for: user, at: now, box: req.application.secretBox, on: req.db)
         if !ok { ok = try await TwoFactor.acceptRecoveryCode(typed, for: user, at: now, on: req.db); usedRecovery = ok }
         guard ok else {
             return try await req.render("Shared/message-form", codePage(req, errors: [FieldError("code", "twoFactor.wrongCode")]), status: .unauthorized)

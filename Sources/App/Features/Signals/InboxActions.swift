@@ -185,7 +185,7 @@ struct InboxActionsController: RouteCollection {
         var resolved = action
         if case .assign("mij") = action { resolved = .assign(user.id?.uuidString ?? "") }
         let outcome = try await SignalBulk.apply(codes: codes, action: resolved, publicText: (text ?? "").isEmpty ? nil : text, user: user, actor: actor, req: req)
-        var message = req.t("signal.bulk.done", String(outcome.done.count))
+        var message = req.tCount("signal.bulk.done", outcome.done.count)
         if !outcome.refused.isEmpty {
             message += " " + req.t("signal.bulk.refused", outcome.refused.map { "\($0.code) (\($0.reason))" }.joined(separator: "; "))
         }

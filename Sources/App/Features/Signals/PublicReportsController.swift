@@ -17,6 +17,7 @@ struct PublicReportsController: RouteCollection {
         var filters: [FieldView]
         var rows: [Row]
         var total: Int
+        var countText: String
         var previous: String?
         var next: String?
         var reportHref: String
@@ -67,7 +68,7 @@ struct PublicReportsController: RouteCollection {
         let heading = area.map { req.t("reports.areaTitle", $0.name) } ?? req.t("reports.title", s.name)
         return try await req.view.render("Signals/public-reports", Page(
             page: req.page(heading, municipality: s.name, crumbs: [(req.t("municipality.heading", s.name), Paths.municipality(s.slug))]),
-            heading: heading, filters: filters, rows: rows, total: total, previous: page > 1 ? req.pageLink(page - 1) : nil, next: page < pages ? req.pageLink(page + 1) : nil,
+            heading: heading, filters: filters, rows: rows, total: total, countText: req.tCount("reports.count", total), previous: page > 1 ? req.pageLink(page - 1) : nil, next: page < pages ? req.pageLink(page + 1) : nil,
             reportHref: Site.report.link(s.slug) + (area.map { "?gebied=" + $0.slug } ?? "")))
     }
 }

@@ -89,7 +89,7 @@ struct StandardAnswersAdminController: RouteCollection {
     }
 
     /// Checks a posted answer; nil fields where the form was wrong.
-    private func read(_ req: Request, _ mid: UUID) async throws -> (SignalStandardAnswer.Snapshot, [String: String]) {
+    private func read(_ req: Request, _ mid: UUID, editing: UUID? = nil) async throws -> (SignalStandardAnswer.Snapshot, [String: String]) {
         let values = FormParts.read(req).values
         var errors: [FieldError] = []
         let title = Input.text(values["titel"], field: "titel", max: 80).collect(into: &errors)
@@ -102,6 +102,13 @@ struct StandardAnswersAdminController: RouteCollection {
         if let raw = values["onderwerp"], !raw.isEmpty {
             if let id = UUID(uuidString: raw), try await SignalCategory.query(on: req.db).filter(\.$id == id).filter(\.$municipality.$id == mid).count() == 1 { category = id }
             else { errors.append(FieldError("onderwerp", "signal.category.unknown")) }
+        }
+        // One answer per title for the same step, subject and language: a second would only confuse the handler's choice.
+        if let title, let state, errors.isEmpty {
+            let same = try await SignalStandardAnswer.query(on: req.db).filter(\.$municipality.$id == mid).filter(\.$state == state.rawValue)
+                .filter(\.$language == language).all()
+                .filter { $0.id != editing && $0.categoryID == category && $0.title.lowercased() == title.lowercased() }
+            if !same.isEmpty { errors.append(FieldError("titel", "admin.answers.duplicate", [title])) }
         }
         guard errors.isEmpty, let title, let text, let state else { throw ValidationFailure(errors) }
         return (.init(state: state.rawValue, language: language, category: category?.uuidString, title: title, text: text), values)
@@ -157,7 +164,7 @@ struct StandardAnswersAdminController: RouteCollection {
     func update(req: Request) async throws -> Response {
         let (m, a) = try await find(req)
         do {
-            let (snapshot, _) = try await read(req, try m.requireID())
+            let (snapshot, _) = try await read(req, try m.requireID(), editing: a.id)
             let before = a.snapshot
             apply(snapshot, to: a)
             try await req.db.writeTransaction { db in
