@@ -13,7 +13,7 @@ enum Entrypoint {
             try await configure(app)
             // Commands that need a ready database migrate it (and load the demo on an empty one) first.
             let command = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("-") }
-            if command == nil || ["serve", "user", "open311-key", "jobs", "seed-synthetic", "seed-signals", "seed-councils"].contains(command!) {
+            if command == nil || ["serve", "user", "open311-key", "jobs", "import", "seed-synthetic", "seed-signals", "seed-councils"].contains(command!) {
                 try await app.prepareDatabase()
                 if command == nil || command == "serve" {
                     try await app.warmCaches()
