@@ -1,4 +1,5 @@
 import Vapor
+import Domain
 
 /// Security headers on every response: no inline script, no framing, no sniffing, a strict referrer policy.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
@@ -99,7 +100,7 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 func randomToken(bytes count: Int = 32) -> String {
     var generator = SystemRandomNumberGenerator()
     let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    return Base64URL.encode(bytes)
 }
 
 /// SHA-256 of a secret as lower-case hex, for storing keys that are only ever compared (API keys, own links).

@@ -62,7 +62,7 @@ public enum OpenIDConnect {
     public static func parse(_ token: String) -> SignedToken? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, token.utf8.count < 64_000,
-              let headerData = base64URLDecode(parts[0]), let claimsData = base64URLDecode(parts[1]), let signature = base64URLDecode(parts[2]),
+              let headerData = Base64URL.decode(parts[0]), let claimsData = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2]),
               let header = try? JSONDecoder().decode(Header.self, from: headerData),
               let claims = try? JSONDecoder().decode(Claims.self, from: claimsData) else { return nil }
         return SignedToken(header: header, claims: claims, signingInput: Data("\(parts[0]).\(parts[1])".utf8), signature: signature)
@@ -97,16 +97,4 @@ public enum OpenIDConnect {
     /// How a provider's user is remembered on a Wijkwerk account: the issuer and its subject identifier together,
     /// which OpenID Connect Core §2 says is the only stable, unique identifier.
     public static func subjectKey(issuer: String, subject: String) -> String { issuer + "#" + subject }
-
-    public static func base64URLDecode(_ text: Substring) -> Data? {
-        guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else { return nil }
-        var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        if s.count % 4 == 1 { return nil }
-        while s.count % 4 != 0 { s += "=" }
-        return Data(base64Encoded: s)
-    }
-
-    public static func base64URLEncode(_ data: some Sequence<UInt8>) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
 }

@@ -22,9 +22,9 @@ struct OpenIDLoginTests {
     @Test func onlyTheProvidersKeyMakesAValidSignature() throws {
         let key = try _RSA.Signing.PrivateKey(keySize: .bits2048), other = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         func signed(_ claims: String, alg: String = "RS256", with signer: _RSA.Signing.PrivateKey) throws -> String {
-            let input = OpenIDConnect.base64URLEncode(Data(#"{"alg":"\#(alg)","kid":"k1"}"#.utf8)) + "." + OpenIDConnect.base64URLEncode(Data(claims.utf8))
+            let input = Base64URL.encode(Data(#"{"alg":"\#(alg)","kid":"k1"}"#.utf8)) + "." + Base64URL.encode(Data(claims.utf8))
             let signature = try signer.signature(for: SHA256.hash(data: Data(input.utf8)), padding: .insecurePKCS1v1_5)
-            return input + "." + OpenIDConnect.base64URLEncode(signature.rawRepresentation)
+            return input + "." + Base64URL.encode(signature.rawRepresentation)
         }
         let claims = #"{"iss":"\#(Self.issuer)","sub":"1","aud":"wijkwerk","exp":1800000000,"nonce":"n"}"#
         let good = try #require(OpenIDConnect.parse(try signed(claims, with: key)))
@@ -34,7 +34,7 @@ struct OpenIDLoginTests {
         #expect(!OpenIDLogin.signatureIsValid(forged, key: key.publicKey), "signed by someone else")
         // The claims changed after signing (another subject), the signature kept.
         let parts = try signed(claims, with: key).split(separator: ".")
-        let changed = parts[0] + "." + OpenIDConnect.base64URLEncode(Data(claims.replacingOccurrences(of: #""sub":"1""#, with: #""sub":"2""#).utf8)) + "." + parts[2]
+        let changed = parts[0] + "." + Base64URL.encode(Data(claims.replacingOccurrences(of: #""sub":"1""#, with: #""sub":"2""#).utf8)) + "." + parts[2]
         #expect(!OpenIDLogin.signatureIsValid(try #require(OpenIDConnect.parse(changed)), key: key.publicKey))
         let none = try #require(OpenIDConnect.parse(try signed(claims, alg: "none", with: key)))
         #expect(!OpenIDLogin.signatureIsValid(none, key: key.publicKey), "alg none is never valid")

@@ -9,7 +9,7 @@ struct OpenIDConnectTests {
 
     static func token(header: String = #"{"alg":"RS256","kid":"k1"}"#, claims: [String: Any]) -> String {
         let body = try! JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys])
-        return OpenIDConnect.base64URLEncode(Data(header.utf8)) + "." + OpenIDConnect.base64URLEncode(body) + "." + OpenIDConnect.base64URLEncode([1, 2, 3])
+        return Base64URL.encode(Data(header.utf8)) + "." + Base64URL.encode(body) + "." + Base64URL.encode([1, 2, 3])
     }
 
     static var good: [String: Any] {
@@ -76,10 +76,10 @@ struct OpenIDConnectTests {
 
     @Test func base64URLRoundTrips() {
         for bytes in [[], [0], [0xfb, 0xff], Array(0...255)] as [[UInt8]] {
-            let text = OpenIDConnect.base64URLEncode(bytes)
+            let text = Base64URL.encode(bytes)
             #expect(!text.contains("=") && !text.contains("+") && !text.contains("/"))
-            #expect(OpenIDConnect.base64URLDecode(Substring(text)) == Data(bytes))
+            #expect(Base64URL.decode(Substring(text)) == Data(bytes))
         }
-        #expect(OpenIDConnect.base64URLDecode("a") == nil)
+        #expect(Base64URL.decode("a") == nil)
     }
 }

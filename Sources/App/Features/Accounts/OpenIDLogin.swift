@@ -69,7 +69,7 @@ actor OpenIDProvider {
         let set = try await Self.fetch(KeySet.self, from: try await metadata(client, now: now).jwks_uri, client)
         var found: [String: _RSA.Signing.PublicKey] = [:]
         for key in set.keys where key.kty == "RSA" && (key.use ?? "sig") == "sig" {
-            guard let n = key.n.flatMap({ OpenIDConnect.base64URLDecode(Substring($0)) }), let e = key.e.flatMap({ OpenIDConnect.base64URLDecode(Substring($0)) }),
+            guard let n = key.n.flatMap({ Base64URL.decode(Substring($0)) }), let e = key.e.flatMap({ Base64URL.decode(Substring($0)) }),
                   let publicKey = try? _RSA.Signing.PublicKey(n: n, e: e) else { continue }
             found[key.kid ?? ""] = publicKey
         }
@@ -126,7 +126,7 @@ enum OpenIDLogin {
 
     /// PKCE's S256 method (RFC 7636 §4.2): the challenge sent first is the SHA-256 of the verifier sent last.
     static func challenge(for verifier: String) -> String {
-        OpenIDConnect.base64URLEncode(SHA256.hash(data: Data(verifier.utf8)))
+        Base64URL.encode(SHA256.hash(data: Data(verifier.utf8)))
     }
 
     /// Whether the token was signed by this key with RS256.
